@@ -1,0 +1,160 @@
+//! `/api/v1/communities`: create, list, read and update communities.
+
+use super::{
+    Page,
+    auth::{MaybeSignedIn, SignedIn},
+    json,
+};
+use crate::{
+    domain::{
+        charter::Charter,
+        community::{PostingPolicy, Visibility},
+    },
+    error::AppResult,
+    services::{
+        AppState,
+        community::{self, CommunityUpdate, CommunityView, NewCommunityInput},
+    },
+};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A community as the API shows it.
+#[derive(Serialize)]
+pub struct CommunityResponse {
+    pub id: i64,
+    pub ap_id: String,
+    pub name: String,
+    pub handle: String,
+    pub title: String,
+    pub summary: String,
+    pub visibility: Visibility,
+    pub posting_policy: PostingPolicy,
+    pub moderators: Vec<String>,
+    pub followers: i64,
+    pub charter: Option<Charter>,
+    pub charter_version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CommunityView> for CommunityResponse {
+    fn from(view: CommunityView) -> Self {
+        let row = view.row;
+        CommunityResponse {
+            id: row.id,
+            ap_id: row.ap_id,
+            handle: if row.local { row.name.clone() } else { format!("{}@{}", row.name, row.domain) },
+            name: row.name,
+            title: row.title,
+            summary: row.summary,
+            visibility: view.visibility,
+            posting_policy: view.posting_policy,
+            moderators: view.moderators.into_iter().map(|p| p.username).collect(),
+            followers: view.followers,
+            charter: view.charter,
+            charter_version: row.charter_version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateCommunity {
+    name: String,
+    title: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    visibility: Visibility,
+    #[serde(default)]
+    posting_policy: PostingPolicy,
+    charter: Option<Charter>,
+}
+
+/// `POST /api/v1/communities`: 201 with the community; 409 when the name is taken.
+pub async fn create_community(
+    state: web::Data<AppState>,
+    SignedIn(owner): SignedIn,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: CreateCommunity = json::parse(&body, "")?;
+    let view = community::create_community(
+        &state,
+        &owner,
+        NewCommunityInput {
+            name: input.name,
+            title: input.title,
+            summary: input.summary,
+            visibility: input.visibility,
+            posting_policy: input.posting_policy,
+            charter: input.charter,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CommunityResponse::from(view)))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/communities?after=&limit=`: listed communities by name
+/// (unlisted ones too for admins).
+pub async fn list_communities(
+    state: web::Data<AppState>,
+    MaybeSignedIn(person): MaybeSignedIn,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let include_unlisted = person.is_some_and(|p| p.is_admin);
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let (views, next) =
+        community::list_communities(&state, include_unlisted, query.after.as_deref(), limit).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: views.into_iter().map(CommunityResponse::from).collect::<Vec<_>>(),
+        next,
+    }))
+}
+
+/// `GET /api/v1/communities/{name}`.
+pub async fn get_community(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+    let view = community::get_community(&state, &name).await?;
+    Ok(HttpResponse::Ok().json(CommunityResponse::from(view)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateCommunity {
+    title: Option<String>,
+    summary: Option<String>,
+    visibility: Option<Visibility>,
+    posting_policy: Option<PostingPolicy>,
+}
+
+/// `PATCH /api/v1/communities/{name}`: moderators change title, summary,
+/// visibility and posting policy.
+pub async fn update_community(
+    state: web::Data<AppState>,
+    SignedIn(person): SignedIn,
+    name: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: UpdateCommunity = json::parse(&body, "")?;
+    let view = community::update_community(
+        &state,
+        &person,
+        &name,
+        CommunityUpdate {
+            title: input.title,
+            summary: input.summary,
+            visibility: input.visibility,
+            posting_policy: input.posting_policy,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(CommunityResponse::from(view)))
+}

@@ -1,0 +1,158 @@
+//! The `guildhall` command line: `serve`, `migrate`, `admin …` and
+//! `config-example`. Errors print one clear line and exit non-zero.
+
+use crate::{
+    db,
+    services::{
+        AppState,
+        account,
+        community::{self, NewCommunityInput},
+    },
+    settings::Settings,
+    startup::Application,
+};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+/// Guildhall: a federated server for communities of practice.
+#[derive(Parser)]
+#[command(name = "guildhall", version, about)]
+struct Cli {
+    /// TOML configuration file (settings can also come from GUILDHALL_* variables).
+    #[arg(long, global = true, env = "GUILDHALL_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creates and migrates the database first).
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(Admin),
+    /// Print the example configuration file with every setting and its default.
+    ConfigExample,
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a local user; the password is read from standard input.
+    CreateUser {
+        /// Username (lower-case letters, digits, `_`, `-`).
+        name: String,
+        /// Make the user an instance admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Create a community owned (and moderated) by an existing user.
+    CreateCommunity {
+        /// Community name (its handle).
+        name: String,
+        /// Username of the owner.
+        #[arg(long)]
+        owner: String,
+        /// Display title (defaults to the name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+/// Parses the command line, runs the command, and maps failure to exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = Settings::load(cli.config.as_deref()).and_then(|settings| {
+        init_logging(&settings.log);
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?
+            .block_on(run(cli.command, settings))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    match command {
+        Command::Serve => {
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(
+                "Guildhall listening on http://{} as {}",
+                settings.bind,
+                settings.base_url()
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let redacted = settings.database_url_redacted();
+            db::create_database_if_missing(&settings.database_url, &redacted).await?;
+            let applied = db::run_migrations(&settings.database_url, &redacted).await?;
+            println!("applied {} migration(s)", applied.len());
+        }
+        Command::Admin(admin) => run_admin(admin, settings).await?,
+        Command::ConfigExample => print!("{}", Settings::example_toml()),
+    }
+    Ok(())
+}
+
+async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
+    let redacted = settings.database_url_redacted();
+    db::create_database_if_missing(&settings.database_url, &redacted).await?;
+    db::run_migrations(&settings.database_url, &redacted).await?;
+    let pool = db::connect(&settings.database_url, &redacted, 2).await?;
+    let state = AppState::new(settings, pool);
+    match admin {
+        Admin::CreateUser { name, admin } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                bail!("no password given on standard input");
+            }
+            let person = account::create_user(&state, &name, password, admin)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("created user {} ({})", person.username, person.ap_id);
+        }
+        Admin::CreateCommunity { name, owner, title } => {
+            let mut conn = state.pool.get().await?;
+            let owner_row = db::person::find_local(&mut conn, &owner)
+                .await?
+                .with_context(|| format!("no local user named `{owner}`"))?;
+            drop(conn);
+            let view = community::create_community(
+                &state,
+                &owner_row,
+                NewCommunityInput {
+                    name,
+                    title,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("created community {} ({})", view.row.name, view.row.ap_id);
+        }
+    }
+    Ok(())
+}

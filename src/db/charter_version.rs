@@ -1,0 +1,47 @@
+//! The `charter_versions` table: every version of every charter, numbered.
+
+use super::schema::charter_versions;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// One stored charter version; `charter` is the JSON of a domain `Charter`.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = charter_versions)]
+pub struct CharterVersionRow {
+    pub community_id: i64,
+    pub version: i32,
+    pub charter: serde_json::Value,
+    pub author_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Appends version `version` of a community's charter.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    version: i32,
+    charter: &serde_json::Value,
+    author_id: i64,
+) -> QueryResult<CharterVersionRow> {
+    diesel::insert_into(charter_versions::table)
+        .values((
+            charter_versions::community_id.eq(community_id),
+            charter_versions::version.eq(version),
+            charter_versions::charter.eq(charter),
+            charter_versions::author_id.eq(author_id),
+        ))
+        .returning(CharterVersionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Every version of a community's charter, newest first.
+pub async fn list(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<Vec<CharterVersionRow>> {
+    charter_versions::table
+        .filter(charter_versions::community_id.eq(community_id))
+        .order(charter_versions::version.desc())
+        .select(CharterVersionRow::as_select())
+        .load(conn)
+        .await
+}

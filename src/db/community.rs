@@ -1,0 +1,183 @@
+//! The `communities` and `community_moderators` tables.
+
+use super::schema::{communities, community_moderators};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// A community row (local or remote).
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = communities)]
+pub struct CommunityRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub name: String,
+    pub domain: String,
+    pub local: bool,
+    pub title: String,
+    pub summary: String,
+    pub visibility: String,
+    pub posting_policy: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub charter: Option<serde_json::Value>,
+    pub charter_version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new community.
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = communities)]
+pub struct NewCommunity<'a> {
+    pub ap_id: &'a str,
+    pub name: &'a str,
+    pub domain: &'a str,
+    pub local: bool,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub visibility: &'a str,
+    pub posting_policy: &'a str,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+    pub followers_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub private_key: Option<&'a str>,
+}
+
+/// Changes to a community's settings; `None` leaves a column as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = communities)]
+pub struct CommunityChanges {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub visibility: Option<String>,
+    pub posting_policy: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a community and returns the row.
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewCommunity<'_>) -> QueryResult<CommunityRow> {
+    diesel::insert_into(communities::table)
+        .values(new)
+        .returning(CommunityRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A local community by name.
+pub async fn find_local(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<CommunityRow>> {
+    communities::table
+        .filter(communities::local.eq(true))
+        .filter(communities::name.eq(name))
+        .select(CommunityRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Local communities, by name, after the `after` name cursor.
+pub async fn list_local(
+    conn: &mut AsyncPgConnection,
+    include_unlisted: bool,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<CommunityRow>> {
+    let mut query = communities::table
+        .filter(communities::local.eq(true))
+        .select(CommunityRow::as_select())
+        .order(communities::name.asc())
+        .limit(limit)
+        .into_boxed();
+    if !include_unlisted {
+        query = query.filter(communities::visibility.ne("unlisted"));
+    }
+    if let Some(after) = after {
+        query = query.filter(communities::name.gt(after.to_string()));
+    }
+    query.load(conn).await
+}
+
+/// Number of local communities.
+pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    communities::table
+        .filter(communities::local.eq(true))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Applies `changes` to a community and returns the new row.
+pub async fn update(conn: &mut AsyncPgConnection, id: i64, changes: &CommunityChanges) -> QueryResult<CommunityRow> {
+    diesel::update(communities::table.find(id))
+        .set(changes)
+        .returning(CommunityRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Stores `charter` as the current charter at `version`.
+pub async fn set_charter(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    charter: &serde_json::Value,
+    version: i32,
+) -> QueryResult<CommunityRow> {
+    diesel::update(communities::table.find(id))
+        .set((
+            communities::charter.eq(charter),
+            communities::charter_version.eq(version),
+            communities::updated_at.eq(Utc::now()),
+        ))
+        .returning(CommunityRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Makes a person a moderator of a community (idempotent).
+pub async fn add_moderator(conn: &mut AsyncPgConnection, community_id: i64, person_id: i64) -> QueryResult<()> {
+    diesel::insert_into(community_moderators::table)
+        .values((
+            community_moderators::community_id.eq(community_id),
+            community_moderators::person_id.eq(person_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Ids of a community's moderators, oldest first.
+pub async fn moderator_ids(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<Vec<i64>> {
+    community_moderators::table
+        .filter(community_moderators::community_id.eq(community_id))
+        .order(community_moderators::created_at.asc())
+        .select(community_moderators::person_id)
+        .load(conn)
+        .await
+}
+
+/// Number of accepted followers of a community.
+pub async fn follower_count(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<i64> {
+    use super::schema::community_follows;
+    community_follows::table
+        .filter(community_follows::community_id.eq(community_id))
+        .filter(community_follows::state.eq("accepted"))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Locks a community row for the rest of the transaction and returns its
+/// current charter version.
+pub async fn lock_charter_version(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<i32> {
+    communities::table
+        .find(id)
+        .select(communities::charter_version)
+        .for_update()
+        .first(conn)
+        .await
+}

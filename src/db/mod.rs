@@ -1,0 +1,97 @@
+//! PostgreSQL access: the connection pool, embedded migrations, and one
+//! module per table (row struct, insert/update forms, queries).
+
+pub mod charter_version;
+pub mod community;
+pub mod handle;
+pub mod instance;
+pub mod person;
+pub mod schema;
+pub mod session;
+
+use anyhow::{Context, anyhow};
+use diesel_async::{
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl,
+    pooled_connection::{AsyncDieselConnectionManager, deadpool::Pool},
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// The connection pool shared by the whole process.
+pub type DbPool = Pool<AsyncPgConnection>;
+/// A pooled connection.
+pub type DbConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// Every migration in `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Creates the database named in `url` when it does not exist yet, through
+/// the server's `postgres` maintenance database.
+pub async fn create_database_if_missing(url: &str, redacted: &str) -> anyhow::Result<()> {
+    let parsed = url::Url::parse(url).with_context(|| format!("invalid database URL {redacted}"))?;
+    let name = parsed.path().trim_start_matches('/').to_string();
+    if name.is_empty() || name == "postgres" {
+        return Ok(());
+    }
+    let mut maintenance = parsed.clone();
+    maintenance.set_path("/postgres");
+    let mut conn = AsyncPgConnection::establish(maintenance.as_str())
+        .await
+        .map_err(|err| anyhow!("cannot connect to the database server at {redacted}: {err}"))?;
+    #[derive(diesel::QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result(&mut conn)
+            .await?;
+    if !found.exists {
+        let quoted = name.replace('"', "\"\"");
+        match diesel::sql_query(format!("CREATE DATABASE \"{quoted}\""))
+            .execute(&mut conn)
+            .await
+        {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // Another process created it between our check and our create.
+            Err(err) if err.to_string().contains("already exists") => {}
+            Err(err) => return Err(err).context(format!("cannot create database {name}")),
+        }
+    }
+    Ok(())
+}
+
+/// Runs every pending migration on the database at `url`.
+pub async fn run_migrations(url: &str, redacted: &str) -> anyhow::Result<Vec<String>> {
+    let conn = AsyncPgConnection::establish(url)
+        .await
+        .map_err(|err| anyhow!("cannot connect to the database at {redacted}: {err}"))?;
+    let mut harness = AsyncMigrationHarness::new(conn);
+    let applied = tokio::task::block_in_place(|| harness.run_pending_migrations(MIGRATIONS))
+        .map_err(|err| anyhow!("migrations failed: {err}"))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Builds the pool and checks that one connection can be made.
+pub async fn connect(url: &str, redacted: &str, size: usize) -> anyhow::Result<DbPool> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    let pool = Pool::builder(manager)
+        .max_size(size)
+        .build()
+        .context("cannot build the database pool")?;
+    drop(
+        pool.get()
+            .await
+            .map_err(|err| anyhow!("cannot connect to the database at {redacted}: {err}"))?,
+    );
+    Ok(pool)
+}
+
+/// True when `err` is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

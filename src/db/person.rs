@@ -1,0 +1,91 @@
+//! The `people` table: local accounts and cached remote actors.
+
+use super::schema::people;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// A person row.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = people)]
+pub struct PersonRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub username: String,
+    pub domain: String,
+    pub local: bool,
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub password_hash: Option<String>,
+    pub is_admin: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new person (local or remote).
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = people)]
+pub struct NewPerson<'a> {
+    pub ap_id: &'a str,
+    pub username: &'a str,
+    pub domain: &'a str,
+    pub local: bool,
+    pub display_name: Option<&'a str>,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+    pub public_key: &'a str,
+    pub private_key: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+/// Inserts a person and returns the row.
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPerson<'_>) -> QueryResult<PersonRow> {
+    diesel::insert_into(people::table)
+        .values(new)
+        .returning(PersonRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A local person by username.
+pub async fn find_local(conn: &mut AsyncPgConnection, username: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::local.eq(true))
+        .filter(people::username.eq(username))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A person by id.
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// People by ids, in any order.
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PersonRow>> {
+    people::table
+        .filter(people::id.eq_any(ids))
+        .select(PersonRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Number of local people.
+pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    people::table
+        .filter(people::local.eq(true))
+        .count()
+        .get_result(conn)
+        .await
+}

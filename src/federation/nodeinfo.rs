@@ -1,0 +1,53 @@
+//! NodeInfo 2.1 (FEP-f1d5/0151): the discovery document and the
+//! instance's software, usage and community count.
+
+use super::protocol::nodeinfo::{
+    NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services, Software, Usage, Users,
+};
+use crate::{db, error::AppResult, services::AppState};
+use actix_web::{HttpResponse, web};
+
+const SCHEMA_21: &str = "http://nodeinfo.diaspora.software/ns/schema/2.1";
+
+/// `GET /.well-known/nodeinfo`: where the NodeInfo document lives.
+pub async fn get_nodeinfo_links(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(NodeInfoLinks {
+        links: vec![NodeInfoLink {
+            rel: SCHEMA_21.into(),
+            href: state.urls.path("/nodeinfo/2.1"),
+        }],
+    })
+}
+
+/// `GET /nodeinfo/2.1`.
+pub async fn get_nodeinfo(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let users = db::person::count_local(&mut conn).await?;
+    let communities = db::community::count_local(&mut conn).await?;
+    let document = NodeInfo {
+        version: "2.1".into(),
+        software: Software {
+            name: "guildhall".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            repository: None,
+            homepage: None,
+        },
+        protocols: vec!["activitypub".into()],
+        services: Services { inbound: vec![], outbound: vec![] },
+        open_registrations: false,
+        usage: Usage {
+            users: Users { total: Some(users as u64), active_month: None, active_halfyear: None },
+            local_posts: None,
+            local_comments: None,
+        },
+        metadata: NodeInfoMetadata {
+            node_name: Some(state.settings.instance_name.clone()),
+            node_description: Some(state.settings.instance_description.clone()),
+            communities: Some(communities as u64),
+            directory: Some(state.urls.home()),
+        },
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(format!("application/json; profile=\"{SCHEMA_21}#\""))
+        .json(document))
+}

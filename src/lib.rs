@@ -1,0 +1,18 @@
+//! Guildhall: a federated ActivityPub server for communities of practice.
+//!
+//! Modules are layered; a module only uses those listed above it
+//! (see `docs/ARCHITECTURE.md`):
+//! `domain` → `settings`, `error` → `db` → `federation::protocol` → `services`
+//! → `federation` → `api`, `web` → `startup` → `cli`.
+
+pub mod api;
+pub mod cli;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod federation;
+pub mod services;
+pub mod settings;
+pub mod startup;
+pub mod urls;
+pub mod web;

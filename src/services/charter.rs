@@ -1,0 +1,86 @@
+//! Charters: read, replace (each change a new numbered version), history.
+
+use super::{AppState, community};
+use crate::{
+    db::{self, person::PersonRow},
+    domain::charter::Charter,
+    error::{AppError, AppResult},
+};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+
+/// One version of a charter, with who wrote it and when.
+#[derive(Clone, Debug)]
+pub struct CharterVersion {
+    pub version: i32,
+    pub charter: Charter,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The current charter of a local community, if it has one.
+pub async fn get_charter(state: &AppState, name: &str) -> AppResult<CharterVersion> {
+    history(state, name)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found(format!("community `{name}` has no charter yet")))
+}
+
+/// Replaces the charter of a local community with a new version.
+pub async fn put_charter(state: &AppState, actor: &PersonRow, name: &str, charter: Charter) -> AppResult<CharterVersion> {
+    let json = to_stored(&charter)?;
+    let mut conn = state.pool.get().await?;
+    let row = community::find_row(&mut conn, name).await?;
+    community::require_moderator(&mut conn, &row, actor).await?;
+    let stored = conn
+        .transaction(async |conn| {
+            // Lock the community row so concurrent edits get distinct numbers.
+            let current = db::community::lock_charter_version(conn, row.id).await?;
+            let version = current + 1;
+            let stored = db::charter_version::insert(conn, row.id, version, &json, actor.id).await?;
+            db::community::set_charter(conn, row.id, &json, version).await?;
+            Ok::<_, diesel::result::Error>(stored)
+        })
+        .await?;
+    Ok(CharterVersion {
+        version: stored.version,
+        charter,
+        author: Some(actor.username.clone()),
+        created_at: stored.created_at,
+    })
+}
+
+/// Every version of a local community's charter, newest first.
+pub async fn history(state: &AppState, name: &str) -> AppResult<Vec<CharterVersion>> {
+    let mut conn = state.pool.get().await?;
+    let row = community::find_row(&mut conn, name).await?;
+    let versions = db::charter_version::list(&mut conn, row.id).await?;
+    let author_ids: Vec<i64> = versions.iter().filter_map(|v| v.author_id).collect();
+    let authors = db::person::find_many(&mut conn, &author_ids).await?;
+    versions
+        .into_iter()
+        .map(|v| {
+            Ok(CharterVersion {
+                version: v.version,
+                author: v
+                    .author_id
+                    .and_then(|id| authors.iter().find(|a| a.id == id))
+                    .map(|a| a.username.clone()),
+                created_at: v.created_at,
+                charter: from_stored(v.charter)?,
+            })
+        })
+        .collect()
+}
+
+/// Validates a charter and turns it into its stored JSON form.
+pub(super) fn to_stored(charter: &Charter) -> AppResult<serde_json::Value> {
+    charter.validate()?;
+    serde_json::to_value(charter).map_err(AppError::internal)
+}
+
+/// Reads a stored charter back.
+pub(super) fn from_stored(json: serde_json::Value) -> AppResult<Charter> {
+    serde_json::from_value(json).map_err(AppError::internal)
+}

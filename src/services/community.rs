@@ -1,0 +1,217 @@
+//! Communities: create, read, list and change settings; moderators.
+
+use super::{AppState, charter};
+use crate::{
+    db::{self, DbConn, community::CommunityRow, handle::HandleKind, person::PersonRow},
+    domain::{
+        FieldError,
+        charter::Charter,
+        community::{PostingPolicy, Visibility},
+        name::Handle,
+    },
+    error::{AppError, AppResult},
+    federation::keys,
+};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+
+/// Longest title.
+const MAX_TITLE: usize = 120;
+/// Longest summary (Markdown).
+const MAX_SUMMARY: usize = 5000;
+
+/// What it takes to create a community.
+#[derive(Clone, Debug, Default)]
+pub struct NewCommunityInput {
+    pub name: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub visibility: Visibility,
+    pub posting_policy: PostingPolicy,
+    pub charter: Option<Charter>,
+}
+
+/// Settings a moderator may change; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct CommunityUpdate {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub visibility: Option<Visibility>,
+    pub posting_policy: Option<PostingPolicy>,
+}
+
+/// A community with everything a reader needs.
+#[derive(Clone, Debug)]
+pub struct CommunityView {
+    pub row: CommunityRow,
+    pub visibility: Visibility,
+    pub posting_policy: PostingPolicy,
+    pub moderators: Vec<PersonRow>,
+    pub charter: Option<Charter>,
+    pub followers: i64,
+}
+
+impl CommunityView {
+    /// When the community (or its charter) last changed.
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
+    }
+}
+
+/// Creates a local community owned (and moderated) by `owner`.
+pub async fn create_community(state: &AppState, owner: &PersonRow, input: NewCommunityInput) -> AppResult<CommunityView> {
+    let handle = Handle::parse("name", &input.name)?;
+    let title = input.title.unwrap_or_else(|| handle.to_string());
+    check_title(&title)?;
+    let summary = input.summary.unwrap_or_default();
+    check_summary(&summary)?;
+    let charter_json = input.charter.as_ref().map(charter::to_stored).transpose()?;
+    let keys = keys::generate().await?;
+    let urls = &state.urls;
+    let ap_id = urls.community(handle.as_str()).to_string();
+    let inbox = urls.community_part(handle.as_str(), "inbox").to_string();
+    let followers = urls.community_part(handle.as_str(), "followers").to_string();
+    let shared_inbox = urls.shared_inbox().to_string();
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            db::handle::claim(conn, handle.as_str(), HandleKind::Community).await?;
+            let row = db::community::insert(
+                conn,
+                &db::community::NewCommunity {
+                    ap_id: &ap_id,
+                    name: handle.as_str(),
+                    domain: &state.settings.domain,
+                    local: true,
+                    title: &title,
+                    summary: &summary,
+                    visibility: input.visibility.as_str(),
+                    posting_policy: input.posting_policy.as_str(),
+                    inbox: &inbox,
+                    shared_inbox: Some(&shared_inbox),
+                    followers_url: Some(&followers),
+                    public_key: &keys.public_pem,
+                    private_key: Some(&keys.private_pem),
+                },
+            )
+            .await?;
+            db::community::add_moderator(conn, row.id, owner.id).await?;
+            match &charter_json {
+                Some(json) => {
+                    db::charter_version::insert(conn, row.id, 1, json, owner.id).await?;
+                    db::community::set_charter(conn, row.id, json, 1).await
+                }
+                None => Ok(row),
+            }
+        })
+        .await
+        .map_err(|err: diesel::result::Error| {
+            if db::is_unique_violation(&err) {
+                AppError::conflict(format!("the name `{handle}` is already taken"))
+            } else {
+                err.into()
+            }
+        })?;
+    view(&mut conn, row).await
+}
+
+/// A local community by name.
+pub async fn get_community(state: &AppState, name: &str) -> AppResult<CommunityView> {
+    let mut conn = state.pool.get().await?;
+    let row = find_row(&mut conn, name).await?;
+    view(&mut conn, row).await
+}
+
+/// Local communities by name; unlisted ones only when `include_unlisted`.
+/// Returns one page and the cursor of the next.
+pub async fn list_communities(
+    state: &AppState,
+    include_unlisted: bool,
+    after: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<CommunityView>, Option<String>)> {
+    let mut conn = state.pool.get().await?;
+    let rows = db::community::list_local(&mut conn, include_unlisted, after, limit + 1).await?;
+    let next = (rows.len() as i64 > limit)
+        .then(|| rows.get(limit as usize - 1).map(|r| r.name.clone()))
+        .flatten();
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().take(limit as usize) {
+        views.push(view(&mut conn, row).await?);
+    }
+    Ok((views, next))
+}
+
+/// Changes a community's settings; moderators and admins only.
+pub async fn update_community(
+    state: &AppState,
+    actor: &PersonRow,
+    name: &str,
+    update: CommunityUpdate,
+) -> AppResult<CommunityView> {
+    if let Some(title) = &update.title {
+        check_title(title)?;
+    }
+    if let Some(summary) = &update.summary {
+        check_summary(summary)?;
+    }
+    let mut conn = state.pool.get().await?;
+    let row = find_row(&mut conn, name).await?;
+    require_moderator(&mut conn, &row, actor).await?;
+    let changes = db::community::CommunityChanges {
+        title: update.title,
+        summary: update.summary,
+        visibility: update.visibility.map(|v| v.as_str().to_string()),
+        posting_policy: update.posting_policy.map(|p| p.as_str().to_string()),
+        updated_at: Some(Utc::now()),
+    };
+    let row = db::community::update(&mut conn, row.id, &changes).await?;
+    view(&mut conn, row).await
+}
+
+/// The local community row named `name`, or 404.
+pub(super) async fn find_row(conn: &mut DbConn, name: &str) -> AppResult<CommunityRow> {
+    db::community::find_local(conn, name)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no community named `{name}`")))
+}
+
+/// Refuses (403) unless `actor` moderates the community or is an admin.
+pub(super) async fn require_moderator(conn: &mut DbConn, row: &CommunityRow, actor: &PersonRow) -> AppResult<()> {
+    if actor.is_admin || db::community::moderator_ids(conn, row.id).await?.contains(&actor.id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only the community's moderators may do this"))
+    }
+}
+
+async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> {
+    let ids = db::community::moderator_ids(conn, row.id).await?;
+    let mut moderators = db::person::find_many(conn, &ids).await?;
+    moderators.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    let followers = db::community::follower_count(conn, row.id).await?;
+    let charter = row.charter.clone().map(charter::from_stored).transpose()?;
+    Ok(CommunityView {
+        visibility: row.visibility.parse().map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
+        posting_policy: row.posting_policy.parse().map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
+        moderators,
+        charter,
+        followers,
+        row,
+    })
+}
+
+fn check_title(title: &str) -> Result<(), FieldError> {
+    let len = title.trim().chars().count();
+    if len == 0 || len > MAX_TITLE {
+        return Err(FieldError::new("title", format!("must be 1 to {MAX_TITLE} characters")));
+    }
+    Ok(())
+}
+
+fn check_summary(summary: &str) -> Result<(), FieldError> {
+    if summary.chars().count() > MAX_SUMMARY {
+        return Err(FieldError::new("summary", format!("must be at most {MAX_SUMMARY} characters")));
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Use-cases shared by the JSON API, the web pages, the CLI and (later) the
+//! inbox. Services validate input, apply rules and write to the database;
+//! they never send anything over the network.
+
+pub mod account;
+pub mod charter;
+pub mod community;
+
+use crate::{db::DbPool, settings::Settings, urls::Urls};
+use std::sync::Arc;
+
+/// What every service needs: settings, the database pool, and our URLs.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub pool: DbPool,
+    pub urls: Urls,
+}
+
+impl AppState {
+    /// Builds the state for `settings` over `pool`.
+    pub fn new(settings: Settings, pool: DbPool) -> Self {
+        let urls = Urls::new(settings.base_url());
+        AppState {
+            settings: Arc::new(settings),
+            pool,
+            urls,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Instance settings: one documented struct, read from defaults, an optional
+//! TOML file (`--config`) and `GUILDHALL_<KEY>` environment variables
+//! (`DATABASE_URL` is honoured too), in that order of precedence.
+//!
+//! `deploy/config.example.toml` is generated from this struct's doc comments
+//! (`guildhall config-example`) and a test keeps the two in sync.
+
+use anyhow::{Context, bail};
+use documented::DocumentedFields;
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{collections::BTreeMap, net::SocketAddr, path::Path};
+
+/// Everything an instance admin can configure.
+#[derive(Clone, Debug, Serialize, Deserialize, DocumentedFields)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port the HTTP server listens on.
+    pub bind: String,
+    /// Public host name of this instance, with the port when it is not the
+    /// scheme's default. It is part of every ActivityPub id and cannot change
+    /// once others have federated with the instance.
+    pub domain: String,
+    /// PostgreSQL connection URL. The database is created when missing.
+    pub database_url: String,
+    /// Maximum number of pooled database connections.
+    pub database_pool_size: usize,
+    /// Development mode: plain http ids, loopback peers and `dev_resolve`.
+    /// Never enable it on a public server.
+    pub dev: bool,
+    /// Dev mode only: host names to resolve to fixed addresses, so several
+    /// instances with distinct names run on one machine, as
+    /// "alpha.test=127.0.0.1:8101,beta.test=127.0.0.1:8102".
+    pub dev_resolve: String,
+    /// Name of the instance, shown on its pages and in NodeInfo.
+    pub instance_name: String,
+    /// One-line description of the instance.
+    pub instance_description: String,
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    pub max_body_bytes: usize,
+    /// Log filter in `tracing` syntax, e.g. "info" or "guildhall=debug,info".
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            domain: "localhost:8080".into(),
+            database_url: "postgres://postgres@127.0.0.1:5432/guildhall".into(),
+            database_pool_size: 16,
+            dev: false,
+            dev_resolve: String::new(),
+            instance_name: "Guildhall".into(),
+            instance_description: "Communities of practice, federated.".into(),
+            max_body_bytes: 1024 * 1024,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads settings from defaults, the optional TOML file and the environment.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                bail!("config file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let settings: Settings = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]).lowercase(true))
+            .merge(Env::prefixed("GUILDHALL_").only(Settings::FIELD_NAMES))
+            .extract()
+            .context("invalid configuration")?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that serde cannot.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.bind
+            .parse::<SocketAddr>()
+            .with_context(|| format!("bind `{}` is not an address:port", self.bind))?;
+        let probe = url::Url::parse(&format!("http://{}/", self.domain))
+            .ok()
+            .filter(|u| u.path() == "/" && u.username().is_empty());
+        let Some(probe) = probe else {
+            bail!("domain `{}` is not a host name", self.domain);
+        };
+        if !self.dev && probe.host().is_some_and(|h| !matches!(h, url::Host::Domain(_))) {
+            bail!("domain `{}` must be a host name, not an IP address", self.domain);
+        }
+        if !self.dev && !self.dev_resolve.is_empty() {
+            bail!("dev_resolve is only allowed in dev mode (dev = true)");
+        }
+        self.resolve_overrides()?;
+        Ok(())
+    }
+
+    /// The URL scheme of our ids: http in dev mode and for a `localhost`
+    /// domain (a local instance that cannot federate anyway), https otherwise.
+    pub fn scheme(&self) -> &'static str {
+        let host = self.domain.split(':').next().unwrap_or_default();
+        if self.dev || host == "localhost" || host.ends_with(".localhost") {
+            "http"
+        } else {
+            "https"
+        }
+    }
+
+    /// The base URL of this instance, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme(), self.domain)
+    }
+
+    /// The parsed `dev_resolve` map: host name → address.
+    pub fn resolve_overrides(&self) -> anyhow::Result<BTreeMap<String, SocketAddr>> {
+        self.dev_resolve
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                let (host, addr) = entry
+                    .split_once('=')
+                    .with_context(|| format!("dev_resolve entry `{entry}` is not host=ip:port"))?;
+                let addr = addr
+                    .parse()
+                    .with_context(|| format!("dev_resolve address `{addr}` is not ip:port"))?;
+                Ok((host.to_ascii_lowercase(), addr))
+            })
+            .collect()
+    }
+
+    /// The database URL with any password replaced, for messages and logs.
+    pub fn database_url_redacted(&self) -> String {
+        match url::Url::parse(&self.database_url) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+
+    /// The example configuration file: every setting with its doc comment and default.
+    pub fn example_toml() -> String {
+        let defaults = toml::Table::try_from(Settings::default()).unwrap_or_default();
+        let mut out = String::from(
+            "# Guildhall configuration. Generated by `guildhall config-example`; do not edit by hand.\n\
+             # Every key can also be set as an environment variable GUILDHALL_<KEY>.\n",
+        );
+        for (name, doc) in Settings::FIELD_NAMES.iter().zip(Settings::FIELD_DOCS) {
+            out.push('\n');
+            for line in doc.lines() {
+                out.push_str(format!("# {}", line.trim()).trim_end());
+                out.push('\n');
+            }
+            if let Some(value) = defaults.get(*name) {
+                out.push_str(&format!("{name} = {value}\n"));
+            }
+        }
+        out
+    }
+}

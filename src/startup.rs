@@ -1,0 +1,144 @@
+//! The only module that wires everything together: database, state, HTTP
+//! server and routes. Tests boot the application exactly as `serve` does.
+
+use crate::{
+    api, db,
+    error::{AppError, ErrorBody},
+    federation::{self, keys},
+    services::AppState,
+    settings::Settings,
+    web as pages,
+};
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    body::{BoxBody, MessageBody},
+    dev::{Server, ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
+    web,
+};
+use anyhow::Context;
+use futures_util::FutureExt;
+use std::{net::TcpListener, panic::AssertUnwindSafe};
+
+/// A bound, ready-to-run instance.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Creates the database if needed, migrates it, ensures the instance
+    /// actor exists and binds the listener (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let redacted = settings.database_url_redacted();
+        db::create_database_if_missing(&settings.database_url, &redacted).await?;
+        db::run_migrations(&settings.database_url, &redacted).await?;
+        let pool = db::connect(&settings.database_url, &redacted, settings.database_pool_size).await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState::new(settings, pool);
+        ensure_instance_actor(&state).await?;
+        let server = run(listener, state.clone())?;
+        Ok(Application { server, port, state })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (for tests and the CLI).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Creates the instance actor's key pair on first start.
+async fn ensure_instance_actor(state: &AppState) -> anyhow::Result<()> {
+    let mut conn = state.pool.get().await?;
+    if db::instance::find(&mut conn).await?.is_none() {
+        let pair = keys::generate().await?;
+        db::instance::insert_or_get(&mut conn, &state.settings.domain, &pair.public_pem, &pair.private_pem).await?;
+    }
+    Ok(())
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let max_body = state.settings.max_body_bytes;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(max_body))
+            .wrap(ErrorHandlers::new().default_handler(json_error_body))
+            .wrap(from_fn(catch_panics))
+            .wrap(actix_web::middleware::Logger::new("%r %s %Dms").log_target("guildhall::http"))
+            .route("/healthz", web::get().to(healthz))
+            .configure(api::routes)
+            .configure(federation::routes::routes)
+            .configure(pages::routes)
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// Turns a handler panic into a 500 in our JSON shape instead of a dropped connection.
+async fn catch_panics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
+        Err(_) => Err(AppError::internal(anyhow::anyhow!("handler panicked")).into()),
+    }
+}
+
+/// Gives every error response without a body of ours (unknown route, wrong
+/// method, payload errors from extractors) the `{error, message}` JSON shape.
+fn json_error_body<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let typed = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json")
+                    || ct.starts_with("application/activity+json")
+                    || ct.starts_with("text/html"));
+    if typed {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, message) = match status.as_u16() {
+        400 => ("bad_request", "the request could not be read"),
+        401 => ("unauthorized", "authentication is required"),
+        404 => ("not_found", "no such resource"),
+        405 => ("method_not_allowed", "method not allowed on this resource"),
+        413 => ("payload_too_large", "the request body is too large"),
+        415 => ("unsupported_media_type", "unsupported content type"),
+        _ if status.is_server_error() => ("internal", "internal error"),
+        _ => ("error", status.canonical_reason().unwrap_or("error")),
+    };
+    let body = serde_json::to_string(&ErrorBody { error: code, message, field: None })
+        .unwrap_or_default();
+    let (req, _) = res.into_parts();
+    let response = HttpResponse::build(status)
+        .content_type("application/json")
+        .body(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}

@@ -1,0 +1,69 @@
+//! `/c/{name}`: a community's page with its summary and charter.
+
+use super::layout;
+use crate::{
+    domain::{charter::Charter, markdown},
+    services::{AppState, community},
+};
+use actix_web::{HttpResponse, http::StatusCode, web};
+use maud::{Markup, PreEscaped, html};
+
+/// `GET /c/{name}` (HTML).
+pub async fn community_page(state: web::Data<AppState>, name: web::Path<String>) -> HttpResponse {
+    let instance = &state.settings.instance_name;
+    let view = match community::get_community(&state, &name).await {
+        Ok(view) => view,
+        Err(err) => return layout::error_page(instance, &err),
+    };
+    let row = &view.row;
+    let body = html! {
+        h1 { (row.title) }
+        p.handle { "@" (row.name) "@" (state.settings.domain) " · " (view.followers) " members" }
+        (PreEscaped(markdown::to_html(&row.summary)))
+        @if let Some(charter) = &view.charter { (charter_section(charter)) }
+        h2 { "Moderators" }
+        ul { @for m in &view.moderators { li { a href={ "/u/" (m.username) } { (m.username) } } } }
+    };
+    super::html(StatusCode::OK, layout::page(instance, &row.title, body))
+}
+
+fn charter_section(c: &Charter) -> Markup {
+    html! {
+        section aria-labelledby="charter" {
+            h2 #charter { "Charter" }
+            dl {
+                @if let Some(domain) = &c.domain { dt { "Domain" } dd { (domain) } }
+                @if !c.topics.is_empty() { dt { "Topics" } dd { (c.topics.join(", ")) } }
+                dt { "Purpose" } dd { (c.purpose) }
+                @if let Some(impact) = &c.impact { dt { "Desired impact" } dd { (impact) } }
+                @if !c.indicators.is_empty() {
+                    dt { "How we will know" } dd { ul { @for i in &c.indicators { li { (i) } } } }
+                }
+                @if let Some(audience) = &c.audience { dt { "Who it is for" } dd { (audience) } }
+                @if let Some(why) = &c.audience_rationale { dt { "Why them" } dd { (why) } }
+                @if !c.core_team.is_empty() { dt { "Core team" } dd { (c.core_team.join(", ")) } }
+                @if !c.practices.is_empty() {
+                    dt { "Practices" }
+                    dd { ul { @for p in &c.practices {
+                        li {
+                            strong { (p.name) }
+                            @if let Some(cadence) = &p.cadence { ", " (cadence) }
+                            @if let Some(place) = &p.r#where { ", " (place) }
+                            @if let Some(d) = &p.description { br; (d) }
+                        }
+                    } } }
+                }
+                @if let Some(meetings) = &c.meetings { dt { "Meetings" } dd { (meetings) } }
+                @if !c.content_links.is_empty() {
+                    dt { "Content" }
+                    dd { ul { @for l in &c.content_links {
+                        li { a href=(l.url) rel="nofollow noopener" { (l.label) } }
+                    } } }
+                }
+                @if let Some(stage) = c.stage { dt { "Stage" } dd { (stage.as_str()) } }
+                @if !c.organisations.is_empty() { dt { "Organisations" } dd { (c.organisations.join(", ")) } }
+                @if !c.languages.is_empty() { dt { "Languages" } dd { (c.languages.join(", ")) } }
+            }
+        }
+    }
+}

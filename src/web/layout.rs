@@ -1,0 +1,41 @@
+//! The page frame shared by every HTML page, and the error page.
+
+use crate::error::AppError;
+use actix_web::HttpResponse;
+use maud::{DOCTYPE, Markup, html};
+
+/// Wraps `body` in the page frame.
+pub fn page(instance_name: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (instance_name) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                header { a href="/" { (instance_name) } }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// An HTML error page for a failed page request.
+pub fn error_page(instance_name: &str, err: &AppError) -> HttpResponse {
+    let markup = page(instance_name, "Error", html! {
+        h1 { (err.kind.status().canonical_reason().unwrap_or("Error")) }
+        p { (err.message) }
+    });
+    if err.kind == crate::error::ErrorKind::Internal {
+        tracing::error!(error = %err, "page failed");
+    }
+    super::html(err.kind.status(), markup)
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;line-height:1.5}\
+header{border-bottom:1px solid #ccc;margin-bottom:1rem;padding-bottom:.5rem}\
+dt{font-weight:600;margin-top:.5rem}dd{margin-left:1rem}\
+.handle{color:#555}";
