@@ -4,8 +4,7 @@
 use crate::{
     db,
     services::{
-        AppState,
-        account,
+        AppState, account,
         community::{self, NewCommunityInput},
     },
     settings::Settings,
@@ -86,11 +85,13 @@ fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     match command {
         Command::Serve => {
             let app = Application::build(settings.clone()).await?;

@@ -30,6 +30,7 @@ pub struct Settings {
     pub database_pool_size: usize,
     /// Development mode: plain http ids, loopback peers and `dev_resolve`.
     /// Never enable it on a public server.
+    #[serde(deserialize_with = "flag")]
     pub dev: bool,
     /// Dev mode only: host names to resolve to fixed addresses, so several
     /// instances with distinct names run on one machine, as
@@ -92,8 +93,15 @@ impl Settings {
         let Some(probe) = probe else {
             bail!("domain `{}` is not a host name", self.domain);
         };
-        if !self.dev && probe.host().is_some_and(|h| !matches!(h, url::Host::Domain(_))) {
-            bail!("domain `{}` must be a host name, not an IP address", self.domain);
+        if !self.dev
+            && probe
+                .host()
+                .is_some_and(|h| !matches!(h, url::Host::Domain(_)))
+        {
+            bail!(
+                "domain `{}` must be a host name, not an IP address",
+                self.domain
+            );
         }
         if !self.dev && !self.dev_resolve.is_empty() {
             bail!("dev_resolve is only allowed in dev mode (dev = true)");
@@ -165,5 +173,32 @@ impl Settings {
             }
         }
         out
+    }
+}
+
+/// A boolean that also accepts `1`/`0` and `yes`/`no`, as people write
+/// them in environment variables (`GUILDHALL_DEV=1`).
+fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Number(i64),
+        Text(String),
+    }
+    match Flag::deserialize(deserializer)? {
+        Flag::Bool(value) => Ok(value),
+        Flag::Number(0) => Ok(false),
+        Flag::Number(1) => Ok(true),
+        Flag::Text(text) => match text.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is not true or false"
+            ))),
+        },
+        Flag::Number(other) => Err(serde::de::Error::custom(format!(
+            "`{other}` is not true or false"
+        ))),
     }
 }

@@ -32,17 +32,35 @@ impl Application {
     /// Creates the database if needed, migrates it, ensures the instance
     /// actor exists and binds the listener (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// Like [`Application::build`], on a listener the caller bound already.
+    pub async fn build_on(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
+        install_crypto_provider();
         let redacted = settings.database_url_redacted();
         db::create_database_if_missing(&settings.database_url, &redacted).await?;
         db::run_migrations(&settings.database_url, &redacted).await?;
-        let pool = db::connect(&settings.database_url, &redacted, settings.database_pool_size).await?;
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let pool = db::connect(
+            &settings.database_url,
+            &redacted,
+            settings.database_pool_size,
+        )
+        .await?;
         let port = listener.local_addr()?.port();
         let state = AppState::new(settings, pool);
         ensure_instance_actor(&state).await?;
         let server = run(listener, state.clone())?;
-        Ok(Application { server, port, state })
+        Ok(Application {
+            server,
+            port,
+            state,
+        })
     }
 
     /// The port the server listens on.
@@ -61,12 +79,23 @@ impl Application {
     }
 }
 
+/// Selects the TLS crypto provider (ring) for every HTTP client we build.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Creates the instance actor's key pair on first start.
 async fn ensure_instance_actor(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.pool.get().await?;
     if db::instance::find(&mut conn).await?.is_none() {
         let pair = keys::generate().await?;
-        db::instance::insert_or_get(&mut conn, &state.settings.domain, &pair.public_pem, &pair.private_pem).await?;
+        db::instance::insert_or_get(
+            &mut conn,
+            &state.settings.domain,
+            &pair.public_pem,
+            &pair.private_pem,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -115,9 +144,11 @@ fn json_error_body<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json")
-                    || ct.starts_with("application/activity+json")
-                    || ct.starts_with("text/html"));
+        .is_some_and(|ct| {
+            ct.starts_with("application/json")
+                || ct.starts_with("application/activity+json")
+                || ct.starts_with("text/html")
+        });
     if typed {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -132,8 +163,12 @@ fn json_error_body<B: MessageBody + 'static>(
         _ if status.is_server_error() => ("internal", "internal error"),
         _ => ("error", status.canonical_reason().unwrap_or("error")),
     };
-    let body = serde_json::to_string(&ErrorBody { error: code, message, field: None })
-        .unwrap_or_default();
+    let body = serde_json::to_string(&ErrorBody {
+        error: code,
+        message,
+        field: None,
+    })
+    .unwrap_or_default();
     let (req, _) = res.into_parts();
     let response = HttpResponse::build(status)
         .content_type("application/json")

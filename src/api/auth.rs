@@ -46,7 +46,9 @@ impl FromRequest for MaybeSignedIn {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let has_token = req.headers().contains_key(actix_web::http::header::AUTHORIZATION);
+        let has_token = req
+            .headers()
+            .contains_key(actix_web::http::header::AUTHORIZATION);
         let signed_in = SignedIn::from_request(req, payload);
         Box::pin(async move {
             if has_token {

@@ -34,7 +34,10 @@ impl From<CharterVersion> for CharterResponse {
 }
 
 /// `GET /api/v1/communities/{name}/charter`: the current version.
-pub async fn get_charter(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_charter(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let current = charter::get_charter(&state, &name).await?;
     Ok(HttpResponse::Ok().json(CharterResponse::from(current)))
 }
@@ -53,10 +56,16 @@ pub async fn put_charter(
 }
 
 /// `GET /api/v1/communities/{name}/charter/history`: every version, newest first.
-pub async fn get_charter_history(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_charter_history(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let versions = charter::history(&state, &name).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: versions.into_iter().map(CharterResponse::from).collect::<Vec<_>>(),
+        items: versions
+            .into_iter()
+            .map(CharterResponse::from)
+            .collect::<Vec<_>>(),
         next: None,
     }))
 }

@@ -45,7 +45,11 @@ impl From<CommunityView> for CommunityResponse {
         CommunityResponse {
             id: row.id,
             ap_id: row.ap_id,
-            handle: if row.local { row.name.clone() } else { format!("{}@{}", row.name, row.domain) },
+            handle: if row.local {
+                row.name.clone()
+            } else {
+                format!("{}@{}", row.name, row.domain)
+            },
             name: row.name,
             title: row.title,
             summary: row.summary,
@@ -113,15 +117,22 @@ pub async fn list_communities(
     let include_unlisted = person.is_some_and(|p| p.is_admin);
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let (views, next) =
-        community::list_communities(&state, include_unlisted, query.after.as_deref(), limit).await?;
+        community::list_communities(&state, include_unlisted, query.after.as_deref(), limit)
+            .await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: views.into_iter().map(CommunityResponse::from).collect::<Vec<_>>(),
+        items: views
+            .into_iter()
+            .map(CommunityResponse::from)
+            .collect::<Vec<_>>(),
         next,
     }))
 }
 
 /// `GET /api/v1/communities/{name}`.
-pub async fn get_community(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_community(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let view = community::get_community(&state, &name).await?;
     Ok(HttpResponse::Ok().json(CommunityResponse::from(view)))
 }

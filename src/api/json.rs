@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use std::sync::LazyLock;
 
 static QUOTED: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"(?:unknown|missing) field `([^`]+)`").expect("valid regex"));
+    LazyLock::new(|| regex::Regex::new(r"missing field `([^`]+)`").expect("valid regex"));
 
 /// Parses `body` as `T`; `prefix` is prepended to field paths (e.g. `charter`
 /// when the body is a charter on its own).
@@ -29,7 +29,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8], prefix: &str) -> Result<T, AppErr
             path = join(&path, name.as_str());
         }
         let field = join(prefix, &path);
-        let field = if field.is_empty() { "body".to_string() } else { field };
+        let field = if field.is_empty() {
+            "body".to_string()
+        } else {
+            field
+        };
         AppError {
             kind: ErrorKind::Unprocessable,
             message: format!("{field}: {}", strip_position(&message)),

@@ -9,19 +9,34 @@ pub mod session;
 
 use actix_web::web;
 
-/// Registers every API route.
+/// Registers every API route (one resource per path, so a wrong method is 405).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
-            .route("/session", web::post().to(session::create_session))
-            .route("/session", web::delete().to(session::delete_session))
-            .route("/communities", web::post().to(communities::create_community))
-            .route("/communities", web::get().to(communities::list_communities))
-            .route("/communities/{name}", web::get().to(communities::get_community))
-            .route("/communities/{name}", web::patch().to(communities::update_community))
-            .route("/communities/{name}/charter", web::get().to(charter::get_charter))
-            .route("/communities/{name}/charter", web::put().to(charter::put_charter))
-            .route("/communities/{name}/charter/history", web::get().to(charter::get_charter_history)),
+            .service(
+                web::resource("/session")
+                    .post(session::create_session)
+                    .delete(session::delete_session),
+            )
+            .service(
+                web::resource("/communities")
+                    .post(communities::create_community)
+                    .get(communities::list_communities),
+            )
+            .service(
+                web::resource("/communities/{name}")
+                    .get(communities::get_community)
+                    .patch(communities::update_community),
+            )
+            .service(
+                web::resource("/communities/{name}/charter")
+                    .get(charter::get_charter)
+                    .put(charter::put_charter),
+            )
+            .service(
+                web::resource("/communities/{name}/charter/history")
+                    .get(charter::get_charter_history),
+            ),
     );
 }
 

@@ -37,7 +37,10 @@ pub async fn insert(
 }
 
 /// Every version of a community's charter, newest first.
-pub async fn list(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<Vec<CharterVersionRow>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Vec<CharterVersionRow>> {
     charter_versions::table
         .filter(charter_versions::community_id.eq(community_id))
         .order(charter_versions::version.desc())

@@ -60,7 +60,10 @@ pub struct CommunityChanges {
 }
 
 /// Inserts a community and returns the row.
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewCommunity<'_>) -> QueryResult<CommunityRow> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: &NewCommunity<'_>,
+) -> QueryResult<CommunityRow> {
     diesel::insert_into(communities::table)
         .values(new)
         .returning(CommunityRow::as_returning())
@@ -69,7 +72,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewCommunity<'_>) -> Que
 }
 
 /// A local community by name.
-pub async fn find_local(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<CommunityRow>> {
+pub async fn find_local(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+) -> QueryResult<Option<CommunityRow>> {
     communities::table
         .filter(communities::local.eq(true))
         .filter(communities::name.eq(name))
@@ -111,7 +117,11 @@ pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
 }
 
 /// Applies `changes` to a community and returns the new row.
-pub async fn update(conn: &mut AsyncPgConnection, id: i64, changes: &CommunityChanges) -> QueryResult<CommunityRow> {
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    changes: &CommunityChanges,
+) -> QueryResult<CommunityRow> {
     diesel::update(communities::table.find(id))
         .set(changes)
         .returning(CommunityRow::as_returning())
@@ -138,7 +148,11 @@ pub async fn set_charter(
 }
 
 /// Makes a person a moderator of a community (idempotent).
-pub async fn add_moderator(conn: &mut AsyncPgConnection, community_id: i64, person_id: i64) -> QueryResult<()> {
+pub async fn add_moderator(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<()> {
     diesel::insert_into(community_moderators::table)
         .values((
             community_moderators::community_id.eq(community_id),
@@ -151,7 +165,10 @@ pub async fn add_moderator(conn: &mut AsyncPgConnection, community_id: i64, pers
 }
 
 /// Ids of a community's moderators, oldest first.
-pub async fn moderator_ids(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<Vec<i64>> {
+pub async fn moderator_ids(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Vec<i64>> {
     community_moderators::table
         .filter(community_moderators::community_id.eq(community_id))
         .order(community_moderators::created_at.asc())

@@ -23,7 +23,10 @@ impl HandleKind {
 /// Claims `name`; fails with a unique violation when it is taken.
 pub async fn claim(conn: &mut AsyncPgConnection, name: &str, kind: HandleKind) -> QueryResult<()> {
     diesel::insert_into(local_handles::table)
-        .values((local_handles::name.eq(name), local_handles::kind.eq(kind.as_str())))
+        .values((
+            local_handles::name.eq(name),
+            local_handles::kind.eq(kind.as_str()),
+        ))
         .execute(conn)
         .await
         .map(|_| ())

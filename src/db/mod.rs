@@ -27,7 +27,8 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// Creates the database named in `url` when it does not exist yet, through
 /// the server's `postgres` maintenance database.
 pub async fn create_database_if_missing(url: &str, redacted: &str) -> anyhow::Result<()> {
-    let parsed = url::Url::parse(url).with_context(|| format!("invalid database URL {redacted}"))?;
+    let parsed =
+        url::Url::parse(url).with_context(|| format!("invalid database URL {redacted}"))?;
     let name = parsed.path().trim_start_matches('/').to_string();
     if name.is_empty() || name == "postgres" {
         return Ok(());
@@ -67,10 +68,17 @@ pub async fn run_migrations(url: &str, redacted: &str) -> anyhow::Result<Vec<Str
     let conn = AsyncPgConnection::establish(url)
         .await
         .map_err(|err| anyhow!("cannot connect to the database at {redacted}: {err}"))?;
-    let mut harness = AsyncMigrationHarness::new(conn);
-    let applied = tokio::task::block_in_place(|| harness.run_pending_migrations(MIGRATIONS))
-        .map_err(|err| anyhow!("migrations failed: {err}"))?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+    // The harness drives the async connection synchronously, so it runs on
+    // a blocking thread (this works on any runtime flavour).
+    tokio::task::spawn_blocking(move || {
+        let mut harness = AsyncMigrationHarness::new(conn);
+        harness
+            .run_pending_migrations(MIGRATIONS)
+            .map(|applied| applied.iter().map(ToString::to_string).collect())
+            .map_err(|err| anyhow!("migrations failed: {err}"))
+    })
+    .await
+    .context("migration task failed")?
 }
 
 /// Builds the pool and checks that one connection can be made.

@@ -52,7 +52,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPerson<'_>) -> QueryR
 }
 
 /// A local person by username.
-pub async fn find_local(conn: &mut AsyncPgConnection, username: &str) -> QueryResult<Option<PersonRow>> {
+pub async fn find_local(
+    conn: &mut AsyncPgConnection,
+    username: &str,
+) -> QueryResult<Option<PersonRow>> {
     people::table
         .filter(people::local.eq(true))
         .filter(people::username.eq(username))

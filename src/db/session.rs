@@ -5,16 +5,26 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 /// Stores a session for `person_id`.
-pub async fn insert(conn: &mut AsyncPgConnection, token_hash: &str, person_id: i64) -> QueryResult<()> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    token_hash: &str,
+    person_id: i64,
+) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
-        .values((sessions::token_hash.eq(token_hash), sessions::person_id.eq(person_id)))
+        .values((
+            sessions::token_hash.eq(token_hash),
+            sessions::person_id.eq(person_id),
+        ))
         .execute(conn)
         .await
         .map(|_| ())
 }
 
 /// The person a token hash belongs to.
-pub async fn person_for(conn: &mut AsyncPgConnection, token_hash: &str) -> QueryResult<Option<i64>> {
+pub async fn person_for(
+    conn: &mut AsyncPgConnection,
+    token_hash: &str,
+) -> QueryResult<Option<i64>> {
     sessions::table
         .find(token_hash)
         .select(sessions::person_id)

@@ -120,7 +120,11 @@ impl Charter {
         optional("charter.domain", &self.domain, MAX_LINE)?;
         optional("charter.impact", &self.impact, MAX_TEXT)?;
         optional("charter.audience", &self.audience, MAX_TEXT)?;
-        optional("charter.audience_rationale", &self.audience_rationale, MAX_TEXT)?;
+        optional(
+            "charter.audience_rationale",
+            &self.audience_rationale,
+            MAX_TEXT,
+        )?;
         optional("charter.meetings", &self.meetings, MAX_TEXT)?;
         list("charter.topics", &self.topics, 64)?;
         list("charter.indicators", &self.indicators, MAX_LINE * 2)?;
@@ -147,7 +151,11 @@ impl Charter {
         for (i, practice) in self.practices.iter().enumerate() {
             let field = format!("charter.practices[{i}]");
             required(&format!("{field}.name"), &practice.name, MAX_LINE)?;
-            optional(&format!("{field}.description"), &practice.description, MAX_TEXT)?;
+            optional(
+                &format!("{field}.description"),
+                &practice.description,
+                MAX_TEXT,
+            )?;
             optional(&format!("{field}.cadence"), &practice.cadence, MAX_LINE)?;
             optional(&format!("{field}.where"), &practice.r#where, MAX_LINE)?;
         }
@@ -175,7 +183,10 @@ fn is_http_url(value: &str) -> bool {
 
 fn text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(())
 }
@@ -193,7 +204,10 @@ fn optional(field: &str, value: &Option<String>, max: usize) -> Result<(), Field
 
 fn count(field: &str, len: usize) -> Result<(), FieldError> {
     if len > MAX_ITEMS {
-        return Err(FieldError::new(field, format!("must have at most {MAX_ITEMS} entries")));
+        return Err(FieldError::new(
+            field,
+            format!("must have at most {MAX_ITEMS} entries"),
+        ));
     }
     Ok(())
 }

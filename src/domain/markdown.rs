@@ -11,7 +11,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders Markdown to HTML that is safe to embed: no scripts, no event
 /// handlers, no `javascript:` links, raw HTML reduced to the safe subset.
 pub fn to_html(markdown: &str) -> String {
-    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let parser =
+        pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::new();
     pulldown_cmark::html::push_html(&mut raw, parser);
     SANITIZER.clean(&raw).to_string()

@@ -10,12 +10,13 @@ pub const MIN_LEN: usize = 2;
 /// Longest allowed handle.
 pub const MAX_LEN: usize = 40;
 
-static HANDLE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^[a-z0-9_]+(-[a-z0-9_]+)*$").expect("valid regex")
-});
+static HANDLE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^[a-z0-9_]+(-[a-z0-9_]+)*$").expect("valid regex"));
 
 /// Handles reserved for the instance's own routes and actor.
-const RESERVED: &[&str] = &["admin", "api", "actor", "instance", "inbox", "login", "c", "u"];
+const RESERVED: &[&str] = &[
+    "admin", "api", "actor", "instance", "inbox", "login", "c", "u",
+];
 
 /// A validated local handle: lower-case letters, digits, `_`, and single `-`
 /// between them; 2 to 40 characters.
@@ -83,7 +84,16 @@ mod tests {
 
     #[test]
     fn refuses_capitals_spaces_edges_and_bad_lengths() {
-        for bad in ["Sec", "sec guild", "-sec", "sec-", "a", "x".repeat(41).as_str(), "a--b", "api"] {
+        for bad in [
+            "Sec",
+            "sec guild",
+            "-sec",
+            "sec-",
+            "a",
+            "x".repeat(41).as_str(),
+            "a--b",
+            "api",
+        ] {
             let err = Handle::parse("name", bad).unwrap_err();
             assert_eq!(err.field, "name", "{bad}");
         }

@@ -33,7 +33,9 @@ fn base(kind: ActorKind, id: Url, username: &str, inbox: Url, urls: &Urls, pem: 
         public_key: public_key(&id, pem),
         preferred_username: username.to_string(),
         inbox,
-        endpoints: Some(Endpoints { shared_inbox: Some(urls.shared_inbox()) }),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(urls.shared_inbox()),
+        }),
         url: Some(id.clone()),
         id,
         name: None,
@@ -62,10 +64,20 @@ pub fn group(urls: &Urls, domain: &str, view: &CommunityView) -> Actor {
     let row = &view.row;
     let name = row.name.as_str();
     let part = |p: &str| urls.community_part(name, p);
-    let mut actor = base(ActorKind::Group, urls.community(name), name, part("inbox"), urls, &row.public_key);
+    let mut actor = base(
+        ActorKind::Group,
+        urls.community(name),
+        name,
+        part("inbox"),
+        urls,
+        &row.public_key,
+    );
     actor.name = Some(row.title.clone());
     actor.summary = Some(markdown::to_html(&row.summary));
-    actor.source = Some(Source { content: row.summary.clone(), media_type: "text/markdown".into() });
+    actor.source = Some(Source {
+        content: row.summary.clone(),
+        media_type: "text/markdown".into(),
+    });
     actor.outbox = Some(part("outbox"));
     actor.followers = Some(part("followers"));
     actor.featured = Some(part("featured"));
@@ -88,7 +100,14 @@ pub fn group(urls: &Urls, domain: &str, view: &CommunityView) -> Actor {
 pub fn person(urls: &Urls, domain: &str, row: &PersonRow) -> Actor {
     let name = row.username.as_str();
     let part = |p: &str| urls.person_part(name, p);
-    let mut actor = base(ActorKind::Person, urls.person(name), name, part("inbox"), urls, &row.public_key);
+    let mut actor = base(
+        ActorKind::Person,
+        urls.person(name),
+        name,
+        part("inbox"),
+        urls,
+        &row.public_key,
+    );
     actor.name = row.display_name.clone();
     actor.summary = row.bio.as_deref().map(markdown::to_html);
     actor.outbox = Some(part("outbox"));
@@ -104,7 +123,14 @@ pub fn person(urls: &Urls, domain: &str, row: &PersonRow) -> Actor {
 /// The instance actor as an `Application` (FEP-2677); it signs our fetches.
 pub fn instance(urls: &Urls, instance_name: &str, row: &InstanceRow) -> Actor {
     let id = urls.instance_actor();
-    let mut actor = base(ActorKind::Application, id.clone(), &row.domain, urls.path("/actor/inbox"), urls, &row.public_key);
+    let mut actor = base(
+        ActorKind::Application,
+        id.clone(),
+        &row.domain,
+        urls.path("/actor/inbox"),
+        urls,
+        &row.public_key,
+    );
     actor.name = Some(instance_name.to_string());
     actor.outbox = Some(urls.path("/actor/outbox"));
     actor.url = Some(urls.home());

@@ -13,7 +13,9 @@ pub fn wants_activity_json(ctx: &GuardContext<'_>) -> bool {
         .headers()
         .get_all(header::ACCEPT)
         .filter_map(|v| v.to_str().ok())
-        .any(|accept| accept.contains("application/activity+json") || accept.contains("application/ld+json"))
+        .any(|accept| {
+            accept.contains("application/activity+json") || accept.contains("application/ld+json")
+        })
 }
 
 /// A 200 ActivityPub JSON response.
@@ -23,6 +25,8 @@ pub fn activity_json<T: Serialize>(document: &T) -> HttpResponse {
             .content_type(ACTIVITY_JSON)
             .insert_header((header::VARY, "Accept"))
             .body(body),
-        Err(err) => actix_web::ResponseError::error_response(&crate::error::AppError::internal(err)),
+        Err(err) => {
+            actix_web::ResponseError::error_response(&crate::error::AppError::internal(err))
+        }
     }
 }

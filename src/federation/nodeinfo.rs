@@ -33,10 +33,17 @@ pub async fn get_nodeinfo(state: web::Data<AppState>) -> AppResult<HttpResponse>
             homepage: None,
         },
         protocols: vec!["activitypub".into()],
-        services: Services { inbound: vec![], outbound: vec![] },
+        services: Services {
+            inbound: vec![],
+            outbound: vec![],
+        },
         open_registrations: false,
         usage: Usage {
-            users: Users { total: Some(users as u64), active_month: None, active_halfyear: None },
+            users: Users {
+                total: Some(users as u64),
+                active_month: None,
+                active_halfyear: None,
+            },
             local_posts: None,
             local_comments: None,
         },

@@ -5,8 +5,9 @@
 use super::{
     actors,
     negotiate::{activity_json, wants_activity_json},
-    nodeinfo, webfinger,
+    nodeinfo,
     protocol::{collection::Collection, context::Context},
+    webfinger,
 };
 use crate::{
     db,
@@ -19,18 +20,35 @@ use url::Url;
 /// Registers the federation routes (before the page routes).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let ap = || web::get().guard(guard::fn_guard(wants_activity_json));
-    cfg.route("/.well-known/webfinger", web::get().to(webfinger::get_webfinger))
-        .route("/.well-known/nodeinfo", web::get().to(nodeinfo::get_nodeinfo_links))
-        .route("/nodeinfo/2.1", web::get().to(nodeinfo::get_nodeinfo))
-        .route("/actor", ap().to(get_instance_actor))
-        .route("/actor", web::get().to(|| async {
-            HttpResponse::Found().insert_header(("Location", "/")).finish()
-        }))
-        .route("/actor/outbox", web::get().to(get_instance_outbox))
-        .route("/c/{name}", ap().to(get_group))
-        .route("/c/{name}/{collection}", web::get().to(get_group_collection))
-        .route("/u/{name}", ap().to(get_person))
-        .route("/u/{name}/{collection}", web::get().to(get_person_collection));
+    cfg.route(
+        "/.well-known/webfinger",
+        web::get().to(webfinger::get_webfinger),
+    )
+    .route(
+        "/.well-known/nodeinfo",
+        web::get().to(nodeinfo::get_nodeinfo_links),
+    )
+    .route("/nodeinfo/2.1", web::get().to(nodeinfo::get_nodeinfo))
+    .route("/actor", ap().to(get_instance_actor))
+    .route(
+        "/actor",
+        web::get().to(|| async {
+            HttpResponse::Found()
+                .insert_header(("Location", "/"))
+                .finish()
+        }),
+    )
+    .route("/actor/outbox", web::get().to(get_instance_outbox))
+    .route("/c/{name}", ap().to(get_group))
+    .route(
+        "/c/{name}/{collection}",
+        web::get().to(get_group_collection),
+    )
+    .route("/u/{name}", ap().to(get_person))
+    .route(
+        "/u/{name}/{collection}",
+        web::get().to(get_person_collection),
+    );
 }
 
 async fn get_instance_actor(state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -38,20 +56,34 @@ async fn get_instance_actor(state: web::Data<AppState>) -> AppResult<HttpRespons
     let row = db::instance::find(&mut conn)
         .await?
         .ok_or_else(|| AppError::not_found("the instance actor is not set up"))?;
-    Ok(activity_json(&actors::instance(&state.urls, &state.settings.instance_name, &row)))
+    Ok(activity_json(&actors::instance(
+        &state.urls,
+        &state.settings.instance_name,
+        &row,
+    )))
 }
 
 async fn get_instance_outbox(state: web::Data<AppState>) -> HttpResponse {
-    collection_json(Collection::<Url>::ordered(state.urls.path("/actor/outbox"), vec![]))
+    collection_json(Collection::<Url>::ordered(
+        state.urls.path("/actor/outbox"),
+        vec![],
+    ))
 }
 
 async fn get_group(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
     let view = community::get_community(&state, &name).await?;
-    Ok(activity_json(&actors::group(&state.urls, &state.settings.domain, &view)))
+    Ok(activity_json(&actors::group(
+        &state.urls,
+        &state.settings.domain,
+        &view,
+    )))
 }
 
 /// `followers` (count only), `moderators` (people), `outbox` and `featured`.
-async fn get_group_collection(state: web::Data<AppState>, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+async fn get_group_collection(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (name, collection) = path.into_inner();
     let view = community::get_community(&state, &name).await?;
     let id = state.urls.community_part(&name, &collection);
@@ -71,16 +103,26 @@ async fn get_group_collection(state: web::Data<AppState>, path: web::Path<(Strin
     Ok(collection_json(document))
 }
 
-async fn get_person(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+async fn get_person(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let row = db::person::find_local(&mut conn, &name)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no person named `{name}`")))?;
-    Ok(activity_json(&actors::person(&state.urls, &state.settings.domain, &row)))
+    Ok(activity_json(&actors::person(
+        &state.urls,
+        &state.settings.domain,
+        &row,
+    )))
 }
 
 /// `outbox`, `followers` and `following` of a person (empty for now).
-async fn get_person_collection(state: web::Data<AppState>, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+async fn get_person_collection(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (name, collection) = path.into_inner();
     let mut conn = state.pool.get().await?;
     db::person::find_local(&mut conn, &name)

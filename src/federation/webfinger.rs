@@ -17,7 +17,10 @@ pub struct WebfingerQuery {
 }
 
 /// `GET /.well-known/webfinger?resource=acct:name@domain`.
-pub async fn get_webfinger(state: web::Data<AppState>, query: web::Query<WebfingerQuery>) -> AppResult<HttpResponse> {
+pub async fn get_webfinger(
+    state: web::Data<AppState>,
+    query: web::Query<WebfingerQuery>,
+) -> AppResult<HttpResponse> {
     let resource = query
         .resource
         .as_deref()
@@ -47,17 +50,32 @@ pub async fn get_webfinger(state: web::Data<AppState>, query: web::Query<Webfing
     };
 
     let (subject, actor, page, kind) = match name {
-        None => (format!("acct:{domain}@{domain}"), urls.instance_actor(), urls.home(), ActorKind::Application),
+        None => (
+            format!("acct:{domain}@{domain}"),
+            urls.instance_actor(),
+            urls.home(),
+            ActorKind::Application,
+        ),
         Some(name) => {
             let mut conn = state.pool.get().await?;
             match db::handle::find(&mut conn, &name).await? {
                 Some(HandleKind::Community) => {
                     let id = urls.community(&name);
-                    (format!("acct:{name}@{domain}"), id.clone(), id, ActorKind::Group)
+                    (
+                        format!("acct:{name}@{domain}"),
+                        id.clone(),
+                        id,
+                        ActorKind::Group,
+                    )
                 }
                 Some(HandleKind::Person) => {
                     let id = urls.person(&name);
-                    (format!("acct:{name}@{domain}"), id.clone(), id, ActorKind::Person)
+                    (
+                        format!("acct:{name}@{domain}"),
+                        id.clone(),
+                        id,
+                        ActorKind::Person,
+                    )
                 }
                 None => return Err(AppError::not_found(format!("no actor named `{name}`"))),
             }

@@ -20,10 +20,19 @@ use sha2::{Digest, Sha256};
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// Creates a local person with a key pair and a hashed password.
-pub async fn create_user(state: &AppState, name: &str, password: &str, admin: bool) -> AppResult<PersonRow> {
+pub async fn create_user(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    admin: bool,
+) -> AppResult<PersonRow> {
     let handle = Handle::parse("username", name)?;
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(FieldError::new("password", format!("must be at least {MIN_PASSWORD_LEN} characters")).into());
+        return Err(FieldError::new(
+            "password",
+            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+        )
+        .into());
     }
     let password = password.to_string();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
@@ -131,6 +140,10 @@ fn hash_password(password: &str) -> AppResult<String> {
 
 fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }

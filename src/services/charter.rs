@@ -28,7 +28,12 @@ pub async fn get_charter(state: &AppState, name: &str) -> AppResult<CharterVersi
 }
 
 /// Replaces the charter of a local community with a new version.
-pub async fn put_charter(state: &AppState, actor: &PersonRow, name: &str, charter: Charter) -> AppResult<CharterVersion> {
+pub async fn put_charter(
+    state: &AppState,
+    actor: &PersonRow,
+    name: &str,
+    charter: Charter,
+) -> AppResult<CharterVersion> {
     let json = to_stored(&charter)?;
     let mut conn = state.pool.get().await?;
     let row = community::find_row(&mut conn, name).await?;
@@ -38,7 +43,8 @@ pub async fn put_charter(state: &AppState, actor: &PersonRow, name: &str, charte
             // Lock the community row so concurrent edits get distinct numbers.
             let current = db::community::lock_charter_version(conn, row.id).await?;
             let version = current + 1;
-            let stored = db::charter_version::insert(conn, row.id, version, &json, actor.id).await?;
+            let stored =
+                db::charter_version::insert(conn, row.id, version, &json, actor.id).await?;
             db::community::set_charter(conn, row.id, &json, version).await?;
             Ok::<_, diesel::result::Error>(stored)
         })

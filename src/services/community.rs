@@ -59,7 +59,11 @@ impl CommunityView {
 }
 
 /// Creates a local community owned (and moderated) by `owner`.
-pub async fn create_community(state: &AppState, owner: &PersonRow, input: NewCommunityInput) -> AppResult<CommunityView> {
+pub async fn create_community(
+    state: &AppState,
+    owner: &PersonRow,
+    input: NewCommunityInput,
+) -> AppResult<CommunityView> {
     let handle = Handle::parse("name", &input.name)?;
     let title = input.title.unwrap_or_else(|| handle.to_string());
     check_title(&title)?;
@@ -70,7 +74,9 @@ pub async fn create_community(state: &AppState, owner: &PersonRow, input: NewCom
     let urls = &state.urls;
     let ap_id = urls.community(handle.as_str()).to_string();
     let inbox = urls.community_part(handle.as_str(), "inbox").to_string();
-    let followers = urls.community_part(handle.as_str(), "followers").to_string();
+    let followers = urls
+        .community_part(handle.as_str(), "followers")
+        .to_string();
     let shared_inbox = urls.shared_inbox().to_string();
     let mut conn = state.pool.get().await?;
     let row = conn
@@ -177,11 +183,21 @@ pub(super) async fn find_row(conn: &mut DbConn, name: &str) -> AppResult<Communi
 }
 
 /// Refuses (403) unless `actor` moderates the community or is an admin.
-pub(super) async fn require_moderator(conn: &mut DbConn, row: &CommunityRow, actor: &PersonRow) -> AppResult<()> {
-    if actor.is_admin || db::community::moderator_ids(conn, row.id).await?.contains(&actor.id) {
+pub(super) async fn require_moderator(
+    conn: &mut DbConn,
+    row: &CommunityRow,
+    actor: &PersonRow,
+) -> AppResult<()> {
+    if actor.is_admin
+        || db::community::moderator_ids(conn, row.id)
+            .await?
+            .contains(&actor.id)
+    {
         Ok(())
     } else {
-        Err(AppError::forbidden("only the community's moderators may do this"))
+        Err(AppError::forbidden(
+            "only the community's moderators may do this",
+        ))
     }
 }
 
@@ -192,8 +208,14 @@ async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> 
     let followers = db::community::follower_count(conn, row.id).await?;
     let charter = row.charter.clone().map(charter::from_stored).transpose()?;
     Ok(CommunityView {
-        visibility: row.visibility.parse().map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
-        posting_policy: row.posting_policy.parse().map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
+        visibility: row
+            .visibility
+            .parse()
+            .map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
+        posting_policy: row
+            .posting_policy
+            .parse()
+            .map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
         moderators,
         charter,
         followers,
@@ -204,14 +226,20 @@ async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> 
 fn check_title(title: &str) -> Result<(), FieldError> {
     let len = title.trim().chars().count();
     if len == 0 || len > MAX_TITLE {
-        return Err(FieldError::new("title", format!("must be 1 to {MAX_TITLE} characters")));
+        return Err(FieldError::new(
+            "title",
+            format!("must be 1 to {MAX_TITLE} characters"),
+        ));
     }
     Ok(())
 }
 
 fn check_summary(summary: &str) -> Result<(), FieldError> {
     if summary.chars().count() > MAX_SUMMARY {
-        return Err(FieldError::new("summary", format!("must be at most {MAX_SUMMARY} characters")));
+        return Err(FieldError::new(
+            "summary",
+            format!("must be at most {MAX_SUMMARY} characters"),
+        ));
     }
     Ok(())
 }

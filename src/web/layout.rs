@@ -25,10 +25,14 @@ pub fn page(instance_name: &str, title: &str, body: Markup) -> Markup {
 
 /// An HTML error page for a failed page request.
 pub fn error_page(instance_name: &str, err: &AppError) -> HttpResponse {
-    let markup = page(instance_name, "Error", html! {
-        h1 { (err.kind.status().canonical_reason().unwrap_or("Error")) }
-        p { (err.message) }
-    });
+    let markup = page(
+        instance_name,
+        "Error",
+        html! {
+            h1 { (err.kind.status().canonical_reason().unwrap_or("Error")) }
+            p { (err.message) }
+        },
+    );
     if err.kind == crate::error::ErrorKind::Internal {
         tracing::error!(error = %err, "page failed");
     }

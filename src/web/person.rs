@@ -16,12 +16,22 @@ pub async fn person_page(state: web::Data<AppState>, name: web::Path<String>) ->
     };
     match person.await {
         Ok(person) => {
-            let shown = person.display_name.clone().unwrap_or_else(|| person.username.clone());
-            super::html(StatusCode::OK, layout::page(instance, &shown, html! {
-                h1 { (shown) }
-                p.handle { "@" (person.username) "@" (state.settings.domain) }
-                @if let Some(bio) = &person.bio { p { (bio) } }
-            }))
+            let shown = person
+                .display_name
+                .clone()
+                .unwrap_or_else(|| person.username.clone());
+            super::html(
+                StatusCode::OK,
+                layout::page(
+                    instance,
+                    &shown,
+                    html! {
+                        h1 { (shown) }
+                        p.handle { "@" (person.username) "@" (state.settings.domain) }
+                        @if let Some(bio) = &person.bio { p { (bio) } }
+                    },
+                ),
+            )
         }
         Err(err) => layout::error_page(instance, &err),
     }

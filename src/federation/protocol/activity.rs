@@ -161,7 +161,7 @@ macro_rules! activities {
             /// The id of the object (the first one for a `Flag`).
             pub fn object_id(&self) -> Option<&Url> {
                 match self {
-                    $(AnyActivity::$kind(activity) => activity.object.object_id(),)*
+                    $(AnyActivity::$kind(activity) => activity.object.referenced_id(),)*
                 }
             }
 
@@ -183,14 +183,19 @@ activities! {
     Reject(ActivityRef),
     /// Take back an earlier activity (object: that activity).
     Undo(ActivityRef),
+    /// Publish an object: a post, an event, or (to partner instances) a
+    /// community's `Group`.
     Create(AnyObject),
+    /// Replace an object with its new version.
     Update(AnyObject),
     /// Delete an object or an actor (object: it, or its `Tombstone`).
     Delete(Reference),
     /// Share: an activity (FEP-1b12), a bare object (a Mastodon boost), or
     /// either by URL.
     Announce(IdOrObject<Box<Announced>>),
+    /// Favourite or upvote (object: the post).
     Like(Reference),
+    /// Downvote (object: the post).
     Dislike(Reference),
     /// RSVP "going" (object: the event).
     Join(Reference),

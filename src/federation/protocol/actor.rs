@@ -31,9 +31,17 @@ pub struct Actor {
     pub kind: ActorKind,
     pub id: Url,
     pub preferred_username: String,
-    #[serde(default, deserialize_with = "text_or_map", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text_or_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "text_or_map", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text_or_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
@@ -47,7 +55,11 @@ pub struct Actor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<Url>,
     /// For groups: the moderators collection (as Lemmy publishes it).
-    #[serde(default, deserialize_with = "first_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "first_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributed_to: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
@@ -60,16 +72,28 @@ pub struct Actor {
     pub indexable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posting_restricted_to_mods: Option<bool>,
-    #[serde(default, deserialize_with = "first_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "first_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<Url>,
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub icon: Vec<Image>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<DateTime<FixedOffset>>,
     /// Profile fields; entries that are not `PropertyValue`s are dropped.
-    #[serde(default, deserialize_with = "property_values", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "property_values",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub attachment: Vec<PropertyValue>,
     /// FEP-2c59: the actor's WebFinger address (`name@host`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -140,11 +140,15 @@ impl CharterJson {
 pub fn property_values(charter: &Charter) -> Vec<PropertyValue> {
     let meets = charter.meetings.clone().or_else(|| {
         charter.practices.first().map(|p| {
-            [Some(p.name.as_str()), p.cadence.as_deref(), p.r#where.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
+            [
+                Some(p.name.as_str()),
+                p.cadence.as_deref(),
+                p.r#where.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
         })
     });
     [
@@ -155,11 +159,13 @@ pub fn property_values(charter: &Charter) -> Vec<PropertyValue> {
     ]
     .into_iter()
     .filter_map(|(name, value)| {
-        value.filter(|v| !v.trim().is_empty()).map(|value| PropertyValue {
-            kind: PropertyValueKind::PropertyValue,
-            name: name.to_string(),
-            value: escape_html(&value),
-        })
+        value
+            .filter(|v| !v.trim().is_empty())
+            .map(|value| PropertyValue {
+                kind: PropertyValueKind::PropertyValue,
+                name: name.to_string(),
+                value: escape_html(&value),
+            })
     })
     .collect()
 }

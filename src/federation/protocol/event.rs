@@ -15,7 +15,7 @@ use super::{
     note::{Attachment, Tag, default_if_invalid, drop_invalid},
 };
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use url::Url;
 
 /// The only type tag an [`Event`] carries.
@@ -70,9 +70,12 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Where it happens: places and online links; other entries are dropped.
+    /// A single location is written as an object, not an array, because
+    /// Mobilizon reads only that.
     #[serde(
         default,
         deserialize_with = "drop_invalid",
+        serialize_with = "one_or_array",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub location: Vec<Location>,
@@ -269,4 +272,12 @@ pub enum EventStatus {
     Confirmed,
     Tentative,
     Cancelled,
+}
+
+/// Writes one item as itself and several as an array.
+fn one_or_array<S: Serializer>(items: &[Location], serializer: S) -> Result<S::Ok, S::Error> {
+    match items {
+        [item] => item.serialize(serializer),
+        items => items.serialize(serializer),
+    }
 }

@@ -102,11 +102,13 @@ where
         Other(serde::de::IgnoredAny),
     }
     let references: Vec<Reference> = one_or_many(deserializer)?;
-    Ok(references.into_iter().find_map(|reference| match reference {
-        Reference::Url(url)
-        | Reference::Link { href: url }
-        | Reference::Object { id: url }
-        | Reference::ObjectUrl { url } => Some(url),
-        Reference::Other(_) => None,
-    }))
+    Ok(references
+        .into_iter()
+        .find_map(|reference| match reference {
+            Reference::Url(url)
+            | Reference::Link { href: url }
+            | Reference::Object { id: url }
+            | Reference::ObjectUrl { url } => Some(url),
+            Reference::Other(_) => None,
+        }))
 }

@@ -32,36 +32,37 @@ impl<'de> Deserialize<'de> for References {
 
 /// Anything that can be an activity's `object`: it knows the id it points at.
 pub trait Identified {
-    /// The id of the object (the first one of a list).
-    fn object_id(&self) -> Option<&Url>;
+    /// A reference's URL, or an embedded object's own id (the first of a
+    /// list).
+    fn referenced_id(&self) -> Option<&Url>;
 }
 
 impl Identified for Reference {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         Some(&self.0)
     }
 }
 
 impl Identified for References {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         self.0.first().map(|reference| &reference.0)
     }
 }
 
 impl Identified for AnyActivity {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         Some(self.id())
     }
 }
 
 impl Identified for AnyObject {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         Some(self.id())
     }
 }
 
 impl Identified for Announced {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         match self {
             Announced::Activity(activity) => Some(activity.id()),
             Announced::Object(object) => Some(object.id()),
@@ -70,16 +71,16 @@ impl Identified for Announced {
 }
 
 impl<T: Identified> Identified for Box<T> {
-    fn object_id(&self) -> Option<&Url> {
-        T::object_id(self)
+    fn referenced_id(&self) -> Option<&Url> {
+        T::referenced_id(self)
     }
 }
 
 impl<T: Identified> Identified for IdOrObject<T> {
-    fn object_id(&self) -> Option<&Url> {
+    fn referenced_id(&self) -> Option<&Url> {
         match self {
             IdOrObject::Id(id) => Some(id),
-            IdOrObject::Object(object) => object.object_id(),
+            IdOrObject::Object(object) => object.referenced_id(),
         }
     }
 }

@@ -1,0 +1,70 @@
+//! Accounts: sign-in with bearer tokens, sign-out, wrong passwords.
+
+use crate::common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn signing_in_gives_a_token_that_signing_out_revokes() {
+    let app = TestApp::spawn().await;
+    let token = app.user("alice", false).await;
+    let res = app
+        .post(
+            "/api/v1/communities",
+            Some(&token),
+            &json!({"name": "first"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "a fresh token works");
+
+    let res = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/session",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let res = app
+        .post(
+            "/api/v1/communities",
+            Some(&token),
+            &json!({"name": "second"}),
+        )
+        .await;
+    assert_eq!(res.status(), 401, "a revoked token is refused");
+    assert_eq!(app.count("communities").await, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_unknown_user_is_401_and_creates_no_session() {
+    let app = TestApp::spawn().await;
+    app.user("alice", false).await;
+    let sessions = app.count("sessions").await;
+    for body in [
+        json!({"username": "alice", "password": "wrong password"}),
+        json!({"username": "nobody", "password": "correct horse battery"}),
+    ] {
+        let res = app.post("/api/v1/session", None, &body).await;
+        assert_eq!(res.status(), 401);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "unauthorized");
+    }
+    assert_eq!(app.count("sessions").await, sessions);
+}
+
+#[tokio::test]
+async fn passwords_are_stored_as_argon2_hashes_and_people_get_keys() {
+    let app = TestApp::spawn().await;
+    app.user("alice", true).await;
+    let state = app.state().await;
+    let mut conn = state.pool.get().await.unwrap();
+    let alice = guildhall::db::person::find_local(&mut conn, "alice")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(alice.password_hash.unwrap().starts_with("$argon2id$"));
+    assert!(alice.public_key.contains("BEGIN PUBLIC KEY"));
+    assert!(alice.private_key.unwrap().contains("BEGIN PRIVATE KEY"));
+    assert!(alice.is_admin);
+}

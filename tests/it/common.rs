@@ -1,0 +1,307 @@
+//! Test harness: each test gets its own database, cloned from a migrated
+//! template, and a real server on a free loopback port, booted exactly as
+//! `guildhall serve` boots. The database is dropped when the test ends,
+//! even when it panics.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use guildhall::{settings::Settings, startup::Application};
+use serde_json::{Value, json};
+use std::{net::TcpListener, path::Path};
+use tokio::sync::OnceCell;
+
+/// The PostgreSQL server tests use (no database name).
+pub fn server_url() -> String {
+    std::env::var("GUILDHALL_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Name of the migrated template database; built once per migration set.
+async fn template() -> String {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("guildhall_tpl_{:016x}", migrations_hash());
+            let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+                .await
+                .expect("connect to PostgreSQL for tests");
+            diesel::sql_query("SELECT pg_advisory_lock(727001)")
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            if !database_exists(&mut admin, &name).await {
+                let building = format!("{name}_building");
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {building}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                let url = format!("{}/{building}", server_url());
+                guildhall::db::run_migrations(&url, &url)
+                    .await
+                    .expect("migrate template");
+                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            }
+            diesel::sql_query("SELECT pg_advisory_unlock(727001)")
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            name
+        })
+        .await
+        .clone()
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count: Count =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<diesel::sql_types::Text, _>(name)
+            .get_result(conn)
+            .await
+            .unwrap();
+    count.n > 0
+}
+
+fn migrations_hash() -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = walk(&dir);
+    files.sort();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(&file).unwrap().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A fresh database that is dropped with this guard.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    /// Clones the migrated template into a new database.
+    pub async fn create() -> TestDb {
+        let template = template().await;
+        let name = format!("guildhall_test_{}", random_suffix());
+        let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+            .await
+            .unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .execute(&mut admin)
+            .await
+            .expect("clone template database");
+        let url = format!("{}/{name}", server_url());
+        TestDb { name, url }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // A new thread with its own runtime: Drop may run inside (or after) the test's runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut admin) =
+                    AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await
+                {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..12)
+        .map(|_| char::from(b'a' + rng.gen_range(0..26)))
+        .collect()
+}
+
+/// A running instance with its own database.
+pub struct TestApp {
+    pub port: u16,
+    pub base: String,
+    pub domain: String,
+    pub db: TestDb,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    /// Starts an instance on a free port, with `localhost:<port>` as its domain.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts an instance after `adjust` changed its settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = TestDb::create().await;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut settings = Settings {
+            bind: format!("127.0.0.1:{port}"),
+            domain: format!("localhost:{port}"),
+            database_url: db.url.clone(),
+            database_pool_size: 4,
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        let app = Application::build_on(settings.clone(), listener)
+            .await
+            .expect("build app");
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            port,
+            base: format!("{}://{}", settings.scheme(), settings.domain),
+            domain: settings.domain,
+            db,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The URL of `path` on this instance (loopback address).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Creates a user through the service layer and returns a bearer token.
+    pub async fn user(&self, name: &str, admin: bool) -> String {
+        let state = self.state().await;
+        guildhall::services::account::create_user(&state, name, "correct horse battery", admin)
+            .await
+            .expect("create user");
+        let res = self
+            .post(
+                "/api/v1/session",
+                None,
+                &json!({"username": name, "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Application state over this instance's database (for direct service calls).
+    pub async fn state(&self) -> guildhall::services::AppState {
+        let pool = guildhall::db::connect(&self.db.url, &self.db.url, 2)
+            .await
+            .unwrap();
+        let settings = Settings {
+            domain: self.domain.clone(),
+            database_url: self.db.url.clone(),
+            ..Settings::default()
+        };
+        guildhall::services::AppState::new(settings, pool)
+    }
+
+    /// POSTs JSON, with a bearer token when given.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, token, Some(body.to_string()))
+            .await
+    }
+
+    /// Sends a request with an optional raw body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> reqwest::Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.header("content-type", "application/json").body(body);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// GETs `path` with an `Accept` header and returns status and JSON body.
+    pub async fn get_json(&self, path: &str, accept: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Counts rows of `table` (to prove that refused input changed nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = AsyncPgConnection::establish(&self.db.url).await.unwrap();
+        let count: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result(&mut conn)
+            .await
+            .unwrap();
+        count.n
+    }
+}
+
+/// A complete, valid charter.
+pub fn sample_charter() -> Value {
+    json!({
+        "domain": "Application security",
+        "topics": ["appsec", "threat-modelling"],
+        "purpose": "Raise the security bar across product teams",
+        "impact": "Fewer critical findings in production",
+        "indicators": ["critical findings per quarter"],
+        "audience": "Engineers who ship code",
+        "audience_rationale": "They make the daily security decisions",
+        "core_team": ["@alice", "https://other.example/u/bob"],
+        "practices": [{"name": "Threat modelling clinic", "description": "Bring a design", "cadence": "fortnightly", "where": "Room 4"}],
+        "meetings": "Every second Tuesday, 15:00 CET, Room 4 and video",
+        "content_links": [{"label": "Wiki", "url": "https://wiki.example/secguild"}],
+        "stage": "active",
+        "organisations": ["Example Corp"],
+        "languages": ["en", "pt-BR"]
+    })
+}

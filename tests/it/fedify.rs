@@ -1,0 +1,48 @@
+//! Interop with a real third-party implementation: Fedify (npm
+//! `@fedify/fedify`) looks up our Group and Person actors by URL and must
+//! see their types and public keys. Run `npm ci --prefix tests/fedify` first
+//! (`scripts/test` does); without it the test skips, except under `CI=true`.
+
+use crate::common::TestApp;
+use serde_json::json;
+use std::path::Path;
+
+#[tokio::test]
+async fn fedify_parses_our_group_and_person_actors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fedify");
+    if !dir.join("node_modules/@fedify/fedify").exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "Fedify is not installed: run `npm ci --prefix tests/fedify`"
+        );
+        eprintln!("skipping: Fedify is not installed (npm ci --prefix tests/fedify)");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let token = app.user("alice", false).await;
+    let res = app
+        .post(
+            "/api/v1/communities",
+            Some(&token),
+            &json!({"name": "secguild", "charter": crate::common::sample_charter()}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("lookup.mjs"))
+        .arg(format!("{}/c/secguild", app.base))
+        .arg(format!("{}/u/alice", app.base))
+        .output()
+        .await
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Fedify refused our actors:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Group") && stdout.contains("Person"),
+        "{stdout}"
+    );
+}

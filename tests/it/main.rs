@@ -1,0 +1,13 @@
+//! Integration tests, built into one binary. Each test boots real
+//! instances on its own PostgreSQL database (see `common`).
+
+mod accounts;
+mod bad_input;
+mod charters;
+mod cli;
+mod common;
+mod communities;
+mod config;
+mod federation_read;
+mod fedify;
+mod fixtures;
