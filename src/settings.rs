@@ -44,6 +44,27 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Log filter in `tracing` syntax, e.g. "info" or "guildhall=debug,info".
     pub log: String,
+    /// Require HTTP signatures on GET requests for our ActivityPub documents
+    /// (Mastodon's "authorized fetch"); unsigned fetches get 401.
+    #[serde(deserialize_with = "flag")]
+    pub authorized_fetch: bool,
+    /// Federate only with partner instances (`guildhall admin partner add`);
+    /// otherwise with every instance that is not blocked.
+    #[serde(deserialize_with = "flag")]
+    pub allowlist_only: bool,
+    /// Deliveries sent at the same time (across all remote instances).
+    pub delivery_concurrency: usize,
+    /// Incoming activities accepted per remote instance per minute; more get 429.
+    pub inbox_rate_limit: u32,
+    /// Outgoing fetches allowed while handling one incoming activity.
+    pub fetch_budget: u32,
+    /// Run the delivery and inbox workers in this process.
+    #[serde(deserialize_with = "flag")]
+    pub workers: bool,
+    /// For tests: retry failed deliveries after milliseconds instead of
+    /// minutes and poll the queues continuously.
+    #[serde(deserialize_with = "flag")]
+    pub fast_queue: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +80,13 @@ impl Default for Settings {
             instance_description: "Communities of practice, federated.".into(),
             max_body_bytes: 1024 * 1024,
             log: "info".into(),
+            authorized_fetch: false,
+            allowlist_only: false,
+            delivery_concurrency: 64,
+            inbox_rate_limit: 6000,
+            fetch_budget: 20,
+            workers: true,
+            fast_queue: false,
         }
     }
 }

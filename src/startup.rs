@@ -4,7 +4,7 @@
 use crate::{
     api, db,
     error::{AppError, ErrorBody},
-    federation::{self, keys},
+    federation::{self, context::Federation, delivery, keys, processor},
     services::AppState,
     settings::Settings,
     web as pages,
@@ -55,7 +55,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState::new(settings, pool);
         ensure_instance_actor(&state).await?;
-        let server = run(listener, state.clone())?;
+        let fed = Federation::new(state.clone())?;
+        if state.settings.workers {
+            tokio::spawn(delivery::run(fed.clone()));
+            tokio::spawn(processor::run(fed.clone()));
+        }
+        let server = run(listener, state.clone(), fed)?;
         Ok(Application {
             server,
             port,
@@ -100,12 +105,14 @@ async fn ensure_instance_actor(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+fn run(listener: TcpListener, state: AppState, fed: Federation) -> anyhow::Result<Server> {
     let max_body = state.settings.max_body_bytes;
     let data = web::Data::new(state);
+    let fed = web::Data::new(fed);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(fed.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(ErrorHandlers::new().default_handler(json_error_body))
             .wrap(from_fn(catch_panics))

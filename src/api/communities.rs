@@ -6,11 +6,13 @@ use super::{
     json,
 };
 use crate::{
+    db,
     domain::{
         charter::Charter,
         community::{PostingPolicy, Visibility},
     },
     error::AppResult,
+    federation::context::Federation,
     services::{
         AppState,
         community::{self, CommunityUpdate, CommunityView, NewCommunityInput},
@@ -37,6 +39,8 @@ pub struct CommunityResponse {
     pub charter_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The caller's membership: `none`, `pending` or `accepted`.
+    pub follow_state: &'static str,
 }
 
 impl From<CommunityView> for CommunityResponse {
@@ -61,6 +65,7 @@ impl From<CommunityView> for CommunityResponse {
             charter_version: row.charter_version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            follow_state: "none",
         }
     }
 }
@@ -128,13 +133,23 @@ pub async fn list_communities(
     }))
 }
 
-/// `GET /api/v1/communities/{name}`.
+/// `GET /api/v1/communities/{handle}` (`name` or `name@host`), with the
+/// caller's follow state.
 pub async fn get_community(
-    state: web::Data<AppState>,
-    name: web::Path<String>,
+    fed: web::Data<Federation>,
+    MaybeSignedIn(person): MaybeSignedIn,
+    handle: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let view = community::get_community(&state, &name).await?;
-    Ok(HttpResponse::Ok().json(CommunityResponse::from(view)))
+    let row = super::handle::community(&fed, &handle).await?;
+    let view = community::describe(&fed.state, row).await?;
+    let mut response = CommunityResponse::from(view);
+    if let Some(person) = person {
+        let mut conn = fed.state.pool.get().await?;
+        if let Some((state, _)) = db::follow::find(&mut conn, response.id, person.id).await? {
+            response.follow_state = state.as_str();
+        }
+    }
+    Ok(HttpResponse::Ok().json(response))
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,10 @@
 pub mod auth;
 pub mod charter;
 pub mod communities;
+pub mod follow;
+pub mod handle;
 pub mod json;
+pub mod posts;
 pub mod session;
 
 use actix_web::web;
@@ -36,6 +39,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/communities/{name}/charter/history")
                     .get(charter::get_charter_history),
+            )
+            .service(
+                web::resource("/communities/{handle}/follow")
+                    .post(follow::follow_community)
+                    .delete(follow::unfollow_community),
+            )
+            .service(
+                web::resource("/communities/{handle}/posts")
+                    .post(posts::create_post)
+                    .get(posts::list_posts),
+            )
+            .service(
+                web::resource("/posts/{id}")
+                    .get(posts::get_post)
+                    .patch(posts::update_post)
+                    .delete(posts::delete_post),
+            )
+            .service(
+                web::resource("/posts/{id}/replies")
+                    .post(posts::create_reply)
+                    .get(posts::list_replies),
+            )
+            .service(
+                web::resource("/posts/{id}/like")
+                    .post(posts::like_post)
+                    .delete(posts::unlike_post),
             ),
     );
 }

@@ -198,3 +198,93 @@ pub async fn lock_charter_version(conn: &mut AsyncPgConnection, id: i64) -> Quer
         .first(conn)
         .await
 }
+
+/// A remote community as we cache it.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = communities)]
+pub struct RemoteCommunity<'a> {
+    pub ap_id: &'a str,
+    pub name: &'a str,
+    pub domain: &'a str,
+    pub local: bool,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub visibility: &'a str,
+    pub posting_policy: &'a str,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+    pub followers_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub charter: Option<serde_json::Value>,
+    pub refreshed_at: DateTime<Utc>,
+}
+
+/// Inserts or refreshes a remote community (our own ids are never fetched, so never a local row).
+pub async fn upsert_remote(
+    conn: &mut AsyncPgConnection,
+    community: &RemoteCommunity<'_>,
+) -> QueryResult<CommunityRow> {
+    diesel::insert_into(communities::table)
+        .values(community)
+        .on_conflict(communities::ap_id)
+        .do_update()
+        .set(community)
+        .execute(conn)
+        .await?;
+    find_by_ap_id(conn, community.ap_id)
+        .await?
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// A community by ActivityPub id.
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<CommunityRow>> {
+    communities::table
+        .filter(communities::ap_id.eq(ap_id))
+        .select(CommunityRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A community by id.
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<CommunityRow>> {
+    communities::table
+        .find(id)
+        .select(CommunityRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A remote community by `name` and `domain`.
+pub async fn find_remote(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    domain: &str,
+) -> QueryResult<Option<CommunityRow>> {
+    communities::table
+        .filter(communities::local.eq(false))
+        .filter(communities::name.eq(name))
+        .filter(communities::domain.eq(domain))
+        .select(CommunityRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Whether a person is banned from a community.
+pub async fn is_banned(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<bool> {
+    use super::schema::community_bans;
+    diesel::select(diesel::dsl::exists(
+        community_bans::table.find((community_id, person_id)),
+    ))
+    .get_result(conn)
+    .await
+}

@@ -3,9 +3,14 @@
 
 pub mod charter_version;
 pub mod community;
+pub mod delivery;
+pub mod follow;
 pub mod handle;
+pub mod incoming;
 pub mod instance;
+pub mod peer;
 pub mod person;
+pub mod post;
 pub mod schema;
 pub mod session;
 

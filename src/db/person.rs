@@ -92,3 +92,61 @@ pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .get_result(conn)
         .await
 }
+
+/// A remote actor as we cache it.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = people)]
+pub struct RemotePerson<'a> {
+    pub ap_id: &'a str,
+    pub username: &'a str,
+    pub domain: &'a str,
+    pub local: bool,
+    pub display_name: Option<&'a str>,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+    pub public_key: &'a str,
+    pub refreshed_at: DateTime<Utc>,
+}
+
+/// Inserts or refreshes a remote person (our own ids are never fetched, so never a local row).
+pub async fn upsert_remote(
+    conn: &mut AsyncPgConnection,
+    person: &RemotePerson<'_>,
+) -> QueryResult<PersonRow> {
+    diesel::insert_into(people::table)
+        .values(person)
+        .on_conflict(people::ap_id)
+        .do_update()
+        .set(person)
+        .execute(conn)
+        .await?;
+    find_by_ap_id(conn, person.ap_id)
+        .await?
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// A person by ActivityPub id.
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::ap_id.eq(ap_id))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// When a remote person was last fetched.
+pub async fn refreshed_at(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    people::table
+        .filter(people::ap_id.eq(ap_id))
+        .select(people::refreshed_at)
+        .first(conn)
+        .await
+        .optional()
+}

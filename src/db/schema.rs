@@ -97,6 +97,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    instances (domain) {
+        domain -> Text,
+        policy -> Text,
+        software -> Nullable<Text>,
+        last_success_at -> Nullable<Timestamptz>,
+        last_failure_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        delivered_count -> Int8,
+        failed_count -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Int8,
+        ap_id -> Text,
+        community_id -> Int8,
+        author_id -> Int8,
+        parent_id -> Nullable<Int8>,
+        root_id -> Nullable<Int8>,
+        local -> Bool,
+        title -> Nullable<Text>,
+        content -> Text,
+        source -> Nullable<Text>,
+        published -> Timestamptz,
+        updated -> Nullable<Timestamptz>,
+        deleted -> Bool,
+        removed -> Bool,
+        locked -> Bool,
+    }
+}
+
+diesel::table! {
+    post_likes (post_id, person_id) {
+        post_id -> Int8,
+        person_id -> Int8,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    community_bans (community_id, person_id) {
+        community_id -> Int8,
+        person_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> Int8,
+        community_id -> Int8,
+        moderator_id -> Nullable<Int8>,
+        action -> Text,
+        target -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outgoing_activities (id) {
+        id -> Int8,
+        ap_id -> Text,
+        kind -> Text,
+        actor -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Int8,
+        activity_id -> Int8,
+        inbox -> Text,
+        domain -> Text,
+        signer -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    incoming_activities (ap_id) {
+        ap_id -> Text,
+        actor -> Text,
+        kind -> Text,
+        body -> Text,
+        received_at -> Timestamptz,
+        attempts -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        processed_at -> Nullable<Timestamptz>,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(community_moderators -> communities (community_id));
 diesel::joinable!(community_moderators -> people (person_id));
@@ -104,6 +207,11 @@ diesel::joinable!(community_follows -> communities (community_id));
 diesel::joinable!(community_follows -> people (person_id));
 diesel::joinable!(charter_versions -> communities (community_id));
 diesel::joinable!(charter_versions -> people (author_id));
+diesel::joinable!(posts -> communities (community_id));
+diesel::joinable!(posts -> people (author_id));
+diesel::joinable!(post_likes -> posts (post_id));
+diesel::joinable!(post_likes -> people (person_id));
+diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance,
@@ -114,4 +222,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_moderators,
     charter_versions,
     community_follows,
+    instances,
+    posts,
+    post_likes,
+    community_bans,
+    moderation_log,
+    outgoing_activities,
+    deliveries,
+    incoming_activities,
 );

@@ -23,6 +23,39 @@ pub fn sanitize_html(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// The text of an HTML fragment, with block ends as line breaks and
+/// entities decoded (for titles and excerpts).
+pub fn plain_text(html: &str) -> String {
+    let with_breaks = html
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n")
+        .replace("</p>", "\n");
+    let stripped = ammonia::Builder::empty().clean(&with_breaks).to_string();
+    stripped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// A plain excerpt of at most `max` characters.
+pub fn excerpt(html: &str, max: usize) -> String {
+    let text = plain_text(html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= max {
+        text
+    } else {
+        let mut cut: String = text.chars().take(max).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

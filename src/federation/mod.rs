@@ -2,10 +2,21 @@
 //! documents (`actors`), WebFinger, NodeInfo, and the routes that serve them.
 //! The `activitypub_federation` crate is used only inside this module.
 
+pub mod activities;
 pub mod actors;
+pub mod client;
+pub mod context;
+pub mod delivery;
+pub mod fetch;
+pub mod inbox;
 pub mod keys;
 pub mod negotiate;
 pub mod nodeinfo;
+pub mod objects;
+pub mod policy;
+pub mod processor;
 pub mod protocol;
+pub mod resolve;
 pub mod routes;
+pub mod signature;
 pub mod webfinger;

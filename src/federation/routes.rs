@@ -3,9 +3,9 @@
 //! pages; these routes answer only requests that ask for ActivityPub JSON.
 
 use super::{
-    actors,
+    actors, inbox,
     negotiate::{activity_json, wants_activity_json},
-    nodeinfo,
+    nodeinfo, objects,
     protocol::{collection::Collection, context::Context},
     webfinger,
 };
@@ -39,6 +39,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         }),
     )
     .route("/actor/outbox", web::get().to(get_instance_outbox))
+    .route("/inbox", web::post().to(inbox::post_inbox))
+    .route("/actor/inbox", web::post().to(inbox::post_inbox))
+    .route("/c/{name}/inbox", web::post().to(inbox::post_inbox))
+    .route("/u/{name}/inbox", web::post().to(inbox::post_inbox))
+    .route("/p/{id}", ap().to(objects::get_post_object))
+    .route(
+        "/activities/{kind}/{token}",
+        web::get().to(objects::get_activity),
+    )
     .route("/c/{name}", ap().to(get_group))
     .route(
         "/c/{name}/{collection}",

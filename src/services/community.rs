@@ -128,6 +128,12 @@ pub async fn get_community(state: &AppState, name: &str) -> AppResult<CommunityV
     view(&mut conn, row).await
 }
 
+/// The full view of any community row (local or remote).
+pub async fn describe(state: &AppState, row: CommunityRow) -> AppResult<CommunityView> {
+    let mut conn = state.pool.get().await?;
+    view(&mut conn, row).await
+}
+
 /// Local communities by name; unlisted ones only when `include_unlisted`.
 /// Returns one page and the cursor of the next.
 pub async fn list_communities(

@@ -5,6 +5,9 @@
 pub mod account;
 pub mod charter;
 pub mod community;
+pub mod follow;
+pub mod outbox;
+pub mod post;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};
 use std::sync::Arc;

@@ -116,7 +116,7 @@ async fn migrate_creates_a_missing_database() {
     let fresh = format!("{}_fresh", db.url);
     let out = guildhall(&fresh, &["migrate"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("applied 1 migration"));
+    assert!(text(&out.stdout).contains("applied 2 migration"));
     let again = guildhall(&fresh, &["migrate"], "");
     assert!(text(&again.stdout).contains("applied 0 migration"));
     let name = fresh.rsplit('/').next().unwrap().to_string();

@@ -161,6 +161,7 @@ pub struct TestApp {
     pub domain: String,
     pub db: TestDb,
     pub client: reqwest::Client,
+    pub settings: Settings,
 }
 
 impl TestApp {
@@ -169,8 +170,33 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// Starts an instance in dev mode named `<name>.test:<port>` with a fast
+    /// queue, for federation tests (`.test` names resolve to loopback).
+    pub async fn spawn_named(name: &str) -> TestApp {
+        Self::spawn_named_with(name, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn_named`], after `adjust` changed the settings.
+    pub async fn spawn_named_with(name: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let name = name.to_string();
+        Self::spawn_with(move |s| {
+            s.dev = true;
+            s.fast_queue = true;
+            s.domain = format!(
+                "{name}.test:{}",
+                s.bind.rsplit(':').next().unwrap_or_default()
+            );
+            adjust(s);
+        })
+        .await
+    }
+
     /// Starts an instance after `adjust` changed its settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .try_init();
         let db = TestDb::create().await;
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -189,9 +215,10 @@ impl TestApp {
         TestApp {
             port,
             base: format!("{}://{}", settings.scheme(), settings.domain),
-            domain: settings.domain,
+            domain: settings.domain.clone(),
             db,
             client: reqwest::Client::new(),
+            settings,
         }
     }
 
@@ -225,12 +252,7 @@ impl TestApp {
         let pool = guildhall::db::connect(&self.db.url, &self.db.url, 2)
             .await
             .unwrap();
-        let settings = Settings {
-            domain: self.domain.clone(),
-            database_url: self.db.url.clone(),
-            ..Settings::default()
-        };
-        guildhall::services::AppState::new(settings, pool)
+        guildhall::services::AppState::new(self.settings.clone(), pool)
     }
 
     /// POSTs JSON, with a bearer token when given.
@@ -263,6 +285,19 @@ impl TestApp {
             .client
             .get(self.url(path))
             .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs a JSON API path with a bearer token.
+    pub async fn api_get(&self, path: &str, token: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
             .send()
             .await
             .unwrap();
@@ -304,4 +339,23 @@ pub fn sample_charter() -> Value {
         "organisations": ["Example Corp"],
         "languages": ["en", "pt-BR"]
     })
+}
+
+/// Polls `check` until it returns `Some`, for up to 15 seconds.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod communities;
 mod config;
+mod federation_flow;
 mod federation_read;
 mod fedify;
 mod fixtures;

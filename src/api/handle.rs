@@ -1,0 +1,42 @@
+//! Finding the community a `{handle}` in a path names: a local name
+//! (`secguild`) or a remote one (`secguild@other.example`), fetched through
+//! WebFinger the first time.
+
+use crate::{
+    db::{self, community::CommunityRow},
+    error::{AppError, AppResult},
+    federation::{
+        context::Federation,
+        fetch::{FetchBudget, FetchError},
+        resolve::{self, KnownActor},
+    },
+};
+
+/// The community named by `handle`.
+pub async fn community(fed: &Federation, handle: &str) -> AppResult<CommunityRow> {
+    let handle = handle.trim_start_matches('@');
+    let mut conn = fed.state.pool.get().await?;
+    let Some((name, host)) = handle.split_once('@') else {
+        return db::community::find_local(&mut conn, handle)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no community named `{handle}`")));
+    };
+    if host.eq_ignore_ascii_case(&fed.state.settings.domain) {
+        return db::community::find_local(&mut conn, name)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no community named `{name}`")));
+    }
+    let bare_host = host.split(':').next().unwrap_or(host);
+    if let Some(known) = db::community::find_remote(&mut conn, name, bare_host).await? {
+        return Ok(known);
+    }
+    drop(conn);
+    match resolve::handle(fed, name, host, &FetchBudget::new(5)).await {
+        Ok(KnownActor::Community(community)) => Ok(community),
+        Ok(KnownActor::Person(_)) => Err(AppError::not_found(format!(
+            "{handle} is a person, not a community"
+        ))),
+        Err(FetchError::NotAllowed(why)) => Err(AppError::forbidden(why)),
+        Err(err) => Err(AppError::not_found(format!("cannot find {handle}: {err}"))),
+    }
+}

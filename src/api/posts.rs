@@ -1,0 +1,194 @@
+//! Posts, replies and likes: `/api/v1/communities/{handle}/posts` and
+//! `/api/v1/posts/{id}[/replies|/like]`.
+
+use super::{Page, auth::SignedIn, handle, json};
+use crate::{
+    error::AppResult,
+    federation::context::Federation,
+    services::post::{self, PostView, edit, local},
+};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A post as the API shows it.
+#[derive(Serialize)]
+pub struct PostResponse {
+    pub id: i64,
+    pub ap_id: String,
+    pub community: String,
+    pub author: String,
+    pub title: Option<String>,
+    /// Sanitised HTML.
+    pub content: String,
+    /// The Markdown source (local posts).
+    pub source: Option<String>,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+    pub likes: i64,
+    pub locked: bool,
+    pub local: bool,
+    pub published: DateTime<Utc>,
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl From<PostView> for PostResponse {
+    fn from(v: PostView) -> Self {
+        let handle = |name: &str, domain: &str, local: bool| {
+            if local {
+                name.to_string()
+            } else {
+                format!("{name}@{domain}")
+            }
+        };
+        PostResponse {
+            id: v.row.id,
+            ap_id: v.row.ap_id,
+            community: handle(&v.community.name, &v.community.domain, v.community.local),
+            author: handle(&v.author.username, &v.author.domain, v.author.local),
+            title: v.row.title,
+            content: v.row.content,
+            source: v.row.source,
+            parent_id: v.row.parent_id,
+            root_id: v.row.root_id,
+            likes: v.likes,
+            locked: v.row.locked,
+            local: v.row.local,
+            published: v.row.published,
+            updated: v.row.updated,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPost {
+    title: Option<String>,
+    content: String,
+}
+
+/// `POST /api/v1/communities/{handle}/posts` `{title?, content}` (Markdown) → 201.
+pub async fn create_post(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: NewPost = json::parse(&body, "")?;
+    let community = handle::community(&fed, &path).await?;
+    let view =
+        local::create_post(&fed.state, &person, &community, input.title, &input.content).await?;
+    Ok(HttpResponse::Created().json(PostResponse::from(view)))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/communities/{handle}/posts?before=&limit=`: newest first.
+pub async fn list_posts(
+    fed: web::Data<Federation>,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let community = handle::community(&fed, &path).await?;
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let (views, next) = post::list_posts(&fed.state, &community, query.before, limit).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: views
+            .into_iter()
+            .map(PostResponse::from)
+            .collect::<Vec<_>>(),
+        next,
+    }))
+}
+
+/// `GET /api/v1/posts/{id}`.
+pub async fn get_post(fed: web::Data<Federation>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let view = post::get_post(&fed.state, *id).await?;
+    Ok(HttpResponse::Ok().json(PostResponse::from(view)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostChanges {
+    title: Option<String>,
+    content: Option<String>,
+}
+
+/// `PATCH /api/v1/posts/{id}` `{title?, content?}`: the author edits.
+pub async fn update_post(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: PostChanges = json::parse(&body, "")?;
+    let view = edit::edit_post(&fed.state, &person, *id, input.title, input.content).await?;
+    Ok(HttpResponse::Ok().json(PostResponse::from(view)))
+}
+
+/// `DELETE /api/v1/posts/{id}`: the author deletes.
+pub async fn delete_post(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    edit::delete_post(&fed.state, &person, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewReply {
+    content: String,
+}
+
+/// `POST /api/v1/posts/{id}/replies` `{content}` → 201.
+pub async fn create_reply(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: NewReply = json::parse(&body, "")?;
+    let view = local::reply(&fed.state, &person, *id, &input.content).await?;
+    Ok(HttpResponse::Created().json(PostResponse::from(view)))
+}
+
+/// `GET /api/v1/posts/{id}/replies`: direct replies, oldest first.
+pub async fn list_replies(
+    fed: web::Data<Federation>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let views = post::list_replies(&fed.state, *id).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: views
+            .into_iter()
+            .map(PostResponse::from)
+            .collect::<Vec<_>>(),
+        next: None,
+    }))
+}
+
+/// `POST /api/v1/posts/{id}/like`.
+pub async fn like_post(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let view = local::like(&fed.state, &person, *id).await?;
+    Ok(HttpResponse::Ok().json(PostResponse::from(view)))
+}
+
+/// `DELETE /api/v1/posts/{id}/like`.
+pub async fn unlike_post(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let view = local::unlike(&fed.state, &person, *id).await?;
+    Ok(HttpResponse::Ok().json(PostResponse::from(view)))
+}

@@ -1,0 +1,203 @@
+//! The outgoing side: published activities (`outgoing_activities`) and the
+//! delivery queue (`deliveries`), one row per activity and inbox.
+//!
+//! Rows are written in the transaction of the change that caused them, so a
+//! crash never loses an activity. Workers claim due rows with a lease
+//! (`locked_until`) under `FOR UPDATE SKIP LOCKED`, so several processes
+//! share the queue without sending twice; a crashed worker's lease expires
+//! and another process re-sends (receivers de-duplicate by activity id).
+
+use super::schema::{deliveries, outgoing_activities};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// A published activity.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = outgoing_activities)]
+pub struct OutgoingRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub kind: String,
+    pub actor: String,
+    pub body: String,
+}
+
+/// A claimed delivery with the activity to send.
+#[derive(Clone, Debug)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub inbox: String,
+    pub domain: String,
+    pub signer: String,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    pub body: String,
+}
+
+/// Stores an activity and queues it for each inbox (duplicates collapse).
+/// Returns the stored activity's row id.
+pub async fn publish(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+    kind: &str,
+    actor: &str,
+    body: &str,
+    inboxes: &[String],
+) -> QueryResult<i64> {
+    let activity_id: i64 = diesel::insert_into(outgoing_activities::table)
+        .values((
+            outgoing_activities::ap_id.eq(ap_id),
+            outgoing_activities::kind.eq(kind),
+            outgoing_activities::actor.eq(actor),
+            outgoing_activities::body.eq(body),
+        ))
+        .returning(outgoing_activities::id)
+        .get_result(conn)
+        .await?;
+    let rows: Vec<_> = inboxes
+        .iter()
+        .filter_map(|inbox| {
+            let domain = url::Url::parse(inbox).ok()?.host_str()?.to_string();
+            Some((
+                deliveries::activity_id.eq(activity_id),
+                deliveries::inbox.eq(inbox.clone()),
+                deliveries::domain.eq(domain),
+                deliveries::signer.eq(actor),
+            ))
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        diesel::insert_into(deliveries::table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(activity_id)
+}
+
+/// A published activity by its id (for `GET` on activity URLs).
+pub async fn find_activity(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<OutgoingRow>> {
+    outgoing_activities::table
+        .filter(outgoing_activities::ap_id.eq(ap_id))
+        .select(OutgoingRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+#[derive(QueryableByName)]
+struct ClaimedRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    inbox: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    domain: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    signer: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    body: String,
+}
+
+/// Claims up to `limit` due deliveries for `lease_secs` seconds.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease_secs: f64,
+) -> QueryResult<Vec<DueDelivery>> {
+    let rows: Vec<ClaimedRow> = diesel::sql_query(
+        "WITH due AS (
+             SELECT id FROM deliveries
+             WHERE next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+             ORDER BY next_attempt_at
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED
+         )
+         UPDATE deliveries d SET locked_until = now() + make_interval(secs => $2)
+         FROM due, outgoing_activities a
+         WHERE d.id = due.id AND a.id = d.activity_id
+         RETURNING d.id, d.inbox, d.domain, d.signer, d.attempts, d.created_at, a.body",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::Double, _>(lease_secs)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DueDelivery {
+            id: r.id,
+            inbox: r.inbox,
+            domain: r.domain,
+            signer: r.signer,
+            attempts: r.attempts,
+            created_at: r.created_at,
+            body: r.body,
+        })
+        .collect())
+}
+
+/// Removes a delivered row.
+pub async fn complete(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(deliveries::table.find(id))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed attempt and schedules the next one.
+pub async fn retry_at(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    at: DateTime<Utc>,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(deliveries::table.find(id))
+        .set((
+            deliveries::attempts.eq(deliveries::attempts + 1),
+            deliveries::next_attempt_at.eq(at),
+            deliveries::locked_until.eq(None::<DateTime<Utc>>),
+            deliveries::last_error.eq(error),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Drops pending deliveries to `inbox` (the recipient left, or is blocked).
+pub async fn cancel_for_domain(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<usize> {
+    diesel::delete(deliveries::table.filter(deliveries::domain.eq(domain)))
+        .execute(conn)
+        .await
+}
+
+/// Pending deliveries per domain: (domain, count, oldest, last error).
+pub async fn pending_by_domain(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(String, i64, Option<DateTime<Utc>>, Option<String>)>> {
+    use diesel::dsl::{count_star, max, min};
+    deliveries::table
+        .group_by(deliveries::domain)
+        .select((
+            deliveries::domain,
+            count_star(),
+            min(deliveries::created_at),
+            max(deliveries::last_error),
+        ))
+        .order(deliveries::domain)
+        .load(conn)
+        .await
+}
+
+/// Number of queued deliveries.
+pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    deliveries::table.count().get_result(conn).await
+}

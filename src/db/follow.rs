@@ -1,0 +1,167 @@
+//! The `community_follows` table: members of communities (followers), local
+//! or remote on either side, pending or accepted.
+
+use super::schema::{community_follows, people};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// State of a follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowState {
+    Pending,
+    Accepted,
+}
+
+impl FollowState {
+    /// The stored and API value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowState::Pending => "pending",
+            FollowState::Accepted => "accepted",
+        }
+    }
+}
+
+/// Creates or updates a follow.
+pub async fn upsert(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+    state: FollowState,
+    follow_ap_id: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(community_follows::table)
+        .values((
+            community_follows::community_id.eq(community_id),
+            community_follows::person_id.eq(person_id),
+            community_follows::state.eq(state.as_str()),
+            community_follows::follow_ap_id.eq(follow_ap_id),
+        ))
+        .on_conflict((
+            community_follows::community_id,
+            community_follows::person_id,
+        ))
+        .do_update()
+        .set((
+            community_follows::state.eq(state.as_str()),
+            community_follows::follow_ap_id.eq(follow_ap_id),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks a follow accepted; false when there was none.
+pub async fn accept(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<bool> {
+    diesel::update(community_follows::table.find((community_id, person_id)))
+        .set(community_follows::state.eq("accepted"))
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+}
+
+/// Removes a follow; false when there was none.
+pub async fn remove(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<bool> {
+    diesel::delete(community_follows::table.find((community_id, person_id)))
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+}
+
+/// The state of a person's follow of a community, with the Follow's id.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<Option<(FollowState, Option<String>)>> {
+    let row: Option<(String, Option<String>)> = community_follows::table
+        .find((community_id, person_id))
+        .select((community_follows::state, community_follows::follow_ap_id))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(row.map(|(state, id)| {
+        let state = if state == "accepted" {
+            FollowState::Accepted
+        } else {
+            FollowState::Pending
+        };
+        (state, id)
+    }))
+}
+
+/// Delivery inboxes of a community's accepted remote followers (shared
+/// inbox when they have one), each once, with whether their instance runs
+/// group-aware software.
+pub async fn follower_inboxes(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    community_follows::table
+        .inner_join(people::table)
+        .filter(community_follows::community_id.eq(community_id))
+        .filter(community_follows::state.eq("accepted"))
+        .filter(people::local.eq(false))
+        .select((
+            diesel::dsl::sql::<diesel::sql_types::Text>(
+                "coalesce(people.shared_inbox, people.inbox)",
+            ),
+            people::domain,
+        ))
+        .distinct()
+        .load(conn)
+        .await
+}
+
+/// Pending follow requests of a community: (person id, actor id, Follow id).
+pub async fn pending(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Vec<(i64, String, Option<String>)>> {
+    community_follows::table
+        .inner_join(people::table)
+        .filter(community_follows::community_id.eq(community_id))
+        .filter(community_follows::state.eq("pending"))
+        .select((people::id, people::ap_id, community_follows::follow_ap_id))
+        .load(conn)
+        .await
+}
+
+/// True when any local person follows (or asked to follow) the community.
+pub async fn has_local_followers(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        community_follows::table
+            .inner_join(people::table)
+            .filter(community_follows::community_id.eq(community_id))
+            .filter(people::local.eq(true)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// The person whose follow of a community had the Follow id `follow_ap_id`.
+pub async fn person_by_follow_id(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    follow_ap_id: &str,
+) -> QueryResult<Option<super::person::PersonRow>> {
+    community_follows::table
+        .inner_join(people::table)
+        .filter(community_follows::community_id.eq(community_id))
+        .filter(community_follows::follow_ap_id.eq(follow_ap_id))
+        .select(super::person::PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

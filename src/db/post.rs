@@ -1,0 +1,249 @@
+//! The `posts` and `post_likes` tables: posts and replies (threads) in
+//! communities, local or remote, and who liked them.
+
+use super::schema::{post_likes, posts};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// A post or reply.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct PostRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub community_id: i64,
+    pub author_id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+    pub local: bool,
+    pub title: Option<String>,
+    pub content: String,
+    pub source: Option<String>,
+    pub published: DateTime<Utc>,
+    pub updated: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    pub removed: bool,
+    pub locked: bool,
+}
+
+/// A new post.
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost<'a> {
+    pub ap_id: &'a str,
+    pub community_id: i64,
+    pub author_id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+    pub local: bool,
+    pub title: Option<&'a str>,
+    pub content: &'a str,
+    pub source: Option<&'a str>,
+    pub published: DateTime<Utc>,
+}
+
+/// The next post id (local posts need it for their ActivityPub id).
+pub async fn next_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "nextval('posts_id_seq')",
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Inserts a post with a given id (from [`next_id`]).
+pub async fn insert_with_id(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    new: &NewPost<'_>,
+) -> QueryResult<PostRow> {
+    diesel::insert_into(posts::table)
+        .values((posts::id.eq(id), new))
+        .returning(PostRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Inserts a remote post unless its id is known; returns the stored row.
+pub async fn insert_remote(
+    conn: &mut AsyncPgConnection,
+    new: &NewPost<'_>,
+) -> QueryResult<PostRow> {
+    diesel::insert_into(posts::table)
+        .values(new)
+        .on_conflict(posts::ap_id)
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    find_by_ap_id(conn, new.ap_id)
+        .await?
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// A post by id.
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<PostRow>> {
+    posts::table
+        .find(id)
+        .select(PostRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A post by ActivityPub id.
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<PostRow>> {
+    posts::table
+        .filter(posts::ap_id.eq(ap_id))
+        .select(PostRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Top-level posts of a community, newest first, before the `before` id cursor.
+pub async fn list_top(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<PostRow>> {
+    let mut query = posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::parent_id.is_null())
+        .filter(posts::deleted.eq(false))
+        .filter(posts::removed.eq(false))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select(PostRow::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(posts::id.lt(before));
+    }
+    query.load(conn).await
+}
+
+/// Direct replies to a post, oldest first.
+pub async fn replies(conn: &mut AsyncPgConnection, parent_id: i64) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .filter(posts::parent_id.eq(parent_id))
+        .filter(posts::deleted.eq(false))
+        .filter(posts::removed.eq(false))
+        .order(posts::id.asc())
+        .select(PostRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Replaces a post's title and content.
+pub async fn update_content(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    title: Option<&str>,
+    content: &str,
+    source: Option<&str>,
+) -> QueryResult<PostRow> {
+    diesel::update(posts::table.find(id))
+        .set((
+            posts::title.eq(title),
+            posts::content.eq(content),
+            posts::source.eq(source),
+            posts::updated.eq(Some(Utc::now())),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Marks a post deleted by its author.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(posts::table.find(id))
+        .set((posts::deleted.eq(true), posts::updated.eq(Some(Utc::now()))))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Sets whether moderators removed a post.
+pub async fn set_removed(conn: &mut AsyncPgConnection, id: i64, removed: bool) -> QueryResult<()> {
+    diesel::update(posts::table.find(id))
+        .set(posts::removed.eq(removed))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Sets whether a thread is locked.
+pub async fn set_locked(conn: &mut AsyncPgConnection, id: i64, locked: bool) -> QueryResult<()> {
+    diesel::update(posts::table.find(id))
+        .set(posts::locked.eq(locked))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records a like (idempotent); true when it is new.
+pub async fn like(
+    conn: &mut AsyncPgConnection,
+    post_id: i64,
+    person_id: i64,
+    ap_id: Option<&str>,
+) -> QueryResult<bool> {
+    diesel::insert_into(post_likes::table)
+        .values((
+            post_likes::post_id.eq(post_id),
+            post_likes::person_id.eq(person_id),
+            post_likes::ap_id.eq(ap_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+}
+
+/// Removes a like; returns the Like activity id it had, if it existed.
+pub async fn unlike(
+    conn: &mut AsyncPgConnection,
+    post_id: i64,
+    person_id: i64,
+) -> QueryResult<Option<Option<String>>> {
+    diesel::delete(post_likes::table.find((post_id, person_id)))
+        .returning(post_likes::ap_id)
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Removes the like recorded with the Like activity `ap_id`.
+pub async fn unlike_by_activity(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
+    diesel::delete(post_likes::table.filter(post_likes::ap_id.eq(ap_id)))
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+}
+
+/// Number of likes of a post.
+pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<i64> {
+    post_likes::table
+        .filter(post_likes::post_id.eq(post_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// The Like activity id of a person's like of a post.
+pub async fn like_activity(
+    conn: &mut AsyncPgConnection,
+    post_id: i64,
+    person_id: i64,
+) -> QueryResult<Option<Option<String>>> {
+    post_likes::table
+        .find((post_id, person_id))
+        .select(post_likes::ap_id)
+        .first(conn)
+        .await
+        .optional()
+}

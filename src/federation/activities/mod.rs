@@ -1,0 +1,75 @@
+//! Receiving activities, one file per activity type: each checks what it
+//! must (who may do this to what) and calls the services. Runs in the
+//! background after the inbox stored the activity; refusals are recorded
+//! with their reason, transient failures retried.
+
+mod announce;
+mod create;
+mod delete;
+mod follow;
+mod like;
+mod undo;
+mod update;
+
+use super::{
+    context::Federation,
+    fetch::{FetchBudget, FetchError},
+    resolve::{self, KnownActor},
+};
+use crate::{
+    db::person::PersonRow,
+    error::{AppError, AppResult},
+    federation::protocol::activity::AnyActivity,
+};
+use url::Url;
+
+/// Handles one verified activity.
+pub async fn receive(
+    fed: &Federation,
+    activity: AnyActivity,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    match activity {
+        AnyActivity::Follow(a) => follow::receive_follow(fed, a, budget).await,
+        AnyActivity::Accept(a) => follow::receive_answer(fed, a, true).await,
+        AnyActivity::Reject(a) => follow::receive_answer(fed, a, false).await,
+        AnyActivity::Undo(a) => undo::receive_undo(fed, a, budget).await,
+        AnyActivity::Create(_) => create::receive_create(fed, activity, budget).await,
+        AnyActivity::Update(_) => update::receive_update(fed, activity, budget).await,
+        AnyActivity::Delete(_) => delete::receive_delete(fed, activity, budget).await,
+        AnyActivity::Like(_) => like::receive_like(fed, activity, budget).await,
+        AnyActivity::Announce(a) => announce::receive_announce(fed, a, budget).await,
+        other => Err(refused(format!(
+            "{:?} activities are not handled yet",
+            other.kind()
+        ))),
+    }
+}
+
+/// A refusal: recorded, not retried.
+pub(crate) fn refused(reason: impl Into<String>) -> AppError {
+    AppError::forbidden(reason)
+}
+
+/// Maps a fetch failure: gone or not allowed is final, the rest transient.
+pub(crate) fn fetch_failed(err: FetchError) -> AppError {
+    match err {
+        FetchError::Failed(why) => AppError::internal(anyhow::anyhow!(why)),
+        other => refused(other.to_string()),
+    }
+}
+
+/// The person behind `actor` (a community cannot author posts or likes).
+pub(crate) async fn person(
+    fed: &Federation,
+    actor: &Url,
+    budget: &FetchBudget,
+) -> AppResult<PersonRow> {
+    match resolve::actor(fed, actor, budget, false)
+        .await
+        .map_err(fetch_failed)?
+    {
+        KnownActor::Person(person) => Ok(person),
+        KnownActor::Community(_) => Err(refused("a community cannot do this")),
+    }
+}

@@ -1,0 +1,60 @@
+//! `Undo` of a `Follow` (leaving a community) or of a `Like`.
+
+use super::{person, refused};
+use crate::{
+    db,
+    error::AppResult,
+    federation::{
+        context::Federation,
+        fetch::FetchBudget,
+        protocol::{
+            activity::{Activity, ActivityRef, AnyActivity},
+            helpers::IdOrObject,
+        },
+    },
+    services::post::remote,
+};
+
+/// Takes back an earlier follow or like by the same actor.
+pub async fn receive_undo(
+    fed: &Federation,
+    undo: Activity<ActivityRef>,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    let IdOrObject::Object(inner) = &undo.object else {
+        return Err(refused("an Undo must embed the activity it takes back"));
+    };
+    if inner.actor() != &undo.actor {
+        return Err(refused("only the actor of an activity can undo it"));
+    }
+    match inner.as_ref() {
+        AnyActivity::Follow(follow) => {
+            let mut conn = fed.state.pool.get().await?;
+            let community =
+                db::community::find_by_ap_id(&mut conn, follow.object.0.as_str()).await?;
+            let follower = db::person::find_by_ap_id(&mut conn, undo.actor.as_str()).await?;
+            if let (Some(community), Some(follower)) = (community, follower) {
+                db::follow::remove(&mut conn, community.id, follower.id).await?;
+            }
+            Ok(())
+        }
+        AnyActivity::Like(like) => {
+            let person = person(fed, &undo.actor, budget).await?;
+            let mut conn = fed.state.pool.get().await?;
+            let whole = AnyActivity::Undo(undo.clone());
+            remote::receive_unlike(
+                &mut conn,
+                &fed.state,
+                &person,
+                like.object.0.as_str(),
+                whole,
+            )
+            .await
+        }
+        AnyActivity::Announce(_) => Ok(()),
+        other => Err(refused(format!(
+            "undoing {:?} is not handled",
+            other.kind()
+        ))),
+    }
+}

@@ -1,0 +1,159 @@
+//! The delivery worker: claims due rows of the delivery queue, signs each
+//! request with its actor's key and POSTs it, in parallel across inboxes.
+//! Failures are retried with exponential backoff for four days; refusals
+//! that cannot improve (4xx other than 408/429) are dropped and counted.
+
+use super::{context::Federation, policy, signature};
+use crate::db::{self, delivery::DueDelivery};
+use chrono::{Duration, Utc};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// How long a claimed delivery stays ours before another worker may take it.
+const LEASE_SECS: f64 = 60.0;
+/// How long we keep trying an unreachable inbox.
+const GIVE_UP_AFTER: Duration = Duration::days(4);
+
+/// Runs forever, delivering what is due.
+pub async fn run(fed: Federation) {
+    let fast = fed.state.settings.fast_queue;
+    let idle = std::time::Duration::from_millis(if fast { 20 } else { 500 });
+    let permits = Arc::new(Semaphore::new(
+        fed.state.settings.delivery_concurrency.max(1),
+    ));
+    loop {
+        let claimed = match fed.state.pool.get().await {
+            Ok(mut conn) => db::delivery::claim_due(&mut conn, 256, LEASE_SECS).await,
+            Err(err) => {
+                tracing::warn!(error = %err, "delivery worker cannot reach the database");
+                tokio::time::sleep(idle * 10).await;
+                continue;
+            }
+        };
+        let batch = match claimed {
+            Ok(batch) if !batch.is_empty() => batch,
+            Ok(_) => {
+                tokio::time::sleep(idle).await;
+                continue;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot claim deliveries");
+                tokio::time::sleep(idle * 10).await;
+                continue;
+            }
+        };
+        let mut tasks = Vec::with_capacity(batch.len());
+        for delivery in batch {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                return;
+            };
+            let fed = fed.clone();
+            tasks.push(tokio::spawn(async move {
+                deliver(&fed, delivery).await;
+                drop(permit);
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// What became of one attempt.
+enum Outcome {
+    Delivered,
+    Retry(String),
+    GiveUp(String),
+}
+
+async fn deliver(fed: &Federation, delivery: DueDelivery) {
+    let outcome = attempt(fed, &delivery).await;
+    let Ok(mut conn) = fed.state.pool.get().await else {
+        return;
+    };
+    let result = match &outcome {
+        Outcome::Delivered => {
+            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, None, false).await;
+            db::delivery::complete(&mut conn, delivery.id).await
+        }
+        Outcome::GiveUp(error) => {
+            tracing::warn!(inbox = %delivery.inbox, %error, "delivery dropped");
+            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), true).await;
+            db::delivery::complete(&mut conn, delivery.id).await
+        }
+        Outcome::Retry(error) if Utc::now() - delivery.created_at > GIVE_UP_AFTER => {
+            tracing::warn!(inbox = %delivery.inbox, %error, "delivery given up after retrying for days");
+            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), true).await;
+            db::delivery::complete(&mut conn, delivery.id).await
+        }
+        Outcome::Retry(error) => {
+            tracing::debug!(inbox = %delivery.inbox, %error, attempts = delivery.attempts + 1, "delivery will be retried");
+            let _ =
+                db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), false).await;
+            let at = Utc::now() + backoff(delivery.attempts, fed.state.settings.fast_queue);
+            db::delivery::retry_at(&mut conn, delivery.id, at, error).await
+        }
+    };
+    if let Err(err) = result {
+        tracing::warn!(error = %err, "cannot record a delivery outcome; the lease will expire and it is retried");
+    }
+}
+
+async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
+    let Ok(inbox) = url::Url::parse(&delivery.inbox) else {
+        return Outcome::GiveUp("the inbox is not a URL".into());
+    };
+    match policy::allows(fed, &delivery.domain).await {
+        Ok(true) => {}
+        Ok(false) => return Outcome::GiveUp(format!("{} is not federated with", delivery.domain)),
+        Err(err) => return Outcome::Retry(err.to_string()),
+    }
+    let key = match fed.signing_key(&delivery.signer).await {
+        Ok(key) => key,
+        Err(err) => return Outcome::GiveUp(format!("no key to sign with: {err}")),
+    };
+    let body = delivery.body.as_bytes();
+    let headers = match signature::sign_request("POST", &inbox, Some(body), &key) {
+        Ok(headers) => headers,
+        Err(err) => return Outcome::GiveUp(format!("cannot sign: {err}")),
+    };
+    let mut request = fed
+        .client
+        .post(inbox)
+        .header("content-type", "application/activity+json")
+        .body(delivery.body.clone());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    match request.send().await {
+        Ok(response) if response.status().is_success() => Outcome::Delivered,
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let text: String = response
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            let error = format!("{status}: {text}");
+            if (400..500).contains(&status) && status != 408 && status != 429 {
+                Outcome::GiveUp(error)
+            } else {
+                Outcome::Retry(error)
+            }
+        }
+        Err(err) => Outcome::Retry(err.to_string()),
+    }
+}
+
+/// Exponential backoff: one minute doubling to six hours (in fast mode,
+/// 100 ms doubling to two seconds).
+fn backoff(attempts: i32, fast: bool) -> Duration {
+    let factor = 2i64.saturating_pow(attempts.clamp(0, 20) as u32);
+    if fast {
+        Duration::milliseconds((100 * factor).min(2_000))
+    } else {
+        Duration::seconds((60 * factor).min(6 * 3600))
+    }
+}

@@ -1,0 +1,19 @@
+//! Federation policy: the instance blocklist and, in allowlist mode, the
+//! partner list. Checked on receive, on fetch and on send.
+
+use super::context::Federation;
+use crate::{
+    db::{self, peer::PeerPolicy},
+    error::AppResult,
+};
+
+/// True when we federate with `host` (a host name, without port).
+pub async fn allows(fed: &Federation, host: &str) -> AppResult<bool> {
+    let mut conn = fed.state.pool.get().await?;
+    let policy = db::peer::policy(&mut conn, host).await?;
+    Ok(match policy {
+        PeerPolicy::Blocked => false,
+        PeerPolicy::Partner => true,
+        PeerPolicy::None => !fed.state.settings.allowlist_only,
+    })
+}

@@ -1,0 +1,103 @@
+//! Posts and replies: what local people do (`local`), what arrives from
+//! other servers (`remote`), and a post's ActivityPub object (`object`).
+
+pub mod edit;
+pub mod local;
+pub mod object;
+pub mod remote;
+
+use super::AppState;
+use crate::{
+    db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
+    error::{AppError, AppResult},
+};
+use chrono::{DateTime, Utc};
+
+/// A post with its community, author and like count, as readers see it.
+#[derive(Clone, Debug)]
+pub struct PostView {
+    pub row: PostRow,
+    pub community: CommunityRow,
+    pub author: PersonRow,
+    pub likes: i64,
+}
+
+impl PostView {
+    /// When it was published.
+    pub fn published(&self) -> DateTime<Utc> {
+        self.row.published
+    }
+}
+
+/// Loads the view of a post row.
+pub async fn view(conn: &mut DbConn, row: PostRow) -> AppResult<PostView> {
+    let community = db::community::find(conn, row.community_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("the post's community is gone"))?;
+    let author = db::person::find(conn, row.author_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("the post's author is gone"))?;
+    let likes = db::post::like_count(conn, row.id).await?;
+    Ok(PostView {
+        row,
+        community,
+        author,
+        likes,
+    })
+}
+
+/// A visible post by id (404 when unknown, deleted or removed).
+pub async fn get_post(state: &AppState, id: i64) -> AppResult<PostView> {
+    let mut conn = state.pool.get().await?;
+    let row = visible(&mut conn, id).await?;
+    view(&mut conn, row).await
+}
+
+/// Top-level posts of a community (local name or `name@host` we know).
+pub async fn list_posts(
+    state: &AppState,
+    community: &CommunityRow,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<(Vec<PostView>, Option<String>)> {
+    let mut conn = state.pool.get().await?;
+    let rows = db::post::list_top(&mut conn, community.id, before, limit + 1).await?;
+    let next = (rows.len() as i64 > limit)
+        .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
+        .flatten();
+    let mut views = Vec::new();
+    for row in rows.into_iter().take(limit as usize) {
+        views.push(view(&mut conn, row).await?);
+    }
+    Ok((views, next))
+}
+
+/// Direct replies to a post, oldest first.
+pub async fn list_replies(state: &AppState, id: i64) -> AppResult<Vec<PostView>> {
+    let mut conn = state.pool.get().await?;
+    let parent = visible(&mut conn, id).await?;
+    let mut views = Vec::new();
+    for row in db::post::replies(&mut conn, parent.id).await? {
+        views.push(view(&mut conn, row).await?);
+    }
+    Ok(views)
+}
+
+/// A post that is neither deleted nor removed.
+pub(crate) async fn visible(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
+    db::post::find(conn, id)
+        .await?
+        .filter(|p| !p.deleted && !p.removed)
+        .ok_or_else(|| AppError::not_found(format!("no post {id}")))
+}
+
+/// The title of a post from Mastodon: its first line, when it has no name.
+pub fn title_from_first_line(html: &str) -> Option<String> {
+    let text = crate::domain::markdown::plain_text(html);
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let mut title: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 {
+        title.push('…');
+    }
+    Some(title)
+}

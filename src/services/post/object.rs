@@ -1,0 +1,67 @@
+//! A local post as an ActivityPub object: a `Page` when it has a title
+//! (with a plain excerpt in `summary`, which Mastodon shows), else a `Note`;
+//! addressed to the community and the public, naming the community in
+//! `audience` and in a `Mention` tag, with `inReplyTo` and `context`.
+
+use super::PostView;
+use crate::{
+    domain::markdown,
+    federation::protocol::{
+        actor::Source,
+        helpers::PUBLIC,
+        note::{Mention, PostKind, PostObject, Tag},
+    },
+};
+use url::Url;
+
+/// The object of a post; `parent` and `root` are the ids of the post it
+/// answers and of its thread's first post.
+pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) -> PostObject {
+    let row = &view.row;
+    let url = |s: &str| Url::parse(s).ok();
+    let kind = if row.title.is_some() {
+        PostKind::Page
+    } else {
+        PostKind::Note
+    };
+    let Some(id) = url(&row.ap_id) else {
+        return PostObject::new(kind, Url::parse(PUBLIC).expect("constant URL"));
+    };
+    let mut object = PostObject::new(kind, id.clone());
+    let group = url(&view.community.ap_id);
+    object.attributed_to = url(&view.author.ap_id);
+    object.to = group.iter().cloned().chain(url(PUBLIC)).collect();
+    object.cc = view
+        .community
+        .followers_url
+        .as_deref()
+        .and_then(url)
+        .into_iter()
+        .collect();
+    object.audience = group.clone();
+    object.name = row.title.clone();
+    object.content = Some(row.content.clone());
+    object.media_type = Some("text/html".into());
+    object.source = row.source.as_ref().map(|s| Source {
+        content: s.clone(),
+        media_type: "text/markdown".into(),
+    });
+    if row.title.is_some() {
+        object.summary = Some(markdown::excerpt(&row.content, 300));
+    }
+    object.in_reply_to = parent.and_then(url);
+    object.thread = root.and_then(url).or_else(|| Some(id.clone()));
+    object.published = Some(row.published.fixed_offset());
+    object.updated = row.updated.map(|u| u.fixed_offset());
+    object.url = Some(id);
+    if let Some(group) = group {
+        object.tag.push(Tag::Mention(Mention {
+            href: group,
+            name: Some(format!(
+                "@{}@{}",
+                view.community.name, view.community.domain
+            )),
+        }));
+    }
+    object
+}

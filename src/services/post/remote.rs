@@ -1,0 +1,253 @@
+//! Posts arriving from other servers: new posts and replies, edits,
+//! deletions and likes, checked against the community's rules. In a local
+//! community the accepted activity is passed on to the followers.
+
+use super::title_from_first_line;
+use crate::{
+    db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
+    domain::markdown,
+    error::{AppError, AppResult},
+    federation::protocol::{activity::AnyActivity, helpers::PUBLIC, note::PostObject},
+    services::{
+        AppState,
+        outbox::{self, Distribution},
+    },
+};
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+fn refuse(reason: impl Into<String>) -> AppError {
+    AppError::forbidden(reason)
+}
+
+/// Stores a remote post or reply in `community` and, when the community is
+/// ours, passes `inner` (the activity that carried it) on to its followers.
+/// A post we already have is returned as it is.
+pub async fn receive_post(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    author: &PersonRow,
+    object: &PostObject,
+    inner: AnyActivity,
+) -> AppResult<PostRow> {
+    if let Some(existing) = db::post::find_by_ap_id(conn, object.id.as_str()).await? {
+        return Ok(existing);
+    }
+    let public = object
+        .to
+        .iter()
+        .chain(&object.cc)
+        .any(|a| a.as_str() == PUBLIC);
+    if !public {
+        return Err(refuse(
+            "only public posts are published (this one is followers-only or direct)",
+        ));
+    }
+    if db::community::is_banned(conn, community.id, author.id).await? {
+        return Err(refuse("the author is banned from the community"));
+    }
+    let parent = match &object.in_reply_to {
+        Some(parent) => Some(
+            db::post::find_by_ap_id(conn, parent.as_str())
+                .await?
+                .ok_or_else(|| refuse("a reply to a post we do not know"))?,
+        ),
+        None => None,
+    };
+    if let Some(parent) = &parent {
+        let root = db::post::find(conn, parent.root_id.unwrap_or(parent.id)).await?;
+        if parent.locked || root.is_some_and(|r| r.locked) {
+            return Err(refuse("the thread is locked"));
+        }
+    } else if community.local {
+        let moderator = db::community::moderator_ids(conn, community.id)
+            .await?
+            .contains(&author.id);
+        let member = matches!(
+            db::follow::find(conn, community.id, author.id).await?,
+            Some((FollowState::Accepted, _))
+        );
+        if community.posting_policy == "moderators" && !moderator {
+            return Err(refuse("only moderators may post in this community"));
+        }
+        if !member && !moderator {
+            return Err(refuse("only members may post in this community"));
+        }
+    }
+    let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let title = match (&parent, &object.name) {
+        (Some(_), _) => None,
+        (None, Some(name)) if !name.trim().is_empty() => Some(name.trim().to_string()),
+        (None, _) => title_from_first_line(&content),
+    };
+    let published = object
+        .published
+        .map(|p| p.with_timezone(&Utc))
+        .unwrap_or_else(Utc::now);
+    let row = conn
+        .transaction(async |conn| {
+            let row = db::post::insert_remote(
+                conn,
+                &db::post::NewPost {
+                    ap_id: object.id.as_str(),
+                    community_id: community.id,
+                    author_id: author.id,
+                    parent_id: parent.as_ref().map(|p| p.id),
+                    root_id: parent.as_ref().map(|p| p.root_id.unwrap_or(p.id)),
+                    local: false,
+                    title: title.as_deref(),
+                    content: &content,
+                    source: None,
+                    published,
+                },
+            )
+            .await?;
+            if community.local {
+                let boost = parent.is_none().then(|| object.id.clone());
+                outbox::distribute(conn, &state.urls, community, Distribution { inner, boost })
+                    .await?;
+            }
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(row)
+}
+
+/// Applies an author's edit of a remote post.
+pub async fn receive_update(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    author: &PersonRow,
+    object: &PostObject,
+    inner: AnyActivity,
+) -> AppResult<()> {
+    let post = db::post::find_by_ap_id(conn, object.id.as_str())
+        .await?
+        .ok_or_else(|| refuse("an update of a post we do not know"))?;
+    if post.author_id != author.id {
+        return Err(refuse("only the author may edit a post"));
+    }
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| refuse("no community"))?;
+    let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let title = if post.parent_id.is_some() {
+        None
+    } else {
+        object.name.clone().or(post.title.clone())
+    };
+    conn.transaction(async |conn| {
+        db::post::update_content(conn, post.id, title.as_deref(), &content, None).await?;
+        if community.local {
+            outbox::distribute(
+                conn,
+                &state.urls,
+                &community,
+                Distribution { inner, boost: None },
+            )
+            .await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Applies a deletion of a post by its author (or a moderator of its community).
+pub async fn receive_delete(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    actor: &PersonRow,
+    object_id: &str,
+    inner: AnyActivity,
+) -> AppResult<()> {
+    let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
+        return Ok(());
+    };
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| refuse("no community"))?;
+    let moderator = db::community::moderator_ids(conn, community.id)
+        .await?
+        .contains(&actor.id);
+    if post.author_id != actor.id && !moderator {
+        return Err(refuse("only the author may delete a post"));
+    }
+    conn.transaction(async |conn| {
+        db::post::mark_deleted(conn, post.id).await?;
+        if community.local {
+            outbox::distribute(
+                conn,
+                &state.urls,
+                &community,
+                Distribution { inner, boost: None },
+            )
+            .await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Counts a like (`like_id` is the Like activity's id).
+pub async fn receive_like(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    person: &PersonRow,
+    object_id: &str,
+    like_id: &str,
+    inner: AnyActivity,
+) -> AppResult<()> {
+    let post = db::post::find_by_ap_id(conn, object_id)
+        .await?
+        .ok_or_else(|| refuse("a like of a post we do not know"))?;
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| refuse("no community"))?;
+    conn.transaction(async |conn| {
+        if db::post::like(conn, post.id, person.id, Some(like_id)).await? && community.local {
+            outbox::distribute(
+                conn,
+                &state.urls,
+                &community,
+                Distribution { inner, boost: None },
+            )
+            .await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Takes back a like given by `person` on `object_id`.
+pub async fn receive_unlike(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    person: &PersonRow,
+    object_id: &str,
+    inner: AnyActivity,
+) -> AppResult<()> {
+    let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
+        return Ok(());
+    };
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| refuse("no community"))?;
+    conn.transaction(async |conn| {
+        if db::post::unlike(conn, post.id, person.id).await?.is_some() && community.local {
+            outbox::distribute(
+                conn,
+                &state.urls,
+                &community,
+                Distribution { inner, boost: None },
+            )
+            .await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
