@@ -6,6 +6,7 @@ use crate::{
     services::{
         AppState, account,
         community::{self, NewCommunityInput},
+        federation_admin,
     },
     settings::Settings,
     startup::Application,
@@ -58,6 +59,35 @@ enum Admin {
         /// Display title (defaults to the name).
         #[arg(long)]
         title: Option<String>,
+    },
+    /// Block an instance: nothing is received from or sent to it.
+    Block {
+        /// Host name, e.g. spam.example.
+        domain: String,
+    },
+    /// Lift a block.
+    Allow {
+        /// Host name.
+        domain: String,
+    },
+    /// Manage partner instances (with `allowlist_only`, the only ones federated with).
+    #[command(subcommand)]
+    Partner(Partner),
+    /// Show the delivery queue and each instance's delivery state.
+    Queue,
+}
+
+#[derive(Subcommand)]
+enum Partner {
+    /// Add a partner instance.
+    Add {
+        /// Host name.
+        domain: String,
+    },
+    /// Remove a partner instance.
+    Remove {
+        /// Host name.
+        domain: String,
     },
 }
 
@@ -132,7 +162,7 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
             }
             let person = account::create_user(&state, &name, password, admin)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
+                .map_err(message)?;
             println!("created user {} ({})", person.username, person.ap_id);
         }
         Admin::CreateCommunity { name, owner, title } => {
@@ -151,9 +181,65 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
                 },
             )
             .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
+            .map_err(message)?;
             println!("created community {} ({})", view.row.name, view.row.ap_id);
         }
+        Admin::Block { domain } => {
+            let domain = federation_admin::set_blocked(&state, &domain, true)
+                .await
+                .map_err(message)?;
+            println!("blocked {domain}");
+        }
+        Admin::Allow { domain } => {
+            let domain = federation_admin::set_blocked(&state, &domain, false)
+                .await
+                .map_err(message)?;
+            println!("unblocked {domain}");
+        }
+        Admin::Partner(Partner::Add { domain }) => {
+            let domain = federation_admin::set_partner(&state, &domain, true)
+                .await
+                .map_err(message)?;
+            println!("added partner {domain}");
+        }
+        Admin::Partner(Partner::Remove { domain }) => {
+            let domain = federation_admin::set_partner(&state, &domain, false)
+                .await
+                .map_err(message)?;
+            println!("removed partner {domain}");
+        }
+        Admin::Queue => print_queue(
+            &federation_admin::federation_state(&state)
+                .await
+                .map_err(message)?,
+        ),
     }
     Ok(())
+}
+
+fn message(err: crate::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!(err.message)
+}
+
+fn print_queue(state: &federation_admin::FederationState) {
+    println!(
+        "mode: {}   deliveries pending: {}   incoming pending: {}",
+        state.mode, state.deliveries_pending, state.incoming_pending
+    );
+    println!(
+        "{:<32} {:<8} {:<10} {:>8} {:>10} {:>7}  last error",
+        "instance", "policy", "software", "pending", "delivered", "failed"
+    );
+    for i in &state.instances {
+        println!(
+            "{:<32} {:<8} {:<10} {:>8} {:>10} {:>7}  {}",
+            i.domain,
+            i.policy,
+            i.software.as_deref().unwrap_or("-"),
+            i.pending_deliveries,
+            i.delivered,
+            i.failed,
+            i.last_error.as_deref().unwrap_or("")
+        );
+    }
 }

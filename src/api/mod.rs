@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: thin handlers named `<verb>_<resource>`
 //! that parse input, call a service and shape the response.
 
+pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod communities;
@@ -65,6 +66,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/posts/{id}/like")
                     .post(posts::like_post)
                     .delete(posts::unlike_post),
+            )
+            .service(web::resource("/admin/federation").get(admin::get_federation))
+            .service(
+                web::resource("/admin/blocks")
+                    .post(admin::create_block)
+                    .delete(admin::delete_block),
+            )
+            .service(
+                web::resource("/admin/partners")
+                    .post(admin::create_partner)
+                    .delete(admin::delete_partner),
             ),
     );
 }

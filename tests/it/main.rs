@@ -9,6 +9,8 @@ mod common;
 mod communities;
 mod config;
 mod federation_flow;
+mod federation_policy;
 mod federation_read;
 mod fedify;
+mod fedify_peer;
 mod fixtures;
