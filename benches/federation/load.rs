@@ -183,7 +183,9 @@ async fn collect(tasks: Vec<tokio::task::JoinHandle<Outcome>>, started: Instant)
             Ok(out) => total.merge(out),
             Err(err) => {
                 total.errors += 1;
-                total.first_problem.get_or_insert(format!("client task: {err}"));
+                total
+                    .first_problem
+                    .get_or_insert(format!("client task: {err}"));
             }
         }
     }

@@ -125,7 +125,9 @@ impl SinkState {
         if pending.key_id() != signer.key_id {
             return Err(format!("signed with {}", pending.key_id()));
         }
-        pending.verify(&signer.public_pem).map_err(|e| e.to_string())
+        pending
+            .verify(&signer.public_pem)
+            .map_err(|e| e.to_string())
     }
 }
 

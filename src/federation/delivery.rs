@@ -9,8 +9,11 @@ use chrono::{Duration, Utc};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-/// How long a claimed delivery stays ours before another worker may take it.
-const LEASE_SECS: f64 = 60.0;
+/// How long a claimed delivery stays ours before another worker (or this
+/// process after a crash) may take it: longer than a request's timeout.
+const LEASE_SECS: f64 = 30.0;
+/// The same in fast-queue (test) mode.
+const FAST_LEASE_SECS: f64 = 2.0;
 /// How long we keep trying an unreachable inbox.
 const GIVE_UP_AFTER: Duration = Duration::days(4);
 
@@ -18,12 +21,13 @@ const GIVE_UP_AFTER: Duration = Duration::days(4);
 pub async fn run(fed: Federation) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 500 });
+    let lease = if fast { FAST_LEASE_SECS } else { LEASE_SECS };
     let permits = Arc::new(Semaphore::new(
         fed.state.settings.delivery_concurrency.max(1),
     ));
     loop {
         let claimed = match fed.state.pool.get().await {
-            Ok(mut conn) => db::delivery::claim_due(&mut conn, 256, LEASE_SECS).await,
+            Ok(mut conn) => db::delivery::claim_due(&mut conn, 256, lease).await,
             Err(err) => {
                 tracing::warn!(error = %err, "delivery worker cannot reach the database");
                 tokio::time::sleep(idle * 10).await;

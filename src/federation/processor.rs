@@ -8,7 +8,10 @@ use crate::{
     error::ErrorKind,
 };
 
-const LEASE_SECS: f64 = 120.0;
+/// How long a claimed activity stays ours (a crashed process's claims expire).
+const LEASE_SECS: f64 = 30.0;
+/// The same in fast-queue (test) mode.
+const FAST_LEASE_SECS: f64 = 2.0;
 const MAX_ATTEMPTS: i32 = 5;
 
 /// Runs forever, processing what the inboxes stored.
@@ -18,9 +21,14 @@ pub async fn run(fed: Federation) {
     } else {
         300
     });
+    let lease = if fed.state.settings.fast_queue {
+        FAST_LEASE_SECS
+    } else {
+        LEASE_SECS
+    };
     loop {
         let batch = match fed.state.pool.get().await {
-            Ok(mut conn) => db::incoming::claim(&mut conn, 50, LEASE_SECS)
+            Ok(mut conn) => db::incoming::claim(&mut conn, 50, lease)
                 .await
                 .unwrap_or_default(),
             Err(_) => Vec::new(),

@@ -108,6 +108,7 @@ pub struct TestDb {
 impl TestDb {
     /// Clones the migrated template into a new database.
     pub async fn create() -> TestDb {
+        guildhall::startup::install_crypto_provider();
         let template = template().await;
         let name = format!("guildhall_test_{}", random_suffix());
         let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))

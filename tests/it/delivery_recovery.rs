@@ -1,0 +1,123 @@
+//! Delivery survives a peer being down and a crash of the sender: every
+//! activity arrives, once.
+
+use crate::{
+    common::{TestDb, eventually},
+    process::{ServerProcess, free_port},
+};
+use serde_json::{Value, json};
+
+async fn token(server: &ServerProcess, name: &str) -> String {
+    server
+        .cli(&["admin", "create-user", name], "a long password\n")
+        .await;
+    let res = reqwest::Client::new()
+        .post(server.url("/api/v1/session"))
+        .json(&json!({"username": name, "password": "a long password"}))
+        .send()
+        .await
+        .unwrap();
+    res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_crashed() {
+    let (alpha_db, beta_db) = (TestDb::create().await, TestDb::create().await);
+    let mut alpha = ServerProcess::start("alpha", free_port(), &alpha_db.url).await;
+    let mut beta = ServerProcess::start("beta", free_port(), &beta_db.url).await;
+    let client = reqwest::Client::new();
+    let alice = token(&alpha, "alice").await;
+    let bob = token(&beta, "bob").await;
+    alpha
+        .cli(
+            &["admin", "create-community", "secguild", "--owner", "alice"],
+            "",
+        )
+        .await;
+
+    let handle = format!("secguild@{}", alpha.domain);
+    client
+        .post(beta.url(&format!("/api/v1/communities/{handle}/follow")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    eventually("bob's follow is accepted", || async {
+        let res = client
+            .get(beta.url(&format!("/api/v1/communities/{handle}")))
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .ok()?;
+        let body: Value = res.json().await.ok()?;
+        (body["follow_state"] == "accepted").then_some(())
+    })
+    .await;
+
+    // Beta goes down; alice posts 20 times; alpha crashes mid-delivery.
+    beta.kill().await;
+    for i in 0..20 {
+        let res = client
+            .post(alpha.url("/api/v1/communities/secguild/posts"))
+            .bearer_auth(&alice)
+            .json(&json!({"title": format!("Post {i}"), "content": format!("Body {i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    alpha.kill().await;
+    assert_eq!(
+        count(&alpha_db.url, "deliveries").await,
+        20,
+        "the queue holds all 20 announces"
+    );
+
+    // Both come back; beta gets everything, once.
+    alpha.restart().await;
+    beta.restart().await;
+    let posts = eventually("all 20 posts reach beta", || async {
+        let res = client
+            .get(beta.url(&format!("/api/v1/communities/{handle}/posts?limit=100")))
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .ok()?;
+        let body: Value = res.json().await.ok()?;
+        let items = body["items"].as_array()?.clone();
+        (items.len() >= 20).then_some(items)
+    })
+    .await;
+    let mut titles: Vec<String> = posts
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    titles.dedup();
+    assert_eq!(titles.len(), 20);
+    assert_eq!(posts.len(), 20, "no post twice");
+    eventually("alpha's queue is empty", || async {
+        (count(&alpha_db.url, "deliveries").await == 0).then_some(())
+    })
+    .await;
+    alpha.kill().await;
+    beta.kill().await;
+}
+
+async fn count(db_url: &str, table: &str) -> i64 {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(db_url).await.unwrap();
+    let row: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    row.n
+}
