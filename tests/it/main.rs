@@ -15,4 +15,6 @@ mod federation_read;
 mod fedify;
 mod fedify_peer;
 mod fixtures;
+mod mastodon;
+mod mastodon_peer;
 mod process;
