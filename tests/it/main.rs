@@ -15,6 +15,7 @@ mod federation_read;
 mod fedify;
 mod fedify_peer;
 mod fixtures;
+mod hostile_input;
 mod mastodon;
 mod mastodon_peer;
 mod process;

@@ -26,7 +26,6 @@ pub struct Received {
 
 /// The fake Mastodon server with one account, `mona`.
 pub struct FakeMastodon {
-    pub base: String,
     pub actor: String,
     pub received: Arc<Mutex<Vec<Received>>>,
     key: SigningKey,
@@ -86,7 +85,6 @@ impl FakeMastodon {
         tokio::spawn(server);
         FakeMastodon {
             key: SigningKey::from_pem(&format!("{actor}#main-key"), &pair.private_key).unwrap(),
-            base,
             actor,
             received,
             client,
@@ -96,19 +94,35 @@ impl FakeMastodon {
 
     /// POSTs `activity` to `inbox`, signed as Mastodon signs.
     pub async fn deliver(&self, inbox: &str, activity: &Value) -> reqwest::StatusCode {
-        let body = activity.to_string();
+        self.deliver_raw(inbox, activity.to_string(), &httpdate(), false)
+            .await
+    }
+
+    /// POSTs `body` dated `date`; `tamper` signs something else than what is sent.
+    pub async fn deliver_raw(
+        &self,
+        inbox: &str,
+        body: String,
+        date: &str,
+        tamper: bool,
+    ) -> reqwest::StatusCode {
         let url = url::Url::parse(inbox).unwrap();
         let digest = format!(
             "SHA-256={}",
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes()))
         );
-        let date = httpdate();
+        let date = date.to_string();
         let host = authority(&url);
         let content_type = "application/activity+json";
         let signed = format!(
             "(request-target): post {}\nhost: {host}\ndate: {date}\ndigest: {digest}\ncontent-type: {content_type}",
             url.path()
         );
+        let signed = if tamper {
+            signed.replace("post ", "put ")
+        } else {
+            signed
+        };
         let signature = self.sign(&signed, "(request-target) host date digest content-type");
         self.client
             .post(loopback(&url))
@@ -172,10 +186,15 @@ impl FakeMastodon {
     }
 }
 
-fn httpdate() -> String {
-    chrono::Utc::now()
+/// An HTTP date, `offset` from now.
+pub fn httpdate_at(offset: chrono::Duration) -> String {
+    (chrono::Utc::now() + offset)
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string()
+}
+
+fn httpdate() -> String {
+    httpdate_at(chrono::Duration::zero())
 }
 
 fn authority(url: &url::Url) -> String {
