@@ -40,3 +40,31 @@ pub async fn community(fed: &Federation, handle: &str) -> AppResult<CommunityRow
         Err(err) => Err(AppError::not_found(format!("cannot find {handle}: {err}"))),
     }
 }
+
+/// The person named by `handle`: a local name, `name@host`, or an actor URL.
+pub async fn person(fed: &Federation, handle: &str) -> AppResult<crate::db::person::PersonRow> {
+    let handle = handle.trim().trim_start_matches('@');
+    let found = if handle.starts_with("http://") || handle.starts_with("https://") {
+        let url = url::Url::parse(handle).map_err(|_| AppError::not_found("not a URL"))?;
+        resolve::actor(fed, &url, &FetchBudget::new(5), false)
+            .await
+            .ok()
+    } else if let Some((name, host)) = handle
+        .split_once('@')
+        .filter(|(_, h)| !h.eq_ignore_ascii_case(&fed.state.settings.domain))
+    {
+        resolve::handle(fed, name, host, &FetchBudget::new(5))
+            .await
+            .ok()
+    } else {
+        let name = handle.split('@').next().unwrap_or(handle);
+        let mut conn = fed.state.pool.get().await?;
+        db::person::find_local(&mut conn, name)
+            .await?
+            .map(KnownActor::Person)
+    };
+    match found {
+        Some(KnownActor::Person(person)) => Ok(person),
+        _ => Err(AppError::not_found(format!("no person `{handle}`"))),
+    }
+}

@@ -8,6 +8,7 @@ pub mod communities;
 pub mod follow;
 pub mod handle;
 pub mod json;
+pub mod moderation;
 pub mod posts;
 pub mod session;
 
@@ -67,6 +68,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .post(posts::like_post)
                     .delete(posts::unlike_post),
             )
+            .service(web::resource("/posts/{id}/remove").post(moderation::remove_post))
+            .service(web::resource("/posts/{id}/restore").post(moderation::restore_post))
+            .service(
+                web::resource("/posts/{id}/lock")
+                    .post(moderation::lock_post)
+                    .delete(moderation::unlock_post),
+            )
+            .service(
+                web::resource("/communities/{handle}/bans")
+                    .post(moderation::create_ban)
+                    .delete(moderation::delete_ban),
+            )
+            .service(web::resource("/communities/{handle}/modlog").get(moderation::get_modlog))
             .service(web::resource("/admin/federation").get(admin::get_federation))
             .service(
                 web::resource("/admin/blocks")

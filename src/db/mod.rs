@@ -8,6 +8,7 @@ pub mod follow;
 pub mod handle;
 pub mod incoming;
 pub mod instance;
+pub mod moderation;
 pub mod peer;
 pub mod person;
 pub mod post;

@@ -7,6 +7,7 @@ pub mod charter;
 pub mod community;
 pub mod federation_admin;
 pub mod follow;
+pub mod moderation;
 pub mod outbox;
 pub mod post;
 

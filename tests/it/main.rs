@@ -18,4 +18,5 @@ mod fixtures;
 mod hostile_input;
 mod mastodon;
 mod mastodon_peer;
+mod moderation;
 mod process;

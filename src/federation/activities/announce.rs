@@ -38,6 +38,11 @@ pub async fn receive_announce(
                         "the announced activity is not from its actor's server",
                     ));
                 }
+                if let Some(result) =
+                    super::moderation::receive_from_group(fed, &community, &inner).await
+                {
+                    return result;
+                }
                 return Box::pin(super::receive(fed, inner, budget)).await;
             }
             Announced::Object(object) => object.id().clone(),

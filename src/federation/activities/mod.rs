@@ -8,6 +8,7 @@ mod create;
 mod delete;
 mod follow;
 mod like;
+mod moderation;
 mod undo;
 mod update;
 

@@ -1,0 +1,115 @@
+//! Moderation: remove/restore and lock/unlock posts, ban/unban people, and
+//! the moderation log.
+
+use super::{Page, auth::SignedIn, handle, json};
+use crate::{error::AppResult, federation::context::Federation, services::moderation};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Reason {
+    reason: Option<String>,
+}
+
+fn reason(body: &[u8]) -> AppResult<Option<String>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Ok(json::parse::<Reason>(body, "")?.reason)
+}
+
+/// `POST /api/v1/posts/{id}/remove {reason?}`.
+pub async fn remove_post(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    moderation::set_removed(&fed.state, &me, *id, true, reason(&body)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/posts/{id}/restore`.
+pub async fn restore_post(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    moderation::set_removed(&fed.state, &me, *id, false, reason(&body)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/posts/{id}/lock {reason?}`.
+pub async fn lock_post(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    moderation::set_locked(&fed.state, &me, *id, true, reason(&body)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /api/v1/posts/{id}/lock`.
+pub async fn unlock_post(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    moderation::set_locked(&fed.state, &me, *id, false, None).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BanInput {
+    /// `name`, `name@host` or an actor URL.
+    person: String,
+    reason: Option<String>,
+}
+
+async fn ban(
+    fed: &Federation,
+    me: &crate::db::person::PersonRow,
+    name: &str,
+    body: &[u8],
+    banned: bool,
+) -> AppResult<HttpResponse> {
+    let input: BanInput = json::parse(body, "")?;
+    let community = handle::community(fed, name).await?;
+    let person = handle::person(fed, &input.person).await?;
+    moderation::set_banned(&fed.state, me, &community, &person, banned, input.reason).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/communities/{name}/bans {person, reason?}`.
+pub async fn create_ban(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    name: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    ban(&fed, &me, &name, &body, true).await
+}
+
+/// `DELETE /api/v1/communities/{name}/bans {person}`.
+pub async fn delete_ban(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    name: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    ban(&fed, &me, &name, &body, false).await
+}
+
+/// `GET /api/v1/communities/{name}/modlog`: newest first.
+pub async fn get_modlog(
+    fed: web::Data<Federation>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let community = handle::community(&fed, &name).await?;
+    let items = moderation::modlog(&fed.state, &community).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next: None }))
+}

@@ -1,0 +1,300 @@
+//! Moderation that federates, in Lemmy's shapes: removing a post is a
+//! moderator's `Delete` with a reason (restoring: `Undo{Delete}`), locking
+//! a thread is `Lock` (`Undo{Lock}`), banning is `Block` with the community
+//! as `target` (`Undo{Block}`); the community announces each one, and every
+//! action lands in the moderation log.
+
+use super::{
+    AppState,
+    community::require_moderator,
+    outbox::{self, Distribution, activity_id},
+};
+use crate::{
+    db::{self, community::CommunityRow, person::PersonRow},
+    error::{AppError, AppResult},
+    federation::protocol::{
+        activity::{Activity, ActivityKind, AnyActivity, Reference},
+        helpers::{IdOrObject, PUBLIC},
+    },
+};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use url::Url;
+
+/// A moderation log entry as readers see it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LogEntry {
+    pub action: String,
+    pub target: String,
+    pub moderator: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn parse(url: &str) -> Result<Url, diesel::result::Error> {
+    Url::parse(url).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+}
+
+/// Builds the moderator's activity, undone when `undo`, and has the community announce it.
+#[allow(clippy::too_many_arguments)]
+async fn announce(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    moderator: &PersonRow,
+    kind: ActivityKind,
+    object: &str,
+    reason: Option<&str>,
+    undo: bool,
+) -> diesel::QueryResult<()> {
+    let group = parse(&community.ap_id)?;
+    let actor = parse(&moderator.ap_id)?;
+    let mut activity = Activity::new(
+        kind,
+        activity_id(&state.urls, kind),
+        actor.clone(),
+        Reference(parse(object)?),
+    );
+    activity.to = vec![parse(PUBLIC)?];
+    activity.cc = vec![group.clone()];
+    activity.audience = Some(group.clone());
+    activity.summary = reason.map(str::to_string);
+    if kind == ActivityKind::Block {
+        activity.target = Some(group.clone());
+    }
+    let wrap = |a: Activity<Reference>| match kind {
+        ActivityKind::Delete => AnyActivity::Delete(a),
+        ActivityKind::Lock => AnyActivity::Lock(a),
+        _ => AnyActivity::Block(a),
+    };
+    let inner = if undo {
+        let mut undo = Activity::new(
+            ActivityKind::Undo,
+            activity_id(&state.urls, ActivityKind::Undo),
+            actor,
+            IdOrObject::Object(Box::new(wrap(activity))),
+        );
+        undo.to = vec![parse(PUBLIC)?];
+        undo.cc = vec![group.clone()];
+        undo.audience = Some(group);
+        AnyActivity::Undo(undo)
+    } else {
+        wrap(activity)
+    };
+    outbox::distribute(
+        conn,
+        &state.urls,
+        community,
+        Distribution { inner, boost: None },
+    )
+    .await
+}
+
+async fn local_community_of_post(
+    state: &AppState,
+    post_id: i64,
+) -> AppResult<(db::post::PostRow, CommunityRow)> {
+    let mut conn = state.pool.get().await?;
+    let post = db::post::find(&mut conn, post_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no post {post_id}")))?;
+    let community = db::community::find(&mut conn, post.community_id)
+        .await?
+        .filter(|c| c.local)
+        .ok_or_else(|| AppError::forbidden("posts are moderated on their community's instance"))?;
+    Ok((post, community))
+}
+
+/// Removes (or restores) a post or reply.
+pub async fn set_removed(
+    state: &AppState,
+    moderator: &PersonRow,
+    post_id: i64,
+    removed: bool,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let (post, community) = local_community_of_post(state, post_id).await?;
+    let mut conn = state.pool.get().await?;
+    require_moderator(&mut conn, &community, moderator).await?;
+    conn.transaction(async |conn| {
+        db::post::set_removed(conn, post.id, removed).await?;
+        let action = if removed {
+            "remove_post"
+        } else {
+            "restore_post"
+        };
+        db::moderation::log(
+            conn,
+            community.id,
+            Some(moderator.id),
+            action,
+            &post.ap_id,
+            reason.as_deref(),
+        )
+        .await?;
+        announce(
+            conn,
+            state,
+            &community,
+            moderator,
+            ActivityKind::Delete,
+            &post.ap_id,
+            reason.as_deref(),
+            !removed,
+        )
+        .await
+    })
+    .await?;
+    Ok(())
+}
+
+/// Locks (or unlocks) a thread.
+pub async fn set_locked(
+    state: &AppState,
+    moderator: &PersonRow,
+    post_id: i64,
+    locked: bool,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let (post, community) = local_community_of_post(state, post_id).await?;
+    let mut conn = state.pool.get().await?;
+    require_moderator(&mut conn, &community, moderator).await?;
+    conn.transaction(async |conn| {
+        db::post::set_locked(conn, post.id, locked).await?;
+        let action = if locked { "lock_post" } else { "unlock_post" };
+        db::moderation::log(
+            conn,
+            community.id,
+            Some(moderator.id),
+            action,
+            &post.ap_id,
+            reason.as_deref(),
+        )
+        .await?;
+        announce(
+            conn,
+            state,
+            &community,
+            moderator,
+            ActivityKind::Lock,
+            &post.ap_id,
+            reason.as_deref(),
+            !locked,
+        )
+        .await
+    })
+    .await?;
+    Ok(())
+}
+
+/// Bans (or unbans) a person from a local community; a ban ends their membership.
+pub async fn set_banned(
+    state: &AppState,
+    moderator: &PersonRow,
+    community: &CommunityRow,
+    person: &PersonRow,
+    banned: bool,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let mut conn = state.pool.get().await?;
+    require_moderator(&mut conn, community, moderator).await?;
+    if !community.local {
+        return Err(AppError::forbidden(
+            "bans are made on the community's instance",
+        ));
+    }
+    conn.transaction(async |conn| {
+        db::moderation::set_banned(conn, community.id, person.id, banned).await?;
+        let action = if banned { "ban" } else { "unban" };
+        db::moderation::log(
+            conn,
+            community.id,
+            Some(moderator.id),
+            action,
+            &person.ap_id,
+            reason.as_deref(),
+        )
+        .await?;
+        // Announced while the banned person is still a follower, so their instance learns of it.
+        announce(
+            conn,
+            state,
+            community,
+            moderator,
+            ActivityKind::Block,
+            &person.ap_id,
+            reason.as_deref(),
+            !banned,
+        )
+        .await?;
+        if banned {
+            db::follow::remove(conn, community.id, person.id).await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// A community's moderation log, newest first.
+pub async fn modlog(state: &AppState, community: &CommunityRow) -> AppResult<Vec<LogEntry>> {
+    let mut conn = state.pool.get().await?;
+    let rows = db::moderation::list(&mut conn, community.id).await?;
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.moderator_id).collect();
+    let moderators = db::person::find_many(&mut conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LogEntry {
+            moderator: r
+                .moderator_id
+                .and_then(|id| moderators.iter().find(|m| m.id == id))
+                .map(|m| m.username.clone()),
+            action: r.action,
+            target: r.target,
+            reason: r.reason,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Applies a moderation a followed remote community announced, to our copy.
+pub async fn apply_remote(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    kind: ActivityKind,
+    object: &str,
+    undo: bool,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    match kind {
+        ActivityKind::Delete | ActivityKind::Lock => {
+            let Some(post) = db::post::find_by_ap_id(conn, object)
+                .await?
+                .filter(|p| p.community_id == community.id)
+            else {
+                return Ok(());
+            };
+            if kind == ActivityKind::Delete {
+                db::post::set_removed(conn, post.id, !undo).await?;
+            } else {
+                db::post::set_locked(conn, post.id, !undo).await?;
+            }
+        }
+        ActivityKind::Block => {
+            if let Some(person) = db::person::find_by_ap_id(conn, object).await? {
+                db::moderation::set_banned(conn, community.id, person.id, !undo).await?;
+                if !undo {
+                    db::follow::remove(conn, community.id, person.id).await?;
+                }
+            }
+        }
+        other => {
+            return Err(AppError::forbidden(format!(
+                "{other:?} is not a moderation"
+            )));
+        }
+    }
+    let action = format!("{}{kind:?}", if undo { "undo_" } else { "" }).to_ascii_lowercase();
+    db::moderation::log(conn, community.id, None, &action, object, reason).await?;
+    Ok(())
+}
