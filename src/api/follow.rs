@@ -36,3 +36,67 @@ pub async fn unfollow_community(
         follow_state: "none",
     }))
 }
+
+#[derive(Serialize)]
+struct PendingFollower {
+    actor: String,
+    follow_id: Option<String>,
+}
+
+/// `GET /api/v1/communities/{name}/followers/pending`: follow requests
+/// waiting for a moderator (approval-required communities).
+pub async fn list_pending_followers(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let community = handle::community(&fed, &path).await?;
+    let mut conn = fed.state.pool.get().await?;
+    crate::services::community::require_moderator(&mut conn, &community, &me).await?;
+    let items: Vec<PendingFollower> = crate::db::follow::pending(&mut conn, community.id)
+        .await?
+        .into_iter()
+        .map(|(_, actor, follow_id)| PendingFollower { actor, follow_id })
+        .collect();
+    Ok(HttpResponse::Ok().json(super::Page { items, next: None }))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    /// The follower's actor id.
+    actor: String,
+}
+
+async fn decide(
+    fed: &Federation,
+    me: &crate::db::person::PersonRow,
+    name: &str,
+    body: &[u8],
+    approve: bool,
+) -> AppResult<HttpResponse> {
+    let input: Decision = super::json::parse(body, "")?;
+    let community = handle::community(fed, name).await?;
+    follow::decide(&fed.state, me, &community, &input.actor, approve).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/communities/{name}/followers/approve {actor}`.
+pub async fn approve_follower(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    decide(&fed, &me, &path, &body, true).await
+}
+
+/// `POST /api/v1/communities/{name}/followers/reject {actor}`.
+pub async fn reject_follower(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    decide(&fed, &me, &path, &body, false).await
+}

@@ -81,6 +81,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .delete(moderation::delete_ban),
             )
             .service(web::resource("/communities/{handle}/modlog").get(moderation::get_modlog))
+            .service(
+                web::resource("/communities/{handle}/followers/pending")
+                    .get(follow::list_pending_followers),
+            )
+            .service(
+                web::resource("/communities/{handle}/followers/approve")
+                    .post(follow::approve_follower),
+            )
+            .service(
+                web::resource("/communities/{handle}/followers/reject")
+                    .post(follow::reject_follower),
+            )
             .service(web::resource("/admin/federation").get(admin::get_federation))
             .service(
                 web::resource("/admin/blocks")

@@ -189,7 +189,7 @@ pub(super) async fn find_row(conn: &mut DbConn, name: &str) -> AppResult<Communi
 }
 
 /// Refuses (403) unless `actor` moderates the community or is an admin.
-pub(super) async fn require_moderator(
+pub async fn require_moderator(
     conn: &mut DbConn,
     row: &CommunityRow,
     actor: &PersonRow,

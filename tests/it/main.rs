@@ -10,6 +10,7 @@ mod communities;
 mod config;
 mod delivery_recovery;
 mod federation_flow;
+mod federation_lifecycle;
 mod federation_policy;
 mod federation_read;
 mod fedify;
