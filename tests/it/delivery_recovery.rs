@@ -121,3 +121,71 @@ async fn count(db_url: &str, table: &str) -> i64 {
         .unwrap();
     row.n
 }
+
+#[tokio::test]
+async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
+    use crate::mastodon::FakeMastodon;
+    let db = TestDb::create().await;
+    let port = free_port();
+    let first = ServerProcess::start("alpha", port, &db.url).await;
+    first
+        .cli(&["admin", "create-user", "alice"], "a long password\n")
+        .await;
+    first
+        .cli(
+            &["admin", "create-community", "secguild", "--owner", "alice"],
+            "",
+        )
+        .await;
+    let second = ServerProcess::start_as(&first.domain, free_port(), &db.url).await;
+    let client = reqwest::Client::new();
+    let alice: Value = client
+        .post(first.url("/api/v1/session"))
+        .json(&json!({"username": "alice", "password": "a long password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alice = alice["token"].as_str().unwrap().to_string();
+    let group = format!("http://{}/c/secguild", first.domain);
+    let mona = FakeMastodon::start().await;
+    let follow = json!({"id": format!("{}#follows/1", mona.actor), "type": "Follow", "actor": mona.actor, "object": group});
+    assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
+    eventually("mona is accepted", || async {
+        mona.received("Accept").pop()
+    })
+    .await;
+
+    for i in 0..30 {
+        let server = if i % 2 == 0 { &first } else { &second };
+        let res = client
+            .post(server.url("/api/v1/communities/secguild/posts"))
+            .bearer_auth(&alice)
+            .json(&json!({"content": format!("post {i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    eventually("all 30 announces arrive", || async {
+        (mona.received("Announce").len() >= 30).then_some(())
+    })
+    .await;
+    eventually("the queue is empty", || async {
+        (count(&db.url, "deliveries").await == 0).then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let announces = mona.received("Announce");
+    let mut ids: Vec<String> = announces
+        .iter()
+        .map(|a| a.body["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30);
+    assert_eq!(announces.len(), 30, "no announce was sent twice");
+    assert!(announces.iter().all(|a| a.verified.is_ok()));
+}

@@ -131,3 +131,29 @@ async fn forged_replayed_oversized_unknown_and_scripted_activities_are_refused_a
     assert_eq!(mona.deliver_raw(&inbox, valid, &now, false).await, 202);
     assert_eq!(alpha.count("incoming_activities").await, 1);
 }
+
+#[tokio::test]
+async fn an_instance_over_its_rate_limit_gets_429_and_nothing_more_is_stored() {
+    let alpha = TestApp::spawn_named_with("alpha", |s| s.inbox_rate_limit = 2).await;
+    let alice = alpha.user("alice", false).await;
+    alpha
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &json!({"name": "secguild"}),
+        )
+        .await;
+    let group = format!("{}/c/secguild", alpha.base);
+    let mona = FakeMastodon::start().await;
+    let mut statuses = Vec::new();
+    for n in 0..3 {
+        let activity = json!({"id": format!("{}#likes/{n}", mona.actor), "type": "Like", "actor": mona.actor, "object": group});
+        statuses.push(
+            mona.deliver(&format!("{group}/inbox"), &activity)
+                .await
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [202, 202, 429]);
+    assert_eq!(alpha.count("incoming_activities").await, 2);
+}

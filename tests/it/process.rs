@@ -15,9 +15,15 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts a server on `port` over `db_url` and waits until it answers.
     pub async fn start(name: &str, port: u16, db_url: &str) -> ServerProcess {
+        Self::start_as(&format!("{name}.test:{port}"), port, db_url).await
+    }
+
+    /// Starts a server on `port` that calls itself `domain` (several
+    /// processes of one instance share a domain and a database).
+    pub async fn start_as(domain: &str, port: u16, db_url: &str) -> ServerProcess {
         let mut server = ServerProcess {
             port,
-            domain: format!("{name}.test:{port}"),
+            domain: domain.to_string(),
             db_url: db_url.to_string(),
             child: None,
         };
