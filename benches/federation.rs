@@ -770,18 +770,17 @@ async fn read_phase(config: &Config, beta: &Instance, report: &mut Report) -> an
         &group,
     );
 
-    let resource = format!("acct:{COMMUNITY}@{}", beta.domain);
-    let webfinger_url = format!("http://{}/.well-known/webfinger", beta.domain);
+    let mut webfinger_url = Url::parse(&format!("http://{}/.well-known/webfinger", beta.domain))?;
+    webfinger_url
+        .query_pairs_mut()
+        .append_pair("resource", &format!("acct:{COMMUNITY}@{}", beta.domain));
     eprintln!("reads: WebFinger for {secs} s …");
     let webfinger = load::sustain(
         &client,
         config.read_clients,
         config.read_time,
         200,
-        move |c| {
-            c.get(webfinger_url.as_str())
-                .query(&[("resource", resource.as_str())])
-        },
+        move |c| c.get(webfinger_url.as_str()),
     )
     .await;
     read_rows(

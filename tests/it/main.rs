@@ -17,6 +17,7 @@ mod fedify;
 mod fedify_peer;
 mod fixtures;
 mod hostile_input;
+mod lemmy_payloads;
 mod mastodon;
 mod mastodon_peer;
 mod moderation;
