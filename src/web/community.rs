@@ -3,7 +3,7 @@
 use super::layout;
 use crate::{
     domain::{charter::Charter, markdown},
-    services::{AppState, community},
+    services::{AppState, community, post},
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, PreEscaped, html};
@@ -16,11 +16,24 @@ pub async fn community_page(state: web::Data<AppState>, name: web::Path<String>)
         Err(err) => return layout::error_page(instance, &err),
     };
     let row = &view.row;
+    let posts = match post::list_posts(&state, row, None, 20).await {
+        Ok((posts, _)) => posts,
+        Err(err) => return layout::error_page(instance, &err),
+    };
     let body = html! {
         h1 { (row.title) }
         p.handle { "@" (row.name) "@" (state.settings.domain) " · " (view.followers) " members" }
         (PreEscaped(markdown::to_html(&row.summary)))
         @if let Some(charter) = &view.charter { (charter_section(charter)) }
+        h2 { "Recent posts" }
+        @if posts.is_empty() { p { "No posts yet." } }
+        @for p in &posts {
+            article {
+                h3 { (p.row.title.clone().unwrap_or_else(|| markdown::excerpt(&p.row.content, 80))) }
+                p.handle { (p.author.username) "@" (p.author.domain) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
+                (PreEscaped(p.row.content.clone()))
+            }
+        }
         h2 { "Moderators" }
         ul { @for m in &view.moderators { li { a href={ "/u/" (m.username) } { (m.username) } } } }
     };
