@@ -2,7 +2,11 @@
 //! the moderation log.
 
 use super::{Page, auth::SignedIn, handle, json};
-use crate::{error::AppResult, federation::context::Federation, services::moderation};
+use crate::{
+    error::AppResult,
+    federation::context::Federation,
+    services::moderation::{self, PostModeration},
+};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -26,7 +30,15 @@ pub async fn remove_post(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    moderation::set_removed(&fed.state, &me, *id, true, reason(&body)?).await?;
+    moderation::moderate_post(
+        &fed.state,
+        &me,
+        *id,
+        PostModeration::Remove,
+        true,
+        reason(&body)?,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -37,7 +49,15 @@ pub async fn restore_post(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    moderation::set_removed(&fed.state, &me, *id, false, reason(&body)?).await?;
+    moderation::moderate_post(
+        &fed.state,
+        &me,
+        *id,
+        PostModeration::Remove,
+        false,
+        reason(&body)?,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -48,7 +68,15 @@ pub async fn lock_post(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    moderation::set_locked(&fed.state, &me, *id, true, reason(&body)?).await?;
+    moderation::moderate_post(
+        &fed.state,
+        &me,
+        *id,
+        PostModeration::Lock,
+        true,
+        reason(&body)?,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -58,7 +86,7 @@ pub async fn unlock_post(
     SignedIn(me): SignedIn,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    moderation::set_locked(&fed.state, &me, *id, false, None).await?;
+    moderation::moderate_post(&fed.state, &me, *id, PostModeration::Lock, false, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -105,63 +105,38 @@ async fn local_community_of_post(
     Ok((post, community))
 }
 
-/// Removes (or restores) a post or reply.
-pub async fn set_removed(
-    state: &AppState,
-    moderator: &PersonRow,
-    post_id: i64,
-    removed: bool,
-    reason: Option<String>,
-) -> AppResult<()> {
-    let (post, community) = local_community_of_post(state, post_id).await?;
-    let mut conn = state.pool.get().await?;
-    require_moderator(&mut conn, &community, moderator).await?;
-    conn.transaction(async |conn| {
-        db::post::set_removed(conn, post.id, removed).await?;
-        let action = if removed {
-            "remove_post"
-        } else {
-            "restore_post"
-        };
-        db::moderation::log(
-            conn,
-            community.id,
-            Some(moderator.id),
-            action,
-            &post.ap_id,
-            reason.as_deref(),
-        )
-        .await?;
-        announce(
-            conn,
-            state,
-            &community,
-            moderator,
-            ActivityKind::Delete,
-            &post.ap_id,
-            reason.as_deref(),
-            !removed,
-        )
-        .await
-    })
-    .await?;
-    Ok(())
+/// What a moderator does to a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostModeration {
+    /// Remove (hide) the post; undone by restoring it.
+    Remove,
+    /// Lock the thread against new replies; undone by unlocking it.
+    Lock,
 }
 
-/// Locks (or unlocks) a thread.
-pub async fn set_locked(
+/// Applies (`on = true`) or undoes a moderation of a post or reply.
+pub async fn moderate_post(
     state: &AppState,
     moderator: &PersonRow,
     post_id: i64,
-    locked: bool,
+    what: PostModeration,
+    on: bool,
     reason: Option<String>,
 ) -> AppResult<()> {
     let (post, community) = local_community_of_post(state, post_id).await?;
     let mut conn = state.pool.get().await?;
     require_moderator(&mut conn, &community, moderator).await?;
+    let (kind, action) = match (what, on) {
+        (PostModeration::Remove, true) => (ActivityKind::Delete, "remove_post"),
+        (PostModeration::Remove, false) => (ActivityKind::Delete, "restore_post"),
+        (PostModeration::Lock, true) => (ActivityKind::Lock, "lock_post"),
+        (PostModeration::Lock, false) => (ActivityKind::Lock, "unlock_post"),
+    };
     conn.transaction(async |conn| {
-        db::post::set_locked(conn, post.id, locked).await?;
-        let action = if locked { "lock_post" } else { "unlock_post" };
+        match what {
+            PostModeration::Remove => db::post::set_removed(conn, post.id, on).await?,
+            PostModeration::Lock => db::post::set_locked(conn, post.id, on).await?,
+        }
         db::moderation::log(
             conn,
             community.id,
@@ -176,10 +151,10 @@ pub async fn set_locked(
             state,
             &community,
             moderator,
-            ActivityKind::Lock,
+            kind,
             &post.ap_id,
             reason.as_deref(),
-            !locked,
+            !on,
         )
         .await
     })
