@@ -223,6 +223,35 @@ fn proc_status_kib(field: &str) -> Option<u64> {
         .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
 }
 
+/// User + system CPU time of this process so far, in seconds (from
+/// `/proc/self/stat`, at the usual 100 ticks per second).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name (in parentheses) come the state (field 3),
+    // ..., utime (field 14) and stime (field 15).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Busy and total CPU ticks of the whole machine (first line of `/proc/stat`).
+fn machine_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = ticks.iter().sum();
+    // idle and iowait are the 4th and 5th values.
+    let idle = ticks.get(3)? + ticks.get(4).unwrap_or(&0);
+    Some((total - idle, total))
+}
+
 fn mib(kib: Option<u64>) -> String {
     kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
@@ -234,6 +263,7 @@ struct Remote {
 }
 
 async fn run(config: Config) -> anyhow::Result<Report> {
+    let begun = Instant::now();
     startup::install_crypto_provider();
     let mut report = Report::default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -301,6 +331,10 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     report.row(
         "VmHWM peak RSS (whole process: 2 instances, sink, load clients)",
         mib(proc_status_kib("VmHWM")),
+    );
+    report.row(
+        "whole benchmark run (without the build)",
+        format!("{:.1} s", begun.elapsed().as_secs_f64()),
     );
     drop(alpha);
     drop(beta);
@@ -417,15 +451,16 @@ async fn inbox_phase(
         format!("{:.0} activities/s", cold.per_sec()),
     );
     latency_row(report, "inbox cold: latency", &cold);
+    let counter = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    report.row("inbox cold: answers", cold.status_summary());
     report.row(
-        "inbox cold: answers",
+        "inbox cold: requests alpha made to the remote hosts",
         format!(
-            "{} (actor documents served: {}, other sink requests: {})",
-            cold.status_summary(),
-            sink.actor_fetches
-                .load(std::sync::atomic::Ordering::Relaxed),
-            sink.other_requests
-                .load(std::sync::atomic::Ordering::Relaxed)
+            "actor documents: {} (for {} actors) · NodeInfo probes: {} (for {PEER_HOSTS} hosts) · other: {}",
+            counter(&sink.actor_fetches),
+            remotes.len(),
+            counter(&sink.nodeinfo_probes),
+            counter(&sink.other_requests)
         ),
     );
     report.check(cold.unexpected(202) == 0, || {
@@ -453,7 +488,15 @@ async fn inbox_phase(
         "inbox, warm: {n} signed Likes from {} clients …",
         config.clients
     );
+    let cpu = cpu_seconds();
+    let machine = machine_ticks();
     let warm = load::fire(&client, warm, config.clients, 202).await;
+    let cpu = cpu_seconds().zip(cpu).map(|(after, before)| after - before);
+    let machine = machine_ticks()
+        .zip(machine)
+        .map(|((busy, total), (busy0, total0))| {
+            (busy - busy0) as f64 / (total - total0).max(1) as f64
+        });
     report.row(
         format!(
             "**inbox warm: signed activities accepted per second** ({n} Likes, {} clients, keys cached, workers off)",
@@ -466,6 +509,16 @@ async fn inbox_phase(
         ),
     );
     latency_row(report, "inbox warm: latency", &warm);
+    if let (Some(cpu), Some(machine)) = (cpu, machine) {
+        report.row(
+            "inbox warm: CPU (this process = server + load clients; machine = all, PostgreSQL included)",
+            format!(
+                "this process {:.2} cores · machine {:.0}% of {cores} cores busy",
+                cpu / warm.elapsed.as_secs_f64().max(1e-9),
+                machine * 100.0
+            ),
+        );
+    }
     report.row(
         "inbox warm: answers (non-202 must be 0)",
         format!(
@@ -659,10 +712,10 @@ async fn fan_out_phase(
     let strangers = per_host
         .keys()
         .filter(|h| {
-            !h.strip_prefix('i')
+            h.strip_prefix('i')
                 .and_then(|h| h.strip_suffix(".test"))
                 .and_then(|k| k.parse::<usize>().ok())
-                .is_some_and(|k| k < FOLLOWER_INSTANCES)
+                .is_none_or(|k| k >= FOLLOWER_INSTANCES)
         })
         .count();
     let failures = sink

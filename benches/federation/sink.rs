@@ -7,7 +7,8 @@
 //! - `POST http://iK.test:<port>/inbox`: a shared inbox. Every request's
 //!   HTTP signature is checked (`parse_request_signature`, then `verify`
 //!   with the sending group's public key) and requests are counted per host.
-//! - Anything else (NodeInfo included) is 404, counted as "other".
+//! - Anything else is 404: NodeInfo probes (the peers' software stays
+//!   unknown) and the rest are counted apart.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, http::Method, web};
 use guildhall::federation::signature::parse_request_signature;
@@ -48,6 +49,7 @@ pub struct SinkState {
     pub verify_failures: AtomicU64,
     pub first_failure: Mutex<Option<String>>,
     pub actor_fetches: AtomicU64,
+    pub nodeinfo_probes: AtomicU64,
     pub other_requests: AtomicU64,
 }
 
@@ -61,6 +63,7 @@ impl SinkState {
             verify_failures: AtomicU64::new(0),
             first_failure: Mutex::default(),
             actor_fetches: AtomicU64::new(0),
+            nodeinfo_probes: AtomicU64::new(0),
             other_requests: AtomicU64::new(0),
         }
     }
@@ -182,7 +185,11 @@ async fn handle(req: HttpRequest, body: web::Bytes, state: web::Data<SinkState>)
                 .body(person(&id, pem).to_string());
         }
     }
-    state.other_requests.fetch_add(1, Ordering::Relaxed);
+    if path.starts_with("/.well-known/nodeinfo") {
+        state.nodeinfo_probes.fetch_add(1, Ordering::Relaxed);
+    } else {
+        state.other_requests.fetch_add(1, Ordering::Relaxed);
+    }
     HttpResponse::NotFound().finish()
 }
 
