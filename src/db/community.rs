@@ -27,6 +27,8 @@ pub struct CommunityRow {
     pub charter_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When a remote community was last fetched.
+    pub refreshed_at: DateTime<Utc>,
 }
 
 /// A new community.

@@ -23,6 +23,8 @@ pub struct PersonRow {
     pub password_hash: Option<String>,
     pub is_admin: bool,
     pub created_at: DateTime<Utc>,
+    /// When a remote person was last fetched.
+    pub refreshed_at: DateTime<Utc>,
 }
 
 /// A new person (local or remote).
@@ -133,19 +135,6 @@ pub async fn find_by_ap_id(
     people::table
         .filter(people::ap_id.eq(ap_id))
         .select(PersonRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// When a remote person was last fetched.
-pub async fn refreshed_at(
-    conn: &mut AsyncPgConnection,
-    ap_id: &str,
-) -> QueryResult<Option<DateTime<Utc>>> {
-    people::table
-        .filter(people::ap_id.eq(ap_id))
-        .select(people::refreshed_at)
         .first(conn)
         .await
         .optional()

@@ -87,7 +87,7 @@ pub async fn actor(
         if *local || fed.is_local(url) {
             return Ok(known.clone());
         }
-        if !refresh && !stale(fed, known).await {
+        if !refresh && !stale(known) {
             return Ok(known.clone());
         }
     } else if fed.is_local(url) {
@@ -97,18 +97,12 @@ pub async fn actor(
     store(fed, url, document, budget).await
 }
 
-async fn stale(fed: &Federation, known: &KnownActor) -> bool {
-    let Ok(mut conn) = fed.state.pool.get().await else {
-        return false;
-    };
+fn stale(known: &KnownActor) -> bool {
     let refreshed = match known {
-        KnownActor::Person(p) => db::person::refreshed_at(&mut conn, &p.ap_id)
-            .await
-            .ok()
-            .flatten(),
-        KnownActor::Community(_) => None,
+        KnownActor::Person(p) => p.refreshed_at,
+        KnownActor::Community(c) => c.refreshed_at,
     };
-    refreshed.is_some_and(|at| Utc::now() - at > REFRESH_AFTER)
+    Utc::now() - refreshed > REFRESH_AFTER
 }
 
 /// Checks and caches a fetched actor document.
