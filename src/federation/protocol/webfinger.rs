@@ -87,7 +87,9 @@ impl WebFinger {
         }];
         let mut aliases = vec![actor_id.to_string()];
         if let Some(page) = profile_page {
-            aliases.push(page.to_string());
+            if page != actor_id {
+                aliases.push(page.to_string());
+            }
             links.push(WebFingerLink {
                 rel: PROFILE_PAGE_REL.to_string(),
                 kind: Some("text/html".to_string()),
