@@ -189,6 +189,52 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
         1
     );
 
+    // A reply on alpha is not boosted to Mastodon timelines.
+    let boosts = mona.received("Announce").len();
+    let res = alpha
+        .post(
+            &format!("/api/v1/posts/{}/replies", post["id"]),
+            Some(&alice),
+            &json!({"content": "a reply"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    eventually("the reply is distributed", || async {
+        (alpha.count("deliveries").await == 0).then_some(())
+    })
+    .await;
+    assert_eq!(
+        mona.received("Announce").len(),
+        boosts,
+        "replies are not boosted"
+    );
+
+    // A toot answering our post becomes a reply, though it does not address the community.
+    let mut answer = mention_toot(&mona, &group, 3, true);
+    answer["cc"] = json!([format!("{}/followers", mona.actor)]);
+    answer["object"]["cc"] = answer["cc"].clone();
+    answer["object"]["tag"] = json!([]);
+    answer["object"]["inReplyTo"] = post["ap_id"].clone();
+    assert_eq!(
+        mona.deliver(&format!("{}/inbox", alpha.base), &answer)
+            .await,
+        202
+    );
+    eventually("the toot becomes a reply", || async {
+        let (_, r) = alpha
+            .get_json(
+                &format!("/api/v1/posts/{}/replies", post["id"]),
+                "application/json",
+            )
+            .await;
+        r["items"]
+            .as_array()?
+            .iter()
+            .find(|p| p["author"].as_str().unwrap_or("").starts_with("mona@"))
+            .cloned()
+    })
+    .await;
+
     // A Mastodon favourite counts as a like.
     let like = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}#likes/1", mona.actor), "type": "Like", "actor": mona.actor, "object": post["ap_id"]});
     assert_eq!(mona.deliver(&inbox, &like).await, 202);
