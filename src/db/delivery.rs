@@ -172,7 +172,18 @@ pub async fn retry_at(
         .map(|_| ())
 }
 
-/// Drops pending deliveries to `inbox` (the recipient left, or is blocked).
+/// Drops pending deliveries to `inbox` signed by `signer` (its follower left).
+pub async fn cancel(conn: &mut AsyncPgConnection, inbox: &str, signer: &str) -> QueryResult<usize> {
+    diesel::delete(
+        deliveries::table
+            .filter(deliveries::inbox.eq(inbox))
+            .filter(deliveries::signer.eq(signer)),
+    )
+    .execute(conn)
+    .await
+}
+
+/// Drops pending deliveries to a whole instance (it was blocked).
 pub async fn cancel_for_domain(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<usize> {
     diesel::delete(deliveries::table.filter(deliveries::domain.eq(domain)))
         .execute(conn)

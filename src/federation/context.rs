@@ -20,6 +20,7 @@ pub struct Federation {
     pub client: reqwest::Client,
     keys: Arc<Mutex<HashMap<String, Arc<SigningKey>>>>,
     rate: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
+    probed: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Federation {
@@ -31,6 +32,7 @@ impl Federation {
             client,
             keys: Arc::default(),
             rate: Arc::default(),
+            probed: Arc::default(),
         })
     }
 
@@ -80,6 +82,16 @@ impl Federation {
         }
         entry.1 += 1;
         entry.1 <= limit
+    }
+
+    /// True the first time it is called for `host` in this process: who
+    /// reads a new instance's NodeInfo (so concurrent activities from one
+    /// new host cause one probe, not one each).
+    pub fn first_probe(&self, host: &str) -> bool {
+        self.probed
+            .lock()
+            .map(|mut hosts| hosts.insert(host.to_string()))
+            .unwrap_or(false)
     }
 
     /// True when `url` is on this instance.

@@ -215,6 +215,9 @@ async fn learn_software(fed: &Federation, actor_id: &Url, budget: &FetchBudget) 
         return;
     }
     drop(conn);
+    if !fed.first_probe(host) {
+        return;
+    }
     let Ok(well_known) = actor_id.join("/.well-known/nodeinfo") else {
         return;
     };

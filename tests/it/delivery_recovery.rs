@@ -189,3 +189,57 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
     assert_eq!(announces.len(), 30, "no announce was sent twice");
     assert!(announces.iter().all(|a| a.verified.is_ok()));
 }
+
+#[tokio::test]
+async fn deliveries_to_a_follower_who_left_stop_at_once() {
+    use crate::{common::TestApp, mastodon::FakeMastodon};
+    use std::sync::atomic::Ordering;
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &json!({"name": "secguild"}),
+        )
+        .await;
+    let group = format!("{}/c/secguild", alpha.base);
+    let mona = FakeMastodon::start().await;
+    let follow = json!({"id": format!("{}#follows/1", mona.actor), "type": "Follow", "actor": mona.actor, "object": group});
+    assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
+    eventually("mona is accepted", || async {
+        mona.received("Accept").pop()
+    })
+    .await;
+
+    mona.failing.store(true, Ordering::SeqCst);
+    for i in 0..3 {
+        alpha
+            .post(
+                "/api/v1/communities/secguild/posts",
+                Some(&alice),
+                &json!({"content": format!("post {i}")}),
+            )
+            .await;
+    }
+    eventually("deliveries are being retried", || async {
+        (alpha.count("deliveries WHERE attempts > 0").await == 3).then_some(())
+    })
+    .await;
+    let undo = json!({"id": format!("{}#follows/1/undo", mona.actor), "type": "Undo", "actor": mona.actor, "object": follow});
+    assert_eq!(mona.deliver(&format!("{group}/inbox"), &undo).await, 202);
+    eventually("the pending deliveries are dropped", || async {
+        (alpha.count("deliveries").await == 0).then_some(())
+    })
+    .await;
+    mona.failing.store(false, Ordering::SeqCst);
+    let (_, community) = alpha
+        .get_json("/api/v1/communities/secguild", "application/json")
+        .await;
+    assert_eq!(community["followers"], 0);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        mona.received("Announce").is_empty(),
+        "nothing reached the follower who left"
+    );
+}

@@ -35,6 +35,16 @@ pub async fn receive_undo(
             let follower = db::person::find_by_ap_id(&mut conn, undo.actor.as_str()).await?;
             if let (Some(community), Some(follower)) = (community, follower) {
                 db::follow::remove(&mut conn, community.id, follower.id).await?;
+                // Deliveries to a follower who left stop at once, unless
+                // other members share that inbox.
+                let inbox = follower.shared_inbox.as_deref().unwrap_or(&follower.inbox);
+                let still_used = db::follow::follower_inboxes(&mut conn, community.id)
+                    .await?
+                    .iter()
+                    .any(|(i, _)| i == inbox);
+                if !still_used {
+                    db::delivery::cancel(&mut conn, inbox, &community.ap_id).await?;
+                }
             }
             Ok(())
         }

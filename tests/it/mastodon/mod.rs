@@ -28,12 +28,15 @@ pub struct Received {
 pub struct FakeMastodon {
     pub actor: String,
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// While true, the inbox answers 503 (the server is "down").
+    pub failing: Arc<std::sync::atomic::AtomicBool>,
     key: SigningKey,
     client: reqwest::Client,
     _server: actix_web::dev::ServerHandle,
 }
 
 struct Shared {
+    failing: Arc<std::sync::atomic::AtomicBool>,
     actor_json: String,
     received: Arc<Mutex<Vec<Received>>>,
     client: reqwest::Client,
@@ -63,7 +66,9 @@ impl FakeMastodon {
             .resolve("guildhall.invalid", "127.0.0.1:1".parse().unwrap())
             .build()
             .unwrap();
+        let failing = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let shared = web::Data::new(Shared {
+            failing: failing.clone(),
             actor_json: person.to_string(),
             received: received.clone(),
             client: client.clone(),
@@ -87,6 +92,7 @@ impl FakeMastodon {
             key: SigningKey::from_pem(&format!("{actor}#main-key"), &pair.private_key).unwrap(),
             actor,
             received,
+            failing,
             client,
             _server: handle,
         }
@@ -228,6 +234,9 @@ async fn nodeinfo() -> HttpResponse {
 }
 
 async fn inbox(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    if shared.failing.load(std::sync::atomic::Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
     let verified = verify(&req, &body, &shared.client).await;
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ok = verified.is_ok();
