@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod federation;
+pub mod operations;
 pub mod services;
 pub mod settings;
 pub mod startup;

@@ -5,6 +5,7 @@ use crate::{
     api, db,
     error::{AppError, ErrorBody},
     federation::{self, context::Federation, delivery, keys, processor},
+    operations,
     services::AppState,
     settings::Settings,
     web as pages,
@@ -117,7 +118,7 @@ fn run(listener: TcpListener, state: AppState, fed: Federation) -> anyhow::Resul
             .wrap(ErrorHandlers::new().default_handler(json_error_body))
             .wrap(from_fn(catch_panics))
             .wrap(actix_web::middleware::Logger::new("%r %s %Dms").log_target("guildhall::http"))
-            .route("/healthz", web::get().to(healthz))
+            .configure(operations::routes)
             .configure(api::routes)
             .configure(federation::routes::routes)
             .configure(pages::routes)
@@ -125,10 +126,6 @@ fn run(listener: TcpListener, state: AppState, fed: Federation) -> anyhow::Resul
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 /// Turns a handler panic into a 500 in our JSON shape instead of a dropped connection.

@@ -21,4 +21,5 @@ mod lemmy_payloads;
 mod mastodon;
 mod mastodon_peer;
 mod moderation;
+mod operations;
 mod process;
