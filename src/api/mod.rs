@@ -93,6 +93,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/communities/{handle}/followers/reject")
                     .post(follow::reject_follower),
             )
+            .service(web::resource("/openapi.json").get(get_openapi))
             .service(web::resource("/admin/federation").get(admin::get_federation))
             .service(
                 web::resource("/admin/blocks")
@@ -105,6 +106,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .delete(admin::delete_partner),
             ),
     );
+}
+
+/// The OpenAPI 3.1 description of this API (`src/api/openapi.json`; a test
+/// checks that every operation it lists is routed).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /api/v1/openapi.json`.
+async fn get_openapi() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
 }
 
 /// A page of a list: `{"items": [...], "next": cursor-or-null}`.

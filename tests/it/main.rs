@@ -21,5 +21,6 @@ mod lemmy_payloads;
 mod mastodon;
 mod mastodon_peer;
 mod moderation;
+mod openapi;
 mod operations;
 mod process;
