@@ -98,27 +98,33 @@ pub async fn find(
     }))
 }
 
-/// Delivery inboxes of a community's accepted remote followers (shared
-/// inbox when they have one), each once, with whether their instance runs
-/// group-aware software.
+/// A delivery inbox of a community's remote followers.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct FollowerInbox {
+    /// The shared inbox when the follower has one, else their inbox.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub inbox: String,
+    /// The NodeInfo software name of the follower's instance, when known.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub software: Option<String>,
+}
+
+/// Delivery inboxes of a community's accepted remote followers, each once,
+/// with the software their instance runs.
 pub async fn follower_inboxes(
     conn: &mut AsyncPgConnection,
     community_id: i64,
-) -> QueryResult<Vec<(String, String)>> {
-    community_follows::table
-        .inner_join(people::table)
-        .filter(community_follows::community_id.eq(community_id))
-        .filter(community_follows::state.eq("accepted"))
-        .filter(people::local.eq(false))
-        .select((
-            diesel::dsl::sql::<diesel::sql_types::Text>(
-                "coalesce(people.shared_inbox, people.inbox)",
-            ),
-            people::domain,
-        ))
-        .distinct()
-        .load(conn)
-        .await
+) -> QueryResult<Vec<FollowerInbox>> {
+    diesel::sql_query(
+        "SELECT DISTINCT coalesce(p.shared_inbox, p.inbox) AS inbox, i.software
+         FROM community_follows f
+         JOIN people p ON p.id = f.person_id
+         LEFT JOIN instances i ON i.domain = p.domain
+         WHERE f.community_id = $1 AND f.state = 'accepted' AND NOT p.local",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(community_id)
+    .load(conn)
+    .await
 }
 
 /// Pending follow requests of a community: (person id, actor id, Follow id).

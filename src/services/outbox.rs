@@ -79,12 +79,11 @@ pub async fn distribute(
         .and_then(|f| Url::parse(f).ok());
     let mut group_aware = Vec::new();
     let mut others = Vec::new();
-    for (inbox, domain) in db::follow::follower_inboxes(conn, community.id).await? {
-        let software = db::peer::software(conn, &domain).await?;
-        if is_group_aware(software.as_deref()) {
-            group_aware.push(inbox);
+    for follower in db::follow::follower_inboxes(conn, community.id).await? {
+        if is_group_aware(follower.software.as_deref()) {
+            group_aware.push(follower.inbox);
         } else {
-            others.push(inbox);
+            others.push(follower.inbox);
         }
     }
     let to = vec![

@@ -41,7 +41,7 @@ pub async fn receive_undo(
                 let still_used = db::follow::follower_inboxes(&mut conn, community.id)
                     .await?
                     .iter()
-                    .any(|(i, _)| i == inbox);
+                    .any(|f| f.inbox == inbox);
                 if !still_used {
                     db::delivery::cancel(&mut conn, inbox, &community.ap_id).await?;
                 }
