@@ -84,19 +84,6 @@ pub async fn policy(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<P
     Ok(policy.map_or(PeerPolicy::None, |p| PeerPolicy::parse(&p)))
 }
 
-/// Every domain with the given policy.
-pub async fn with_policy(
-    conn: &mut AsyncPgConnection,
-    policy: PeerPolicy,
-) -> QueryResult<Vec<String>> {
-    instances::table
-        .filter(instances::policy.eq(policy.as_str()))
-        .select(instances::domain)
-        .order(instances::domain)
-        .load(conn)
-        .await
-}
-
 /// Every known instance.
 pub async fn list(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PeerRow>> {
     instances::table

@@ -217,14 +217,6 @@ pub async fn unlike(
         .optional()
 }
 
-/// Removes the like recorded with the Like activity `ap_id`.
-pub async fn unlike_by_activity(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
-    diesel::delete(post_likes::table.filter(post_likes::ap_id.eq(ap_id)))
-        .execute(conn)
-        .await
-        .map(|n| n > 0)
-}
-
 /// Number of likes of a post.
 pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<i64> {
     post_likes::table
@@ -232,18 +224,4 @@ pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResu
         .count()
         .get_result(conn)
         .await
-}
-
-/// The Like activity id of a person's like of a post.
-pub async fn like_activity(
-    conn: &mut AsyncPgConnection,
-    post_id: i64,
-    person_id: i64,
-) -> QueryResult<Option<Option<String>>> {
-    post_likes::table
-        .find((post_id, person_id))
-        .select(post_likes::ap_id)
-        .first(conn)
-        .await
-        .optional()
 }

@@ -45,14 +45,6 @@ impl KnownActor {
             KnownActor::Community(c) => &c.public_key,
         }
     }
-
-    /// Where to deliver to it: its shared inbox, else its inbox.
-    pub fn delivery_inbox(&self) -> &str {
-        match self {
-            KnownActor::Person(p) => p.shared_inbox.as_deref().unwrap_or(&p.inbox),
-            KnownActor::Community(c) => c.shared_inbox.as_deref().unwrap_or(&c.inbox),
-        }
-    }
 }
 
 /// The actor with id `url`: from the database when fresh (or local), else fetched.

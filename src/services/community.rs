@@ -12,7 +12,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::keys,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel_async::AsyncConnection;
 
 /// Longest title.
@@ -49,13 +49,6 @@ pub struct CommunityView {
     pub moderators: Vec<PersonRow>,
     pub charter: Option<Charter>,
     pub followers: i64,
-}
-
-impl CommunityView {
-    /// When the community (or its charter) last changed.
-    pub fn updated_at(&self) -> DateTime<Utc> {
-        self.row.updated_at
-    }
 }
 
 /// Creates a local community owned (and moderated) by `owner`.

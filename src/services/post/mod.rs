@@ -11,7 +11,6 @@ use crate::{
     db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
     error::{AppError, AppResult},
 };
-use chrono::{DateTime, Utc};
 
 /// A post with its community, author and like count, as readers see it.
 #[derive(Clone, Debug)]
@@ -20,13 +19,6 @@ pub struct PostView {
     pub community: CommunityRow,
     pub author: PersonRow,
     pub likes: i64,
-}
-
-impl PostView {
-    /// When it was published.
-    pub fn published(&self) -> DateTime<Utc> {
-        self.row.published
-    }
 }
 
 /// Loads the view of a post row.
