@@ -29,7 +29,7 @@ pub async fn community_page(state: web::Data<AppState>, name: web::Path<String>)
         @if posts.is_empty() { p { "No posts yet." } }
         @for p in &posts {
             article {
-                h3 { (p.row.title.clone().unwrap_or_else(|| markdown::excerpt(&p.row.content, 80))) }
+                h3 { a href={ "/p/" (p.row.id) } { (p.row.title.clone().unwrap_or_else(|| markdown::excerpt(&p.row.content, 80))) } }
                 p.handle { (p.author.username) "@" (p.author.domain) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
                 (PreEscaped(p.row.content.clone()))
             }

@@ -6,6 +6,7 @@ mod community;
 mod front;
 mod layout;
 mod person;
+mod thread;
 
 use actix_web::{HttpResponse, web};
 
@@ -13,7 +14,8 @@ use actix_web::{HttpResponse, web};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(front::front_page))
         .route("/c/{name}", web::get().to(community::community_page))
-        .route("/u/{name}", web::get().to(person::person_page));
+        .route("/u/{name}", web::get().to(person::person_page))
+        .route("/p/{id}", web::get().to(thread::thread_page));
 }
 
 /// An HTML response with the given status.

@@ -23,4 +23,5 @@ mod mastodon_peer;
 mod moderation;
 mod openapi;
 mod operations;
+mod pages;
 mod process;

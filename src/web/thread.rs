@@ -1,0 +1,56 @@
+//! `/p/{id}`: a post with its replies (the link Mastodon shows under a
+//! boosted `Page`).
+
+use super::layout;
+use crate::{
+    domain::markdown,
+    services::{
+        AppState,
+        post::{self, PostView},
+    },
+};
+use actix_web::{HttpResponse, http::StatusCode, web};
+use maud::{Markup, PreEscaped, html};
+
+/// `GET /p/{id}` (HTML).
+pub async fn thread_page(state: web::Data<AppState>, id: web::Path<i64>) -> HttpResponse {
+    let instance = &state.settings.instance_name;
+    let (post, replies) = match async {
+        let post = post::get_post(&state, *id).await?;
+        let replies = post::list_replies(&state, *id).await?;
+        Ok::<_, crate::error::AppError>((post, replies))
+    }
+    .await
+    {
+        Ok(found) => found,
+        Err(err) => return layout::error_page(instance, &err),
+    };
+    let title = post
+        .row
+        .title
+        .clone()
+        .unwrap_or_else(|| markdown::excerpt(&post.row.content, 80));
+    let community = &post.community;
+    let body = html! {
+        p { a href=(community.ap_id) { (community.title) } }
+        h1 { (title) }
+        (entry(&post))
+        @if post.row.locked { p { em { "This thread is locked." } } }
+        h2 { (replies.len()) " replies" }
+        @for reply in &replies { (entry(reply)) }
+    };
+    super::html(StatusCode::OK, layout::page(instance, &title, body))
+}
+
+fn entry(view: &PostView) -> Markup {
+    html! {
+        article {
+            p.handle {
+                (view.author.username) "@" (view.author.domain)
+                " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
+                " · " (view.likes) " likes"
+            }
+            (PreEscaped(view.row.content.clone()))
+        }
+    }
+}
