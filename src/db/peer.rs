@@ -131,11 +131,14 @@ pub async fn record_delivery(
     gave_up: bool,
 ) -> QueryResult<()> {
     let now = Utc::now();
-    let insert = diesel::insert_into(instances::table).values(instances::domain.eq(domain));
+    diesel::insert_into(instances::table)
+        .values(instances::domain.eq(domain))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    let row = instances::table.find(domain);
     match error {
-        None => insert
-            .on_conflict(instances::domain)
-            .do_update()
+        None => diesel::update(row)
             .set((
                 instances::last_success_at.eq(now),
                 instances::delivered_count.eq(instances::delivered_count + 1),
@@ -143,9 +146,7 @@ pub async fn record_delivery(
             .execute(conn)
             .await
             .map(|_| ()),
-        Some(error) => insert
-            .on_conflict(instances::domain)
-            .do_update()
+        Some(error) => diesel::update(row)
             .set((
                 instances::last_failure_at.eq(now),
                 instances::last_error.eq(error),

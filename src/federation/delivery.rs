@@ -3,7 +3,11 @@
 //! Failures are retried with exponential backoff for four days; refusals
 //! that cannot improve (4xx other than 408/429) are dropped and counted.
 
-use super::{context::Federation, policy, signature};
+use super::{
+    context::Federation,
+    fetch::{self, FetchError},
+    signature,
+};
 use crate::db::{self, delivery::DueDelivery};
 use chrono::{Duration, Utc};
 use std::sync::Arc;
@@ -107,9 +111,10 @@ async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
     let Ok(inbox) = url::Url::parse(&delivery.inbox) else {
         return Outcome::GiveUp("the inbox is not a URL".into());
     };
-    match policy::allows(fed, &delivery.domain).await {
-        Ok(true) => {}
-        Ok(false) => return Outcome::GiveUp(format!("{} is not federated with", delivery.domain)),
+    // Scheme, host form (no IP literals in production) and federation policy.
+    match fetch::check_url(fed, &inbox).await {
+        Ok(()) => {}
+        Err(FetchError::NotAllowed(why)) => return Outcome::GiveUp(why),
         Err(err) => return Outcome::Retry(err.to_string()),
     }
     let key = match fed.signing_key(&delivery.signer).await {

@@ -243,3 +243,86 @@ async fn deliveries_to_a_follower_who_left_stop_at_once() {
         "nothing reached the follower who left"
     );
 }
+
+#[tokio::test]
+async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
+    use crate::common::TestApp;
+    use guildhall::db;
+    let alpha = TestApp::spawn().await; // production mode
+    let alice = alpha.user("alice", false).await;
+    alpha
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &json!({"name": "secguild"}),
+        )
+        .await;
+    let state = alpha.state().await;
+    let mut conn = state.pool.get().await.unwrap();
+    let community = db::community::find_local(&mut conn, "secguild")
+        .await
+        .unwrap()
+        .unwrap();
+    for (n, inbox) in ["https://127.0.0.1/inbox", "http://plain.example/inbox"]
+        .iter()
+        .enumerate()
+    {
+        let ap_id = format!("https://evil{n}.example/users/x");
+        let person = db::person::upsert_remote(
+            &mut conn,
+            &db::person::RemotePerson {
+                ap_id: &ap_id,
+                username: "x",
+                domain: &format!("evil{n}.example"),
+                local: false,
+                display_name: None,
+                inbox,
+                shared_inbox: None,
+                public_key: "unused",
+                refreshed_at: chrono::Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+        db::follow::upsert(
+            &mut conn,
+            community.id,
+            person.id,
+            db::follow::FollowState::Accepted,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    alpha
+        .post(
+            "/api/v1/communities/secguild/posts",
+            Some(&alice),
+            &json!({"content": "hello"}),
+        )
+        .await;
+    eventually("both deliveries are dropped", || async {
+        (alpha.count("deliveries").await == 0).then_some(())
+    })
+    .await;
+    eventually("both failures are recorded", || async {
+        (alpha
+            .count("instances WHERE failed_count = 1 AND delivered_count = 0")
+            .await
+            == 2)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        alpha
+            .count("instances WHERE last_error LIKE '%domain name%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        alpha
+            .count("instances WHERE last_error LIKE '%scheme http%'")
+            .await,
+        1
+    );
+}
