@@ -13,6 +13,7 @@ pub mod keys;
 pub mod negotiate;
 pub mod nodeinfo;
 pub mod objects;
+pub mod outbox;
 pub mod policy;
 pub mod processor;
 pub mod protocol;

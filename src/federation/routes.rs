@@ -106,7 +106,12 @@ async fn get_group_collection(
                 .collect();
             Collection::ordered(id, items)
         }
-        "outbox" | "featured" => Collection::ordered(id, vec![]),
+        "outbox" => {
+            let mut outbox = super::outbox::community_outbox(&state, &view.row).await?;
+            outbox.context = Some(Context);
+            return Ok(activity_json(&outbox));
+        }
+        "featured" => Collection::ordered(id, vec![]),
         _ => return Err(AppError::not_found(format!("no collection `{collection}`"))),
     };
     Ok(collection_json(document))

@@ -274,3 +274,45 @@ async fn nodeinfo_reports_software_users_and_communities() {
     assert_eq!(info["usage"]["users"]["total"], 1);
     assert_eq!(info["metadata"]["communities"], 1);
 }
+
+#[tokio::test]
+async fn the_group_outbox_announces_its_newest_posts_as_lemmy_reads_them() {
+    let app = app_with_community().await;
+    let session: Value = app
+        .post(
+            "/api/v1/session",
+            None,
+            &json!({"username": "alice", "password": "correct horse battery"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let post: Value = app
+        .post(
+            "/api/v1/communities/secguild/posts",
+            Some(token),
+            &json!({"title": "Outboxed", "content": "hi"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, outbox) = app.get_json("/c/secguild/outbox", AP).await;
+    assert_eq!(status, 200);
+    assert_eq!(outbox["type"], "OrderedCollection");
+    assert_eq!(outbox["totalItems"], 1);
+    let announce = &outbox["orderedItems"][0];
+    assert_eq!(announce["type"], "Announce");
+    assert_eq!(announce["actor"], format!("{}/c/secguild", app.base));
+    assert_eq!(announce["object"]["type"], "Create");
+    assert_eq!(announce["object"]["actor"], format!("{}/u/alice", app.base));
+    assert_eq!(announce["object"]["object"]["id"], post["ap_id"]);
+    assert_eq!(announce["object"]["object"]["name"], "Outboxed");
+    // It reads back into our own wire types, as a peer's parser would.
+    let parsed: guildhall::federation::protocol::collection::Collection<
+        guildhall::federation::protocol::activity::AnyActivity,
+    > = serde_json::from_value(outbox).unwrap();
+    assert_eq!(parsed.entries().len(), 1);
+}
