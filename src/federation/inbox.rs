@@ -185,14 +185,19 @@ fn is_self_delete(activity: &AnyActivity) -> bool {
     matches!(activity, AnyActivity::Delete(d) if d.object.0 == d.actor)
 }
 
-/// True when an embedded post carries a script element or handler.
+/// Markup no honest server sends: script elements, event-handler
+/// attributes, `javascript:` links. (Text that merely mentions them, as a
+/// security community's posts will, is fine: it arrives escaped.)
+static SCRIPT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?i)<\s*script|<[^>]*\son[a-z]+\s*=|<[^>]*(href|src)\s*=\s*["']?\s*javascript:"#,
+    )
+    .expect("valid regex")
+});
+
+/// True when an embedded post carries a script element, handler or link.
 fn contains_script(activity: &AnyActivity) -> bool {
-    let risky = |text: &Option<String>| {
-        text.as_deref().is_some_and(|t| {
-            let lower = t.to_ascii_lowercase();
-            lower.contains("<script") || lower.contains("javascript:")
-        })
-    };
+    let risky = |text: &Option<String>| text.as_deref().is_some_and(|t| SCRIPT.is_match(t));
     let object = match activity {
         AnyActivity::Create(a) | AnyActivity::Update(a) => Some(&a.object),
         _ => None,

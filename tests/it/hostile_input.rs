@@ -130,6 +130,18 @@ async fn forged_replayed_oversized_unknown_and_scripted_activities_are_refused_a
     // And a replay of it is de-duplicated by id.
     assert_eq!(mona.deliver_raw(&inbox, valid, &now, false).await, 202);
     assert_eq!(alpha.count("incoming_activities").await, 1);
+    // Writing *about* scripts is not a script.
+    let about = note(
+        &mona,
+        &group,
+        &fresh(7),
+        "<p>Never allow javascript: URLs or &lt;script&gt; tags; onclick= is risky too.</p>",
+    );
+    assert_eq!(
+        mona.deliver_raw(&inbox, about.to_string(), &now, false)
+            .await,
+        202
+    );
 }
 
 #[tokio::test]
