@@ -139,15 +139,7 @@ pub async fn receive_update(
     };
     conn.transaction(async |conn| {
         db::post::update_content(conn, post.id, title.as_deref(), &content, None).await?;
-        if community.local {
-            outbox::distribute(
-                conn,
-                &state.urls,
-                &community,
-                Distribution { inner, boost: None },
-            )
-            .await?;
-        }
+        pass_on(conn, state, &community, inner).await?;
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
@@ -176,15 +168,7 @@ pub async fn receive_delete(
     }
     conn.transaction(async |conn| {
         db::post::mark_deleted(conn, post.id).await?;
-        if community.local {
-            outbox::distribute(
-                conn,
-                &state.urls,
-                &community,
-                Distribution { inner, boost: None },
-            )
-            .await?;
-        }
+        pass_on(conn, state, &community, inner).await?;
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
@@ -207,14 +191,8 @@ pub async fn receive_like(
         .await?
         .ok_or_else(|| refuse("no community"))?;
     conn.transaction(async |conn| {
-        if db::post::like(conn, post.id, person.id, Some(like_id)).await? && community.local {
-            outbox::distribute(
-                conn,
-                &state.urls,
-                &community,
-                Distribution { inner, boost: None },
-            )
-            .await?;
+        if db::post::like(conn, post.id, person.id, Some(like_id)).await? {
+            pass_on(conn, state, &community, inner).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -237,17 +215,30 @@ pub async fn receive_unlike(
         .await?
         .ok_or_else(|| refuse("no community"))?;
     conn.transaction(async |conn| {
-        if db::post::unlike(conn, post.id, person.id).await?.is_some() && community.local {
-            outbox::distribute(
-                conn,
-                &state.urls,
-                &community,
-                Distribution { inner, boost: None },
-            )
-            .await?;
+        if db::post::unlike(conn, post.id, person.id).await?.is_some() {
+            pass_on(conn, state, &community, inner).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
+    Ok(())
+}
+
+/// In a local community, passes an accepted member activity on to the followers.
+async fn pass_on(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    inner: AnyActivity,
+) -> diesel::QueryResult<()> {
+    if community.local {
+        outbox::distribute(
+            conn,
+            &state.urls,
+            community,
+            Distribution { inner, boost: None },
+        )
+        .await?;
+    }
     Ok(())
 }
