@@ -360,3 +360,53 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Two instances: alice owns the community `secguild` on alpha, and bob on
+/// beta is an accepted member of it.
+pub struct MemberPair {
+    pub alpha: TestApp,
+    pub beta: TestApp,
+    pub alice: String,
+    pub bob: String,
+    /// How beta names the community: `secguild@alpha.test:<port>`.
+    pub handle: String,
+}
+
+impl MemberPair {
+    /// Boots both instances and makes bob a member.
+    pub async fn start() -> MemberPair {
+        let alpha = TestApp::spawn_named("alpha").await;
+        let beta = TestApp::spawn_named("beta").await;
+        let alice = alpha.user("alice", false).await;
+        let bob = beta.user("bob", false).await;
+        let res = alpha
+            .post(
+                "/api/v1/communities",
+                Some(&alice),
+                &json!({"name": "secguild"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let handle = format!("secguild@{}", alpha.domain);
+        beta.post(
+            &format!("/api/v1/communities/{handle}/follow"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+        eventually("bob becomes a member", || async {
+            let (_, c) = beta
+                .api_get(&format!("/api/v1/communities/{handle}"), &bob)
+                .await;
+            (c["follow_state"] == "accepted").then_some(())
+        })
+        .await;
+        MemberPair {
+            alpha,
+            beta,
+            alice,
+            bob,
+            handle,
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The life of memberships and posts across instances: approval-required
 //! communities, leaving, edits, deletions and tombstones.
 
-use crate::common::{TestApp, eventually};
+use crate::common::{MemberPair, TestApp, eventually};
 use serde_json::{Value, json};
 
 async fn state_on(app: &TestApp, token: &str, handle: &str) -> String {
@@ -83,28 +83,13 @@ async fn approval_required_communities_hold_follows_until_a_moderator_decides() 
 
 #[tokio::test]
 async fn edits_and_deletions_reach_followers_and_deleted_posts_are_tombstones() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let beta = TestApp::spawn_named("beta").await;
-    let alice = alpha.user("alice", false).await;
-    let bob = beta.user("bob", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
-    let handle = format!("secguild@{}", alpha.domain);
-    beta.post(
-        &format!("/api/v1/communities/{handle}/follow"),
-        Some(&bob),
-        &json!({}),
-    )
-    .await;
-    eventually("bob is accepted", || async {
-        (state_on(&beta, &bob, &handle).await == "accepted").then_some(())
-    })
-    .await;
+    let MemberPair {
+        alpha,
+        beta,
+        alice,
+        bob,
+        handle,
+    } = MemberPair::start().await;
 
     let post: Value = alpha
         .post(

@@ -2,36 +2,18 @@
 //! community's instance reach the copies on other instances, and the
 //! moderation log records them.
 
-use crate::common::{TestApp, eventually};
+use crate::common::{MemberPair, eventually};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn removals_locks_and_bans_federate_and_are_logged() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let beta = TestApp::spawn_named("beta").await;
-    let alice = alpha.user("alice", false).await;
-    let bob = beta.user("bob", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
-    let handle = format!("secguild@{}", alpha.domain);
-    beta.post(
-        &format!("/api/v1/communities/{handle}/follow"),
-        Some(&bob),
-        &json!({}),
-    )
-    .await;
-    eventually("bob is a member", || async {
-        let (_, c) = beta
-            .api_get(&format!("/api/v1/communities/{handle}"), &bob)
-            .await;
-        (c["follow_state"] == "accepted").then_some(())
-    })
-    .await;
+    let MemberPair {
+        alpha,
+        beta,
+        alice,
+        bob,
+        handle,
+    } = MemberPair::start().await;
     let post: Value = alpha
         .post(
             "/api/v1/communities/secguild/posts",
