@@ -606,7 +606,7 @@ async fn fan_out_phase(
                     // Half the instances run group-aware software (they get
                     // Announce{Create}), half unknown software (Announce{id}).
                     if k % 2 == 0 {
-                        guildhall::db::peer::set_software(&mut conn, &host, "lemmy").await?;
+                        guildhall::db::peer::set_software(&mut conn, &host, "lemmy", None).await?;
                     }
                     let shared = format!("http://{host}:{sink_port}/inbox");
                     for j in 0..FOLLOWERS_PER_INSTANCE {
@@ -624,6 +624,7 @@ async fn fan_out_phase(
                                 inbox: &inbox,
                                 shared_inbox: Some(&shared),
                                 public_key: &pem,
+                                key_id: None,
                                 refreshed_at: Utc::now(),
                             },
                         )

@@ -223,8 +223,8 @@ fn message(err: crate::error::AppError) -> anyhow::Error {
 
 fn print_queue(state: &federation_admin::FederationState) {
     println!(
-        "mode: {}   deliveries pending: {}   incoming pending: {}",
-        state.mode, state.deliveries_pending, state.incoming_pending
+        "mode: {}   deliveries pending: {}   incoming pending: {}   incoming dead: {}",
+        state.mode, state.deliveries_pending, state.incoming_pending, state.incoming_dead
     );
     println!(
         "{:<32} {:<8} {:<10} {:>8} {:>10} {:>7}  last error",

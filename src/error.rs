@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Unprocessable,
     TooManyRequests,
     Internal,
+    /// Overloaded for a moment (the database pool had no connection in time).
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -43,6 +45,7 @@ impl ErrorKind {
             ErrorKind::Unprocessable => "unprocessable",
             ErrorKind::TooManyRequests => "too_many_requests",
             ErrorKind::Internal => "internal",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 
@@ -60,6 +63,7 @@ impl ErrorKind {
             ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct AppError {
     pub message: String,
     pub field: Option<String>,
     pub cause: Option<anyhow::Error>,
+    /// Sent as `Retry-After` (429, 503).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// Result alias for everything that can reach a client.
@@ -84,7 +90,14 @@ impl AppError {
             message: message.into(),
             field: None,
             cause: None,
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// 404 with the given message.
@@ -119,6 +132,7 @@ impl AppError {
             message: "internal error".into(),
             field: None,
             cause: Some(cause.into()),
+            retry_after: None,
         }
     }
 }
@@ -130,6 +144,7 @@ impl From<FieldError> for AppError {
             message: err.to_string(),
             field: Some(err.field),
             cause: None,
+            retry_after: None,
         }
     }
 }
@@ -151,7 +166,13 @@ impl From<diesel::result::Error> for AppError {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        AppError::internal(err)
+        use diesel_async::pooled_connection::deadpool::PoolError;
+        match err {
+            // Pressure, not a fault: the client may try again in a moment.
+            PoolError::Timeout(_) => AppError::new(ErrorKind::Unavailable, "the server is busy")
+                .retry_after(std::time::Duration::from_secs(1)),
+            other => AppError::internal(other),
+        }
     }
 }
 
@@ -185,7 +206,13 @@ impl ResponseError for AppError {
         } else {
             tracing::debug!(error = %self, "request refused");
         }
-        HttpResponse::build(self.status_code()).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: 0 would invite an immediate retry.
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.insert_header(("retry-after", secs.max(1).to_string()));
+        }
+        response.json(ErrorBody {
             error: self.kind.code(),
             message: &self.message,
             field: self.field.as_deref(),

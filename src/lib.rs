@@ -15,5 +15,6 @@ pub mod operations;
 pub mod services;
 pub mod settings;
 pub mod startup;
+pub mod throttle;
 pub mod urls;
 pub mod web;

@@ -47,6 +47,11 @@ async fn metrics(state: web::Data<AppState>) -> AppResult<HttpResponse> {
             db::incoming::pending_count(&mut conn).await?,
         ),
         (
+            "guildhall_incoming_dead",
+            "Received activities that kept failing and were given up (dead letters).",
+            db::incoming::dead_count(&mut conn).await?,
+        ),
+        (
             "guildhall_local_communities",
             "Communities hosted here.",
             db::community::count_local(&mut conn).await?,

@@ -58,6 +58,20 @@ pub struct Settings {
     pub inbox_rate_limit: u32,
     /// Outgoing fetches allowed while handling one incoming activity.
     pub fetch_budget: u32,
+    /// Incoming activities processed at the same time (activities of one
+    /// actor are processed one after the other, in order).
+    pub inbox_concurrency: usize,
+    /// Days a processed incoming activity's id is kept to recognise replays
+    /// and duplicates (its body is dropped at once); dead-lettered
+    /// activities stay until an admin removes them.
+    pub incoming_retention_days: u32,
+    /// Days a sign-in session lasts.
+    pub session_days: u32,
+    /// Take the client address from `X-Forwarded-For` (set by a reverse proxy
+    /// in front of Guildhall) for sign-in and inbox throttling. Leave it off
+    /// when clients reach Guildhall directly: they could invent addresses.
+    #[serde(deserialize_with = "flag")]
+    pub trust_forwarded_for: bool,
     /// Run the delivery and inbox workers in this process.
     #[serde(deserialize_with = "flag")]
     pub workers: bool,
@@ -85,6 +99,10 @@ impl Default for Settings {
             delivery_concurrency: 64,
             inbox_rate_limit: 6000,
             fetch_budget: 20,
+            inbox_concurrency: 16,
+            incoming_retention_days: 30,
+            session_days: 30,
+            trust_forwarded_for: false,
             workers: true,
             fast_queue: false,
         }

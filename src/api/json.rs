@@ -39,6 +39,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8], prefix: &str) -> Result<T, AppErr
             message: format!("{field}: {}", strip_position(&message)),
             field: Some(field),
             cause: None,
+            retry_after: None,
         }
     })
 }

@@ -29,6 +29,8 @@ pub struct CommunityRow {
     pub updated_at: DateTime<Utc>,
     /// When a remote community was last fetched.
     pub refreshed_at: DateTime<Utc>,
+    /// The id of the key a remote community publishes (`publicKey.id`).
+    pub key_id: Option<String>,
 }
 
 /// A new community.
@@ -218,6 +220,7 @@ pub struct RemoteCommunity<'a> {
     pub followers_url: Option<&'a str>,
     pub public_key: &'a str,
     pub charter: Option<serde_json::Value>,
+    pub key_id: Option<&'a str>,
     pub refreshed_at: DateTime<Utc>,
 }
 

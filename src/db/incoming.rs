@@ -1,5 +1,7 @@
 //! The incoming side: activities we acknowledged (2xx), stored before the
 //! answer and processed in the background, de-duplicated by activity id.
+//! A processed row keeps its id (for de-duplication) but not its body,
+//! until it is purged; a dead-lettered row keeps its body for an admin.
 
 use super::schema::incoming_activities;
 use chrono::{DateTime, Utc};
@@ -13,7 +15,8 @@ pub struct IncomingRow {
     pub ap_id: String,
     pub actor: String,
     pub kind: String,
-    pub body: String,
+    /// Dropped once the activity is processed.
+    pub body: Option<String>,
     pub attempts: i32,
     pub received_at: DateTime<Utc>,
 }
@@ -63,7 +66,8 @@ pub async fn claim(
     .await
 }
 
-/// Marks an activity processed, with the error when processing refused it.
+/// Marks an activity processed (dropping its body), with the error when
+/// processing refused it.
 pub async fn finish(
     conn: &mut AsyncPgConnection,
     ap_id: &str,
@@ -72,6 +76,27 @@ pub async fn finish(
     diesel::update(incoming_activities::table.find(ap_id))
         .set((
             incoming_activities::processed_at.eq(Some(Utc::now())),
+            incoming_activities::locked_until.eq(None::<DateTime<Utc>>),
+            incoming_activities::error.eq(error),
+            incoming_activities::body.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Gives up on an activity that kept failing: it stays, with its body and
+/// error, in the dead-letter state (counted, never retried).
+pub async fn dead_letter(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+    error: &str,
+) -> QueryResult<()> {
+    let now = Utc::now();
+    diesel::update(incoming_activities::table.find(ap_id))
+        .set((
+            incoming_activities::processed_at.eq(Some(now)),
+            incoming_activities::dead_at.eq(Some(now)),
             incoming_activities::locked_until.eq(None::<DateTime<Utc>>),
             incoming_activities::error.eq(error),
         ))
@@ -96,6 +121,28 @@ pub async fn release(
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Deletes processed activities older than `days` (dead letters stay);
+/// returns how many.
+pub async fn purge_processed(conn: &mut AsyncPgConnection, days: u32) -> QueryResult<usize> {
+    let before = Utc::now() - chrono::Duration::days(i64::from(days));
+    diesel::delete(
+        incoming_activities::table
+            .filter(incoming_activities::processed_at.lt(before))
+            .filter(incoming_activities::dead_at.is_null()),
+    )
+    .execute(conn)
+    .await
+}
+
+/// Number of dead-lettered activities.
+pub async fn dead_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    incoming_activities::table
+        .filter(incoming_activities::dead_at.is_not_null())
+        .count()
+        .get_result(conn)
+        .await
 }
 
 /// Number of activities not processed yet.

@@ -73,15 +73,34 @@ pub async fn set_policy(
         .map(|_| ())
 }
 
-/// The policy toward `domain` (none when unknown).
+/// The policy toward `domain` (none when unknown). A block of a domain
+/// covers its subdomains (`evil.example` blocks `a.evil.example`); a
+/// partner link is for the exact domain.
 pub async fn policy(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<PeerPolicy> {
-    let policy: Option<String> = instances::table
-        .find(domain)
-        .select(instances::policy)
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(policy.map_or(PeerPolicy::None, |p| PeerPolicy::parse(&p)))
+    let domain = domain.to_ascii_lowercase();
+    let mut candidates = vec![domain.clone()];
+    let mut rest = domain.as_str();
+    while let Some((_, parent)) = rest.split_once('.') {
+        if parent.contains('.') {
+            candidates.push(parent.to_owned());
+        }
+        rest = parent;
+    }
+    let rows: Vec<(String, String)> = instances::table
+        .filter(instances::domain.eq_any(&candidates))
+        .select((instances::domain, instances::policy))
+        .load(conn)
+        .await?;
+    let blocked = rows
+        .iter()
+        .any(|(_, policy)| PeerPolicy::parse(policy) == PeerPolicy::Blocked);
+    if blocked {
+        return Ok(PeerPolicy::Blocked);
+    }
+    Ok(rows
+        .iter()
+        .find(|(d, _)| *d == domain)
+        .map_or(PeerPolicy::None, |(_, p)| PeerPolicy::parse(p)))
 }
 
 /// Every known instance.
@@ -93,23 +112,44 @@ pub async fn list(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PeerRow>> {
         .await
 }
 
-/// Records the software an instance runs (from its NodeInfo).
+/// Records the software an instance runs (from its NodeInfo); after a
+/// failed probe, `unknown` with the time to probe again.
 pub async fn set_software(
     conn: &mut AsyncPgConnection,
     domain: &str,
     software: &str,
+    retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
     diesel::insert_into(instances::table)
         .values((
             instances::domain.eq(domain),
             instances::software.eq(software),
+            instances::software_retry_at.eq(retry_at),
         ))
         .on_conflict(instances::domain)
         .do_update()
-        .set(instances::software.eq(software))
+        .set((
+            instances::software.eq(software),
+            instances::software_retry_at.eq(retry_at),
+        ))
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// True when an instance's software should be probed: never probed, or the
+/// last probe failed and its retry time has come.
+pub async fn software_due(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<bool> {
+    let row: Option<(Option<String>, Option<DateTime<Utc>>)> = instances::table
+        .find(domain)
+        .select((instances::software, instances::software_retry_at))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(match row {
+        None | Some((None, _)) => true,
+        Some((Some(_), retry_at)) => retry_at.is_some_and(|at| at <= Utc::now()),
+    })
 }
 
 /// The software of an instance, if known.

@@ -25,6 +25,8 @@ pub struct PersonRow {
     pub created_at: DateTime<Utc>,
     /// When a remote person was last fetched.
     pub refreshed_at: DateTime<Utc>,
+    /// The id of the key a remote person publishes (`publicKey.id`).
+    pub key_id: Option<String>,
 }
 
 /// A new person (local or remote).
@@ -107,6 +109,7 @@ pub struct RemotePerson<'a> {
     pub inbox: &'a str,
     pub shared_inbox: Option<&'a str>,
     pub public_key: &'a str,
+    pub key_id: Option<&'a str>,
     pub refreshed_at: DateTime<Utc>,
 }
 

@@ -158,10 +158,13 @@ pub async fn update_content(
         .await
 }
 
-/// Marks a post deleted by its author.
-pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+/// Marks a post deleted by its author (or, with `false`, restored by them).
+pub async fn set_deleted(conn: &mut AsyncPgConnection, id: i64, deleted: bool) -> QueryResult<()> {
     diesel::update(posts::table.find(id))
-        .set((posts::deleted.eq(true), posts::updated.eq(Some(Utc::now()))))
+        .set((
+            posts::deleted.eq(deleted),
+            posts::updated.eq(Some(Utc::now())),
+        ))
         .execute(conn)
         .await
         .map(|_| ())

@@ -34,6 +34,7 @@ diesel::table! {
         is_admin -> Bool,
         created_at -> Timestamptz,
         refreshed_at -> Timestamptz,
+        key_id -> Nullable<Text>,
     }
 }
 
@@ -66,6 +67,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         refreshed_at -> Timestamptz,
+        key_id -> Nullable<Text>,
     }
 }
 
@@ -108,6 +110,7 @@ diesel::table! {
         delivered_count -> Int8,
         failed_count -> Int8,
         created_at -> Timestamptz,
+        software_retry_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -191,12 +194,13 @@ diesel::table! {
         ap_id -> Text,
         actor -> Text,
         kind -> Text,
-        body -> Text,
+        body -> Nullable<Text>,
         received_at -> Timestamptz,
         attempts -> Int4,
         locked_until -> Nullable<Timestamptz>,
         processed_at -> Nullable<Timestamptz>,
         error -> Nullable<Text>,
+        dead_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -18,6 +18,9 @@ pub fn build(settings: &Settings) -> anyhow::Result<reqwest::Client> {
     let timeout = Duration::from_secs(10);
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy from the environment would see (and could change) what we
+        // send, and its address checks are not ours: never use one.
+        .no_proxy()
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(5))
         .pool_idle_timeout(Duration::from_secs(30))

@@ -1,7 +1,10 @@
 //! `Federation`: what federation code needs at hand — the app state, the
-//! outgoing HTTP client, cached signing keys and the inbox rate limiter.
+//! outgoing HTTP client, cached signing keys, and the throttles that bound
+//! what peers can make us do (inbox rate per host, failures per address,
+//! forced key refreshes, NodeInfo probes), each a map of bounded size.
 
 use super::{client, signature::SigningKey};
+use crate::throttle::{DEFAULT_CAPACITY, Throttle};
 use crate::{
     db,
     error::{AppError, AppResult},
@@ -9,9 +12,18 @@ use crate::{
 };
 use std::{
     collections::HashMap,
+    net::IpAddr,
     sync::{Arc, Mutex},
-    time::Instant,
+    time::Duration,
 };
+
+/// Failed inbox requests one address may make per minute before it gets 429.
+const FAILURES_PER_MINUTE: u32 = 120;
+/// A cached key is fetched again (because a signature did not verify) at
+/// most once per this long.
+const KEY_REFRESH_EVERY: Duration = Duration::from_secs(5 * 60);
+/// A host's NodeInfo is probed at most once per this long by one process.
+const PROBE_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// Shared federation context (cheap to clone).
 #[derive(Clone)]
@@ -19,8 +31,16 @@ pub struct Federation {
     pub state: AppState,
     pub client: reqwest::Client,
     keys: Arc<Mutex<HashMap<String, Arc<SigningKey>>>>,
-    rate: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
-    probed: Arc<Mutex<std::collections::HashSet<String>>>,
+    throttles: Arc<Throttles>,
+}
+
+struct Throttles {
+    /// Verified activities per remote host.
+    inbox: Throttle<String>,
+    /// Refused inbox requests per address (IPv6: per /64).
+    failures: Throttle<IpAddr>,
+    key_refreshes: Throttle<String>,
+    probes: Throttle<String>,
 }
 
 impl Federation {
@@ -28,11 +48,23 @@ impl Federation {
     pub fn new(state: AppState) -> anyhow::Result<Federation> {
         let client = client::build(&state.settings)?;
         Ok(Federation {
+            throttles: Arc::new(Throttles {
+                inbox: Throttle::new(
+                    state.settings.inbox_rate_limit,
+                    Duration::from_secs(60),
+                    DEFAULT_CAPACITY,
+                ),
+                failures: Throttle::new(
+                    FAILURES_PER_MINUTE,
+                    Duration::from_secs(60),
+                    DEFAULT_CAPACITY,
+                ),
+                key_refreshes: Throttle::new(1, KEY_REFRESH_EVERY, DEFAULT_CAPACITY),
+                probes: Throttle::new(1, PROBE_EVERY, DEFAULT_CAPACITY),
+            }),
             state,
             client,
             keys: Arc::default(),
-            rate: Arc::default(),
-            probed: Arc::default(),
         })
     }
 
@@ -68,30 +100,35 @@ impl Federation {
         Ok(key)
     }
 
-    /// Counts one incoming activity from `domain`; false when it is over
-    /// `inbox_rate_limit` for the current minute.
-    pub fn admit(&self, domain: &str) -> bool {
-        let limit = self.state.settings.inbox_rate_limit;
-        let Ok(mut rate) = self.rate.lock() else {
-            return true;
-        };
-        let now = Instant::now();
-        let entry = rate.entry(domain.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0).as_secs() >= 60 {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= limit
+    /// Counts one verified activity from `host`; `Err(wait)` when the host
+    /// is over `inbox_rate_limit` for the current minute.
+    pub fn admit(&self, host: &str) -> Result<(), Duration> {
+        self.throttles.inbox.charge(host.to_owned())
     }
 
-    /// True the first time it is called for `host` in this process: who
-    /// reads a new instance's NodeInfo (so concurrent activities from one
-    /// new host cause one probe, not one each).
-    pub fn first_probe(&self, host: &str) -> bool {
-        self.probed
-            .lock()
-            .map(|mut hosts| hosts.insert(host.to_string()))
-            .unwrap_or(false)
+    /// `Err(wait)` when `address` has had too many requests refused lately.
+    pub fn check_failures(&self, address: IpAddr) -> Result<(), Duration> {
+        self.throttles.failures.check(network_of(address))
+    }
+
+    /// Counts one refused inbox request from `address`.
+    pub fn count_failure(&self, address: IpAddr) {
+        let _ = self.throttles.failures.charge(network_of(address));
+    }
+
+    /// True when the key `key_id` may be fetched again now (at most once
+    /// per few minutes: a bad signature must not make us fetch every time).
+    pub fn may_refresh_key(&self, key_id: &str) -> bool {
+        self.throttles
+            .key_refreshes
+            .charge(key_id.to_owned())
+            .is_ok()
+    }
+
+    /// True when this process may probe `host`'s NodeInfo now (so
+    /// concurrent activities from one new host cause one probe, not one each).
+    pub fn may_probe(&self, host: &str) -> bool {
+        self.throttles.probes.charge(host.to_owned()).is_ok()
     }
 
     /// True when `url` is on this instance.
@@ -106,5 +143,18 @@ pub fn url_authority(url: &url::Url) -> String {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (Some(host), None) => host.to_string(),
         _ => String::new(),
+    }
+}
+
+/// The unit a failure budget is kept for: the address, or its /64 for IPv6
+/// (one host usually holds a whole /64).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(segments.into())
+        }
     }
 }

@@ -78,11 +78,48 @@ pub async fn check_url(fed: &Federation, url: &Url) -> Result<(), FetchError> {
     }
 }
 
-/// GETs `url` as ActivityPub JSON, signed by our instance actor, and parses it.
+/// GETs `url` as ActivityPub JSON, signed by our instance actor, and parses
+/// it. The answer must be served as ActivityPub (`application/activity+json`
+/// or `application/ld+json`): a file that merely holds JSON (an upload, say)
+/// is not a document of its server.
 pub async fn fetch<T: DeserializeOwned>(
     fed: &Federation,
     url: &Url,
     budget: &FetchBudget,
+) -> Result<T, FetchError> {
+    get(
+        fed,
+        url,
+        budget,
+        "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+        is_activitypub,
+    )
+    .await
+}
+
+/// GETs `url` as plain JSON (WebFinger, NodeInfo), signed like [`fetch`].
+pub async fn fetch_json<T: DeserializeOwned>(
+    fed: &Federation,
+    url: &Url,
+    budget: &FetchBudget,
+) -> Result<T, FetchError> {
+    get(fed, url, budget, "application/json", |media| {
+        media.ends_with("json")
+    })
+    .await
+}
+
+/// True for the media types ActivityPub documents are served as.
+fn is_activitypub(media: &str) -> bool {
+    media == "application/activity+json" || media == "application/ld+json"
+}
+
+async fn get<T: DeserializeOwned>(
+    fed: &Federation,
+    url: &Url,
+    budget: &FetchBudget,
+    accept: &str,
+    acceptable: fn(&str) -> bool,
 ) -> Result<T, FetchError> {
     if !budget.take() {
         return Err(FetchError::BudgetExhausted);
@@ -94,10 +131,7 @@ pub async fn fetch<T: DeserializeOwned>(
         .map_err(|e| FetchError::Failed(e.to_string()))?;
     let headers = signature::sign_request("GET", url, None, &key)
         .map_err(|e| FetchError::Failed(e.to_string()))?;
-    let mut request = fed.client.get(url.clone()).header(
-        "accept",
-        "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
-    );
+    let mut request = fed.client.get(url.clone()).header("accept", accept);
     for (name, value) in headers {
         request = request.header(name, value);
     }
@@ -109,6 +143,18 @@ pub async fn fetch<T: DeserializeOwned>(
         200 => {}
         404 | 410 => return Err(FetchError::Gone),
         status => return Err(FetchError::Failed(format!("{url} answered {status}"))),
+    }
+    let media = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !acceptable(&media) {
+        return Err(FetchError::NotAllowed(format!(
+            "{url} is served as `{media}`, not as ActivityPub"
+        )));
     }
     if response
         .content_length()
@@ -127,5 +173,5 @@ pub async fn fetch<T: DeserializeOwned>(
             return Err(FetchError::Failed("document too large".into()));
         }
     }
-    serde_json::from_slice(&body).map_err(|e| FetchError::Failed(format!("{url}: {e}")))
+    serde_json::from_slice(&body).map_err(|e| FetchError::NotAllowed(format!("{url}: {e}")))
 }

@@ -1,20 +1,39 @@
 //! The inboxes (`POST /inbox`, `/c/{name}/inbox`, `/u/{name}/inbox`,
 //! `/actor/inbox`): checks everything that decides whether we take an
-//! activity — JSON, a type we know, policy, rate, signature (draft-cavage or
-//! RFC 9421), key owner = actor, id on the actor's domain, no script — then
-//! stores it and answers 202. Processing happens in the background
-//! (`processor`), so a 2xx means the activity is durable.
+//! activity, then stores it and answers 202. Processing happens in the
+//! background (`processor`), so a 2xx means the activity is durable.
+//!
+//! The checks, in the order the code makes them:
+//! 1. the sender's address has not had too many requests refused lately
+//!    (429 with `Retry-After`);
+//! 2. the body is JSON (400), its objects nest at most
+//!    [`MAX_OBJECT_NESTING`] deep, its type is one we know, and every id
+//!    and text fits its limit (422);
+//! 3. the activity id is on its actor's origin (scheme, host and port);
+//! 4. the actor's host is federated with (blocklist with subdomains,
+//!    allowlist);
+//! 5. the signature (draft-cavage or RFC 9421): signed for our host, a key
+//!    id on the actor's host, the key's owner is the actor, and the
+//!    document's `publicKey.id` is the key id. An unknown signer's document
+//!    is fetched but stored only once the signature verified; a key that
+//!    fails is fetched again at most once per few minutes;
+//! 6. the host's verified activities are within `inbox_rate_limit` (429).
+//!
+//! Nothing is written before step 5 passed. Every refusal counts against
+//! the sender's address (step 1).
 
 use super::{
     context::Federation,
     fetch::FetchBudget,
-    protocol::activity::{AnyActivity, AnyObject},
-    resolve::{self, KnownActor},
+    limits,
+    protocol::activity::{AnyActivity, MAX_OBJECT_NESTING, object_nesting},
+    resolve::{self, SignerKey, same_origin},
     signature::{self, SignatureError},
 };
 use crate::{
     db,
     error::{AppError, AppResult, ErrorKind},
+    throttle::client_address,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::collections::BTreeMap;
@@ -26,43 +45,58 @@ pub async fn post_inbox(
     body: web::Bytes,
     fed: web::Data<Federation>,
 ) -> AppResult<HttpResponse> {
-    let activity: AnyActivity = parse(&body)?;
-    let actor = activity.actor().clone();
-    let host = actor.host_str().unwrap_or_default().to_string();
-    if !super::policy::allows(&fed, &host).await? {
-        return Err(AppError::forbidden(format!("{host} is not federated with")));
+    let address = client_address(&req, fed.state.settings.trust_forwarded_for);
+    if let Some(address) = address {
+        if let Err(wait) = fed.check_failures(address) {
+            return Err(too_many(
+                "too many refused requests from your address",
+                wait,
+            ));
+        }
     }
-    if !fed.admit(&host) {
-        return Err(AppError::new(
-            ErrorKind::TooManyRequests,
-            format!("too many activities from {host}"),
+    let result = accept(&req, &body, &fed).await;
+    if let (Err(err), Some(address)) = (&result, address) {
+        if err.kind != ErrorKind::Internal && err.kind != ErrorKind::TooManyRequests {
+            fed.count_failure(address);
+        }
+    }
+    result
+}
+
+async fn accept(req: &HttpRequest, body: &[u8], fed: &Federation) -> AppResult<HttpResponse> {
+    let activity: AnyActivity = parse(body)?;
+    let actor = activity.actor().clone();
+    if !same_origin(activity.id(), &actor) {
+        return Err(AppError::forbidden(
+            "the activity id is not on its actor's server",
         ));
     }
-    let signer = match verify_signature(&fed, &req, &body).await {
+    let host = actor.host_str().unwrap_or_default().to_string();
+    if !super::policy::allows(fed, &host).await? {
+        return Err(AppError::forbidden(format!("{host} is not federated with")));
+    }
+    let signer = match verify_signature(fed, req, body, &actor).await {
         Ok(signer) => signer,
         // A deleted account can no longer be verified; nothing to keep anyway.
         Err(_) if is_self_delete(&activity) => return Ok(HttpResponse::Accepted().finish()),
         Err(err) => return Err(err),
     };
-    if signer.as_str() != actor.as_str() {
+    if signer.actor_id != actor {
         return Err(AppError::unauthorized(
             "the signing key does not belong to the activity's actor",
         ));
     }
-    if activity.id().host_str() != actor.host_str() {
-        return Err(AppError::forbidden(
-            "the activity id is not on its actor's domain",
-        ));
+    if let Err(wait) = fed.admit(&host) {
+        return Err(too_many(&format!("too many activities from {host}"), wait));
     }
-    if contains_script(&activity) {
-        return Err(AppError::new(
-            ErrorKind::Unprocessable,
-            "content with scripts is refused",
-        ));
+    if let Some(document) = signer.fetched {
+        resolve::remember(fed, document, &FetchBudget::new(2))
+            .await
+            .map_err(|e| AppError::internal(anyhow::anyhow!("cannot cache the signer: {e}")))?;
     }
     let kind = format!("{:?}", activity.kind());
     let body =
-        std::str::from_utf8(&body).map_err(|_| AppError::bad_request("the body is not UTF-8"))?;
+        std::str::from_utf8(body).map_err(|_| AppError::bad_request("the body is not UTF-8"))?;
     let mut conn = fed.state.pool.get().await?;
     db::incoming::insert(
         &mut conn,
@@ -75,12 +109,24 @@ pub async fn post_inbox(
     Ok(HttpResponse::Accepted().finish())
 }
 
-/// Parses the body: malformed JSON is 400, an unknown type 422.
+fn too_many(message: &str, wait: std::time::Duration) -> AppError {
+    AppError::new(ErrorKind::TooManyRequests, message.to_owned()).retry_after(wait)
+}
+
+/// Parses the body: malformed JSON is 400; objects nested deeper than
+/// [`MAX_OBJECT_NESTING`], unknown types and ids or texts over their
+/// limits are 422.
 pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
-    if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        return Err(AppError::bad_request(format!("malformed JSON: {err}")));
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|err| AppError::bad_request(format!("malformed JSON: {err}")))?;
+    if object_nesting(&value) > MAX_OBJECT_NESTING {
+        return Err(AppError::new(
+            ErrorKind::Unprocessable,
+            format!("objects nested more than {MAX_OBJECT_NESTING} deep are refused"),
+        ));
     }
-    serde_json::from_slice(body).map_err(|err| {
+    limits::check(&value).map_err(|why| AppError::new(ErrorKind::Unprocessable, why))?;
+    serde_json::from_value(value).map_err(|err| {
         AppError::new(
             ErrorKind::Unprocessable,
             format!("cannot take this activity: {err}"),
@@ -88,66 +134,113 @@ pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
     })
 }
 
-/// Verifies the request's signature; returns the signing actor's id.
-async fn verify_signature(fed: &Federation, req: &HttpRequest, body: &[u8]) -> AppResult<Url> {
+/// Verifies the request's signature for `actor`; returns the signer's key.
+async fn verify_signature(
+    fed: &Federation,
+    req: &HttpRequest,
+    body: &[u8],
+    actor: &Url,
+) -> AppResult<SignerKey> {
+    let pending = pending_signature(fed, req, "POST", Some(body))?;
+    let owner = key_owner(pending.key_id())?;
+    if !same_origin(&owner, actor) {
+        return Err(AppError::unauthorized(
+            "the key id is not on the actor's server",
+        ));
+    }
+    let budget = FetchBudget::new(3);
+    let signer = signer_key(fed, &owner, &budget, false).await?;
+    check_key_id(&signer, pending.key_id())?;
+    if pending.verify(&signer.public_key).is_ok() {
+        return Ok(signer);
+    }
+    // The key may have changed since we cached it: fetch the actor again,
+    // at most once per few minutes for this key.
+    if signer.fetched.is_some() || !fed.may_refresh_key(pending.key_id()) {
+        return Err(unauthorized(SignatureError::Invalid));
+    }
+    let signer = signer_key(fed, &owner, &budget, true).await?;
+    check_key_id(&signer, pending.key_id())?;
+    pending.verify(&signer.public_key).map_err(unauthorized)?;
+    Ok(signer)
+}
+
+async fn signer_key(
+    fed: &Federation,
+    owner: &Url,
+    budget: &FetchBudget,
+    refresh: bool,
+) -> AppResult<SignerKey> {
+    resolve::signer_key(fed, owner, budget, refresh)
+        .await
+        .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))
+}
+
+/// The actor document's `publicKey.id` must be the key id that signed.
+fn check_key_id(signer: &SignerKey, key_id: &str) -> AppResult<()> {
+    match &signer.key_id {
+        Some(published) if published != key_id => Err(AppError::unauthorized(
+            "the key id is not the key its actor publishes",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Parses the signature of a request to us; it must be signed for our host.
+fn pending_signature(
+    fed: &Federation,
+    req: &HttpRequest,
+    method: &str,
+    body: Option<&[u8]>,
+) -> AppResult<signature::PendingSignature> {
     let headers = header_map(req);
+    let domain = &fed.state.settings.domain;
+    let host = headers.get("host").map(|h| h.trim()).unwrap_or_default();
+    if !same_authority(host, domain, fed.state.settings.scheme()) {
+        return Err(AppError::unauthorized(format!(
+            "the request is addressed to {host}, not to {domain}"
+        )));
+    }
     let path = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    let pending = signature::parse_request_signature(
-        req.method().as_str(),
+    signature::parse_request_signature(
+        method,
         path,
         &headers,
-        Some(body),
+        body,
         chrono::Utc::now(),
         fed.state.settings.scheme(),
     )
-    .map_err(unauthorized)?;
-    let key_owner = key_owner(pending.key_id())?;
-    let budget = FetchBudget::new(3);
-    let signer = resolve::actor(fed, &key_owner, &budget, false)
-        .await
-        .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))?;
-    if pending.verify(signer.public_key()).is_ok() {
-        return Ok(signer_id(&signer));
-    }
-    // The key may have changed since we cached it: fetch the actor again once.
-    let signer = resolve::actor(fed, &key_owner, &budget, true)
-        .await
-        .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))?;
-    pending.verify(signer.public_key()).map_err(unauthorized)?;
-    Ok(signer_id(&signer))
+    .map_err(unauthorized)
+}
+
+/// True when the `Host` header names our domain (a default port may be
+/// written or left out).
+fn same_authority(host: &str, domain: &str, scheme: &str) -> bool {
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_suffix(default_port).unwrap_or(&host);
+    host == domain.to_ascii_lowercase()
 }
 
 /// Verifies the signature of a GET (authorized fetch); returns the signer.
+/// An unknown signer is fetched and, once the signature verified, cached.
 pub async fn verify_get(fed: &Federation, req: &HttpRequest) -> AppResult<Url> {
-    let headers = header_map(req);
-    let path = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    let pending = signature::parse_request_signature(
-        "GET",
-        path,
-        &headers,
-        None,
-        chrono::Utc::now(),
-        fed.state.settings.scheme(),
-    )
-    .map_err(unauthorized)?;
-    let key_owner = key_owner(pending.key_id())?;
-    let signer = resolve::actor(fed, &key_owner, &FetchBudget::new(3), false)
-        .await
-        .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))?;
-    pending.verify(signer.public_key()).map_err(unauthorized)?;
-    Ok(signer_id(&signer))
-}
-
-fn signer_id(signer: &KnownActor) -> Url {
-    Url::parse(signer.ap_id()).unwrap_or_else(|_| Url::parse("invalid:").expect("constant URL"))
+    let pending = pending_signature(fed, req, "GET", None)?;
+    let owner = key_owner(pending.key_id())?;
+    let budget = FetchBudget::new(3);
+    let signer = signer_key(fed, &owner, &budget, false).await?;
+    check_key_id(&signer, pending.key_id())?;
+    pending.verify(&signer.public_key).map_err(unauthorized)?;
+    if let Some(document) = signer.fetched {
+        resolve::remember(fed, document, &budget)
+            .await
+            .map_err(|e| AppError::internal(anyhow::anyhow!("cannot cache the signer: {e}")))?;
+    }
+    Ok(signer.actor_id)
 }
 
 fn unauthorized(err: SignatureError) -> AppError {
@@ -183,29 +276,4 @@ fn header_map(req: &HttpRequest) -> BTreeMap<String, String> {
 
 fn is_self_delete(activity: &AnyActivity) -> bool {
     matches!(activity, AnyActivity::Delete(d) if d.object.0 == d.actor)
-}
-
-/// Markup no honest server sends: script elements, event-handler
-/// attributes, `javascript:` links. (Text that merely mentions them, as a
-/// security community's posts will, is fine: it arrives escaped.)
-static SCRIPT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r#"(?i)<\s*script|<[^>]*\son[a-z]+\s*=|<[^>]*(href|src)\s*=\s*["']?\s*javascript:"#,
-    )
-    .expect("valid regex")
-});
-
-/// True when an embedded post carries a script element, handler or link.
-fn contains_script(activity: &AnyActivity) -> bool {
-    let risky = |text: &Option<String>| text.as_deref().is_some_and(|t| SCRIPT.is_match(t));
-    let object = match activity {
-        AnyActivity::Create(a) | AnyActivity::Update(a) => Some(&a.object),
-        _ => None,
-    };
-    match object {
-        Some(AnyObject::Post(post)) => {
-            risky(&post.content) || risky(&post.name) || risky(&post.summary)
-        }
-        _ => false,
-    }
 }

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod fetch;
 pub mod inbox;
 pub mod keys;
+pub mod limits;
 pub mod negotiate;
 pub mod nodeinfo;
 pub mod objects;

@@ -4,7 +4,7 @@
 
 use super::{
     context::{Federation, url_authority},
-    fetch::{FetchBudget, FetchError, fetch},
+    fetch::{FetchBudget, FetchError, fetch, fetch_json},
     protocol::{
         actor::{Actor, ActorKind},
         charter::CharterJson,
@@ -38,6 +38,22 @@ impl KnownActor {
         }
     }
 
+    /// True for our own people and communities.
+    pub fn is_local(&self) -> bool {
+        match self {
+            KnownActor::Person(p) => p.local,
+            KnownActor::Community(c) => c.local,
+        }
+    }
+
+    /// The id of the actor's published key, when known.
+    pub fn key_id(&self) -> Option<&str> {
+        match self {
+            KnownActor::Person(p) => p.key_id.as_deref(),
+            KnownActor::Community(c) => c.key_id.as_deref(),
+        }
+    }
+
     /// The actor's public key (PEM).
     pub fn public_key(&self) -> &str {
         match self {
@@ -47,13 +63,33 @@ impl KnownActor {
     }
 }
 
-/// The actor with id `url`: from the database when fresh (or local), else fetched.
+/// The actor with id `url`: from the database when fresh (or local), else
+/// fetched and cached. Only for work after a request was authenticated:
+/// it stores what it fetches.
 pub async fn actor(
     fed: &Federation,
     url: &Url,
     budget: &FetchBudget,
     refresh: bool,
 ) -> Result<KnownActor, FetchError> {
+    match cached(fed, url, refresh).await? {
+        Cached::Fresh(known) => Ok(*known),
+        Cached::Missing => {
+            let document = fetch_actor(fed, url, budget).await?;
+            remember(fed, document, budget).await
+        }
+    }
+}
+
+/// What the cache holds for an actor id.
+enum Cached {
+    /// Ours, or a remote actor fetched recently enough.
+    Fresh(Box<KnownActor>),
+    /// Unknown, stale, or a refresh was asked for.
+    Missing,
+}
+
+async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, FetchError> {
     let db_err = |e: diesel::result::Error| FetchError::Failed(e.to_string());
     let mut conn = fed
         .state
@@ -65,28 +101,96 @@ pub async fn actor(
         .await
         .map_err(db_err)?
     {
-        Some(person) => Some((KnownActor::Person(person.clone()), person.local)),
+        Some(person) => Some(KnownActor::Person(person)),
         None => db::community::find_by_ap_id(&mut conn, url.as_str())
             .await
             .map_err(db_err)?
-            .map(|c| {
-                let local = c.local;
-                (KnownActor::Community(c), local)
-            }),
+            .map(KnownActor::Community),
     };
     drop(conn);
-    if let Some((known, local)) = &cached {
-        if *local || fed.is_local(url) {
-            return Ok(known.clone());
-        }
-        if !refresh && !stale(known) {
-            return Ok(known.clone());
-        }
-    } else if fed.is_local(url) {
-        return Err(FetchError::Gone);
+    match cached {
+        Some(known) if known.is_local() || fed.is_local(url) => Ok(Cached::Fresh(Box::new(known))),
+        Some(known) if !refresh && !stale(&known) => Ok(Cached::Fresh(Box::new(known))),
+        None if fed.is_local(url) => Err(FetchError::Gone),
+        _ => Ok(Cached::Missing),
     }
-    let document: Actor = fetch(fed, url, budget).await?;
-    store(fed, url, document, budget).await
+}
+
+/// The key that signed a request, by the key's owner: from the cache, or
+/// fetched but *not stored* (nothing is stored for a request that does not
+/// verify; call [`remember`] with `fetched` once it did).
+pub struct SignerKey {
+    /// The owner's actor id.
+    pub actor_id: Url,
+    /// `publicKey.id`, when known.
+    pub key_id: Option<String>,
+    /// The public key (PEM).
+    pub public_key: String,
+    /// The document, when it was fetched for this request.
+    pub fetched: Option<Actor>,
+}
+
+/// The key of `owner` (see [`SignerKey`]).
+pub async fn signer_key(
+    fed: &Federation,
+    owner: &Url,
+    budget: &FetchBudget,
+    refresh: bool,
+) -> Result<SignerKey, FetchError> {
+    if let Cached::Fresh(known) = cached(fed, owner, refresh).await? {
+        return Ok(SignerKey {
+            actor_id: Url::parse(known.ap_id()).map_err(|e| FetchError::Failed(e.to_string()))?,
+            key_id: known.key_id().map(str::to_owned),
+            public_key: known.public_key().to_owned(),
+            fetched: None,
+        });
+    }
+    let document = fetch_actor(fed, owner, budget).await?;
+    Ok(SignerKey {
+        actor_id: document.id.clone(),
+        key_id: Some(document.public_key.id.clone()),
+        public_key: document.public_key.public_key_pem.clone(),
+        fetched: Some(document),
+    })
+}
+
+/// Fetches the actor document at `url` and checks it: its `id` must be the
+/// URL we fetched (else it is fetched once more from its `id`, on the same
+/// host, as Mastodon does), and its key must belong to it.
+async fn fetch_actor(
+    fed: &Federation,
+    url: &Url,
+    budget: &FetchBudget,
+) -> Result<Actor, FetchError> {
+    let mut document: Actor = fetch(fed, url, budget).await?;
+    if document.id != *url {
+        if !same_origin(&document.id, url) {
+            return Err(FetchError::NotAllowed(format!(
+                "{url} served an actor with id {}",
+                document.id
+            )));
+        }
+        let id = document.id.clone();
+        document = fetch(fed, &id, budget).await?;
+        if document.id != id {
+            return Err(FetchError::NotAllowed(format!(
+                "{id} served an actor with id {}",
+                document.id
+            )));
+        }
+    }
+    if document.public_key.owner != document.id {
+        return Err(FetchError::NotAllowed(format!(
+            "the key of {} belongs to {}",
+            document.id, document.public_key.owner
+        )));
+    }
+    Ok(document)
+}
+
+/// True when both URLs have the same scheme, host and port.
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    a.origin() == b.origin()
 }
 
 fn stale(known: &KnownActor) -> bool {
@@ -97,27 +201,13 @@ fn stale(known: &KnownActor) -> bool {
     Utc::now() - refreshed > REFRESH_AFTER
 }
 
-/// Checks and caches a fetched actor document.
-async fn store(
+/// Caches an actor document [`fetch_actor`] checked (after the request it
+/// came with was authenticated), and learns its server's software.
+pub async fn remember(
     fed: &Federation,
-    url: &Url,
     actor: Actor,
     budget: &FetchBudget,
 ) -> Result<KnownActor, FetchError> {
-    if actor.id.host_str() != url.host_str()
-        || actor.id.port_or_known_default() != url.port_or_known_default()
-    {
-        return Err(FetchError::Failed(format!(
-            "{url} served an actor with id {}",
-            actor.id
-        )));
-    }
-    if actor.public_key.owner != actor.id {
-        return Err(FetchError::Failed(format!(
-            "the key of {} belongs to {}",
-            actor.id, actor.public_key.owner
-        )));
-    }
     let domain = actor.id.host_str().unwrap_or_default().to_string();
     learn_software(fed, &actor.id, budget).await;
     let mut conn = fed
@@ -162,6 +252,7 @@ async fn store(
                 shared_inbox: shared,
                 followers_url: followers,
                 public_key: &actor.public_key.public_key_pem,
+                key_id: Some(&actor.public_key.id),
                 charter,
                 refreshed_at: now,
             },
@@ -180,6 +271,7 @@ async fn store(
                 inbox: actor.inbox.as_str(),
                 shared_inbox: shared,
                 public_key: &actor.public_key.public_key_pem,
+                key_id: Some(&actor.public_key.id),
                 refreshed_at: now,
             },
         )
@@ -189,8 +281,12 @@ async fn store(
     result.map_err(|e| FetchError::Failed(e.to_string()))
 }
 
-/// Reads the NodeInfo of an instance seen for the first time and records
-/// its software name; failures leave it unknown (treated as Mastodon-like).
+/// How long after a failed NodeInfo probe a host is probed again.
+const PROBE_RETRY: Duration = Duration::hours(1);
+
+/// Reads the NodeInfo of an instance seen for the first time, or whose last
+/// probe failed and is due again, and records its software name. Until a
+/// probe succeeds the host counts as `unknown` (treated as Mastodon-like).
 async fn learn_software(fed: &Federation, actor_id: &Url, budget: &FetchBudget) {
     let Some(host) = actor_id.host_str() else {
         return;
@@ -198,30 +294,39 @@ async fn learn_software(fed: &Federation, actor_id: &Url, budget: &FetchBudget) 
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
-    if db::peer::software(&mut conn, host)
+    if !db::peer::software_due(&mut conn, host)
         .await
-        .ok()
-        .flatten()
-        .is_some()
+        .unwrap_or(false)
     {
         return;
     }
     drop(conn);
-    if !fed.first_probe(host) {
+    if !fed.may_probe(host) {
         return;
     }
     let Ok(well_known) = actor_id.join("/.well-known/nodeinfo") else {
         return;
     };
     let software = async {
-        let links: NodeInfoLinks = fetch(fed, &well_known, budget).await?;
+        let links: NodeInfoLinks = fetch_json(fed, &well_known, budget).await?;
         let href = links.nodeinfo().ok_or(FetchError::Gone)?.clone();
-        let info: NodeInfo = fetch(fed, &href, budget).await?;
+        let info: NodeInfo = fetch_json(fed, &href, budget).await?;
         Ok::<_, FetchError>(info.software.name.to_ascii_lowercase())
     };
-    let name = software.await.unwrap_or_else(|_| "unknown".to_string());
-    if let Ok(mut conn) = fed.state.pool.get().await {
-        let _ = db::peer::set_software(&mut conn, host, &name).await;
+    let probed = software.await;
+    let Ok(mut conn) = fed.state.pool.get().await else {
+        return;
+    };
+    let recorded = match probed {
+        Ok(name) => db::peer::set_software(&mut conn, host, &name, None).await,
+        Err(err) => {
+            tracing::info!(%host, error = %err, "NodeInfo probe failed; will try again");
+            let retry = Utc::now() + PROBE_RETRY;
+            db::peer::set_software(&mut conn, host, "unknown", Some(retry)).await
+        }
+    };
+    if let Err(err) = recorded {
+        tracing::warn!(%host, error = %err, "cannot record an instance's software");
     }
 }
 
@@ -238,7 +343,7 @@ pub async fn handle(
     let mut url = url;
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{host}"));
-    let document: WebFinger = fetch(fed, &url, budget).await?;
+    let document: WebFinger = fetch_json(fed, &url, budget).await?;
     let actor_id = document.actor_id().ok_or(FetchError::Gone)?.clone();
     if url_authority(&actor_id).split(':').next() != host.split(':').next() {
         return Err(FetchError::Failed(format!(

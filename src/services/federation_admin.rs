@@ -31,6 +31,8 @@ pub struct FederationState {
     pub mode: &'static str,
     pub deliveries_pending: i64,
     pub incoming_pending: i64,
+    /// Received activities given up after retrying for days.
+    pub incoming_dead: i64,
     pub instances: Vec<InstanceState>,
 }
 
@@ -130,6 +132,7 @@ pub async fn federation_state(state: &AppState) -> AppResult<FederationState> {
         },
         deliveries_pending: db::delivery::pending_count(&mut conn).await?,
         incoming_pending: db::incoming::pending_count(&mut conn).await?,
+        incoming_dead: db::incoming::dead_count(&mut conn).await?,
         instances,
     })
 }

@@ -279,6 +279,7 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
                 inbox,
                 shared_inbox: None,
                 public_key: "unused",
+                key_id: None,
                 refreshed_at: chrono::Utc::now(),
             },
         )

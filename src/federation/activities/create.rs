@@ -1,23 +1,26 @@
 //! `Create` of a post: a member posting into one of our communities (from
-//! Guildhall, Lemmy or Mastodon), or a reply to one of our posts.
+//! Guildhall, Lemmy or Mastodon), or a reply to one of our posts. Posts in
+//! remote communities arrive through the community's `Announce` instead
+//! (`announce`), which calls [`store`] with the announcing community.
 
-use super::{person, refused};
+use super::{fetch_failed, only_from_its_group, person, refused};
 use crate::{
-    db::{self, community::CommunityRow},
+    db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
     federation::{
         context::Federation,
-        fetch::FetchBudget,
+        fetch::{FetchBudget, fetch},
         protocol::{
-            activity::{AnyActivity, AnyObject},
+            activity::{Activity, ActivityKind, AnyActivity, AnyObject},
             note::PostObject,
         },
+        resolve::same_origin,
     },
     services::post::remote,
 };
 use url::Url;
 
-/// A post or reply arrives.
+/// A post or reply sent to one of our communities.
 pub async fn receive_create(
     fed: &Federation,
     activity: AnyActivity,
@@ -35,17 +38,26 @@ pub async fn receive_create(
     let community = community_of(fed, object).await?.ok_or_else(|| {
         refused("the post is not addressed to a community of ours and answers no post of ours")
     })?;
-    let author = person(fed, &create.actor, budget).await?;
+    only_from_its_group(&community)?;
+    store(fed, &community, object, activity.clone(), budget).await
+}
+
+/// Stores a post of `community` that `activity` carried (and passes the
+/// activity on when the community is ours).
+pub(super) async fn store(
+    fed: &Federation,
+    community: &CommunityRow,
+    object: &PostObject,
+    activity: AnyActivity,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    let author_id = object
+        .attributed_to
+        .as_ref()
+        .ok_or_else(|| refused("the post has no author"))?;
+    let author = person(fed, author_id, budget).await?;
     let mut conn = fed.state.pool.get().await?;
-    remote::receive_post(
-        &mut conn,
-        &fed.state,
-        &community,
-        &author,
-        object,
-        activity.clone(),
-    )
-    .await?;
+    remote::receive_post(&mut conn, &fed.state, community, &author, object, activity).await?;
     Ok(())
 }
 
@@ -54,37 +66,122 @@ pub(super) fn check_authorship(actor: &Url, object: &PostObject) -> AppResult<()
     if object.attributed_to.as_ref() != Some(actor) {
         return Err(refused("the object's author is not the activity's actor"));
     }
-    if object.id.host_str() != actor.host_str() {
+    if !same_origin(&object.id, actor) {
         return Err(refused("the object is not hosted on its author's server"));
     }
     Ok(())
 }
 
 /// The community a post belongs to: the one of the post it answers, else
-/// the first community (ours, or one we follow) it is addressed to or mentions.
-pub(super) async fn community_of(
-    fed: &Federation,
-    object: &PostObject,
-) -> AppResult<Option<CommunityRow>> {
+/// the first community of ours it is addressed to or mentions.
+async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option<CommunityRow>> {
     let mut conn = fed.state.pool.get().await?;
     if let Some(parent) = &object.in_reply_to {
         if let Some(post) = db::post::find_by_ap_id(&mut conn, parent.as_str()).await? {
             return Ok(db::community::find(&mut conn, post.community_id).await?);
         }
     }
-    let candidates = object
-        .audience
-        .iter()
-        .chain(&object.to)
-        .chain(&object.cc)
-        .chain(object.mentions());
-    for candidate in candidates {
+    for candidate in addressees(object) {
         if let Some(community) = db::community::find_by_ap_id(&mut conn, candidate.as_str()).await?
         {
-            if community.local || db::follow::has_local_followers(&mut conn, community.id).await? {
+            if community.local {
                 return Ok(Some(community));
             }
         }
     }
     Ok(None)
+}
+
+/// Everyone a post is addressed to or mentions.
+fn addressees(object: &PostObject) -> impl Iterator<Item = &Url> {
+    object
+        .audience
+        .iter()
+        .chain(&object.to)
+        .chain(&object.cc)
+        .chain(object.mentions())
+}
+
+/// Checks that a post announced by the remote `community` belongs to it:
+/// a top-level post must be addressed to it, a reply must answer a post of
+/// it. An unknown parent is fetched from its origin (within the budget)
+/// and stored first, so a reply is not refused for arriving before it.
+pub(super) async fn check_in_group(
+    fed: &Federation,
+    community: &CommunityRow,
+    object: &PostObject,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    match &object.in_reply_to {
+        Some(parent) => {
+            let parent = known_parent(fed, community, parent, budget).await?;
+            if parent.community_id != community.id {
+                return Err(refused("the post answers a post of another community"));
+            }
+            Ok(())
+        }
+        None if addressees(object).any(|a| a.as_str() == community.ap_id) => Ok(()),
+        None => Err(refused(
+            "the post is not addressed to the announcing community",
+        )),
+    }
+}
+
+/// The parent post, fetched from its origin and stored when we do not have it.
+async fn known_parent(
+    fed: &Federation,
+    community: &CommunityRow,
+    parent_id: &Url,
+    budget: &FetchBudget,
+) -> AppResult<PostRow> {
+    let mut conn = fed.state.pool.get().await?;
+    if let Some(parent) = db::post::find_by_ap_id(&mut conn, parent_id.as_str()).await? {
+        return Ok(parent);
+    }
+    drop(conn);
+    if community.local || fed.is_local(parent_id) {
+        return Err(refused("a reply to a post we do not know"));
+    }
+    let parent = fetch_post(fed, parent_id, budget).await?;
+    Box::pin(check_in_group(fed, community, &parent, budget)).await?;
+    let author = parent
+        .attributed_to
+        .clone()
+        .ok_or_else(|| refused("the parent post has no author"))?;
+    let create = Activity::new(
+        ActivityKind::Create,
+        parent.id.clone(),
+        author,
+        AnyObject::Post(parent.clone()),
+    );
+    store(fed, community, &parent, AnyActivity::Create(create), budget).await?;
+    let mut conn = fed.state.pool.get().await?;
+    db::post::find_by_ap_id(&mut conn, parent_id.as_str())
+        .await?
+        .ok_or_else(|| refused("the parent post could not be stored"))
+}
+
+/// Fetches a post from its origin: it must have the id we asked for and
+/// be hosted on its author's server.
+pub(super) async fn fetch_post(
+    fed: &Federation,
+    id: &Url,
+    budget: &FetchBudget,
+) -> AppResult<Box<PostObject>> {
+    let AnyObject::Post(post) = fetch::<AnyObject>(fed, id, budget)
+        .await
+        .map_err(fetch_failed)?
+    else {
+        return Err(refused("the fetched object is not a post"));
+    };
+    let author = post
+        .attributed_to
+        .as_ref()
+        .ok_or_else(|| refused("the fetched post has no author"))?;
+    if post.id != *id || !same_origin(&post.id, author) {
+        return Err(refused(
+            "the fetched post is not hosted on its author's server",
+        ));
+    }
+    Ok(post)
 }

@@ -1,4 +1,6 @@
 //! `Delete` of a post by its author (or a moderator), or of an actor.
+//! Authors may always delete their own posts, so a deletion is taken
+//! straight from the author even in a remote community.
 
 use super::{person, refused};
 use crate::{

@@ -18,7 +18,7 @@ use super::{
     resolve::{self, KnownActor},
 };
 use crate::{
-    db::person::PersonRow,
+    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     error::{AppError, AppResult},
     federation::protocol::activity::AnyActivity,
 };
@@ -39,6 +39,7 @@ pub async fn receive(
         AnyActivity::Update(_) => update::receive_update(fed, activity, budget).await,
         AnyActivity::Delete(_) => delete::receive_delete(fed, activity, budget).await,
         AnyActivity::Like(_) => like::receive_like(fed, activity, budget).await,
+        AnyActivity::Dislike(_) => like::receive_dislike(fed, activity, budget).await,
         AnyActivity::Announce(a) => announce::receive_announce(fed, a, budget).await,
         other => Err(refused(format!(
             "{:?} activities are not handled yet",
@@ -72,5 +73,33 @@ pub(crate) async fn person(
     {
         KnownActor::Person(person) => Ok(person),
         KnownActor::Community(_) => Err(refused("a community cannot do this")),
+    }
+}
+
+/// The post with id `object_id` and its community, when we know the post.
+pub(crate) async fn post_in(
+    fed: &Federation,
+    object_id: &Url,
+) -> AppResult<Option<(PostRow, CommunityRow)>> {
+    let mut conn = fed.state.pool.get().await?;
+    let Some(post) = db::post::find_by_ap_id(&mut conn, object_id.as_str()).await? else {
+        return Ok(None);
+    };
+    let community = db::community::find(&mut conn, post.community_id)
+        .await?
+        .ok_or_else(|| refused("the post has no community"))?;
+    Ok(Some((post, community)))
+}
+
+/// Sent straight to us, an activity about a post in a *remote* community
+/// would bypass that community's moderation: there, we take only what the
+/// community itself announces.
+pub(crate) fn only_from_its_group(community: &CommunityRow) -> AppResult<()> {
+    if community.local {
+        Ok(())
+    } else {
+        Err(refused(
+            "activities in a remote community are taken only from the community's announces",
+        ))
     }
 }

@@ -41,8 +41,8 @@ pub async fn receive_from_group(
     };
     let result = async {
         let mut conn = fed.state.pool.get().await?;
-        if kind == ActivityKind::Delete && !undo {
-            // The author's own deletion is not a moderation.
+        if kind == ActivityKind::Delete {
+            // The author's own deletion (or restore) is not a moderation.
             if let Some(post) = db::post::find_by_ap_id(&mut conn, object.as_str()).await? {
                 let author = db::person::find(&mut conn, post.author_id).await?;
                 if author.is_some_and(|a| a.ap_id == activity.actor().as_str()) {

@@ -1,6 +1,8 @@
-//! `Undo` of a `Follow` (leaving a community) or of a `Like`.
+//! `Undo` of a `Follow` (leaving a community), of a `Like`, or of an
+//! author's own `Delete` (Lemmy's restore: it undoes the author's deletion
+//! and nothing else; a moderator's removal stays).
 
-use super::{person, refused};
+use super::{only_from_its_group, person, post_in, refused};
 use crate::{
     db,
     error::AppResult,
@@ -49,9 +51,44 @@ pub async fn receive_undo(
             Ok(())
         }
         AnyActivity::Like(like) => {
-            let person = person(fed, &undo.actor, budget).await?;
-            let mut conn = fed.state.pool.get().await?;
-            let whole = AnyActivity::Undo(undo.clone());
+            if let Some((_, community)) = post_in(fed, &like.object.0).await? {
+                only_from_its_group(&community)?;
+            }
+            apply(fed, &undo, budget).await
+        }
+        AnyActivity::Delete(delete) => {
+            if let Some((_, community)) = post_in(fed, &delete.object.0).await? {
+                only_from_its_group(&community)?;
+            }
+            apply(fed, &undo, budget).await
+        }
+        // We keep no downvotes, and boosts are not counted.
+        AnyActivity::Dislike(_) | AnyActivity::Announce(_) => Ok(()),
+        other => Err(refused(format!(
+            "undoing {:?} is not handled",
+            other.kind()
+        ))),
+    }
+}
+
+/// Takes back a like, or restores a post its author deleted (the post's
+/// community was checked).
+pub(super) async fn apply(
+    fed: &Federation,
+    undo: &Activity<ActivityRef>,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    let IdOrObject::Object(inner) = &undo.object else {
+        return Err(refused("an Undo must embed the activity it takes back"));
+    };
+    if inner.actor() != &undo.actor {
+        return Err(refused("only the actor of an activity can undo it"));
+    }
+    let person = person(fed, &undo.actor, budget).await?;
+    let whole = AnyActivity::Undo(undo.clone());
+    let mut conn = fed.state.pool.get().await?;
+    match inner.as_ref() {
+        AnyActivity::Like(like) => {
             remote::receive_unlike(
                 &mut conn,
                 &fed.state,
@@ -61,7 +98,17 @@ pub async fn receive_undo(
             )
             .await
         }
-        AnyActivity::Announce(_) => Ok(()),
+        AnyActivity::Delete(delete) => {
+            remote::receive_restore(
+                &mut conn,
+                &fed.state,
+                &person,
+                delete.object.0.as_str(),
+                whole,
+            )
+            .await
+        }
+        AnyActivity::Dislike(_) => Ok(()),
         other => Err(refused(format!(
             "undoing {:?} is not handled",
             other.kind()

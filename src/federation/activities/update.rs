@@ -1,6 +1,8 @@
 //! `Update` of a post (its author edited it) or of a community we follow.
 
-use super::{create::check_authorship, fetch_failed, person, refused};
+use super::{
+    create::check_authorship, fetch_failed, only_from_its_group, person, post_in, refused,
+};
 use crate::{
     error::AppResult,
     federation::{
@@ -12,7 +14,7 @@ use crate::{
     services::post::remote,
 };
 
-/// An edited post, or a changed remote community.
+/// An edited post in one of our communities, or a changed remote community.
 pub async fn receive_update(
     fed: &Federation,
     activity: AnyActivity,
@@ -23,10 +25,11 @@ pub async fn receive_update(
     };
     match &update.object {
         AnyObject::Post(object) => {
-            check_authorship(&update.actor, object)?;
-            let author = person(fed, &update.actor, budget).await?;
-            let mut conn = fed.state.pool.get().await?;
-            remote::receive_update(&mut conn, &fed.state, &author, object, activity.clone()).await
+            let (_, community) = post_in(fed, &object.id)
+                .await?
+                .ok_or_else(|| refused("an update of a post we do not know"))?;
+            only_from_its_group(&community)?;
+            apply(fed, activity, budget).await
         }
         AnyObject::Actor(actor) if actor.id == update.actor => {
             resolve::actor(fed, &actor.id, budget, true)
@@ -36,4 +39,22 @@ pub async fn receive_update(
         }
         _ => Err(refused("this kind of update is not handled")),
     }
+}
+
+/// Applies an author's edit of a post (its community was checked).
+pub(super) async fn apply(
+    fed: &Federation,
+    activity: AnyActivity,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    let AnyActivity::Update(update) = &activity else {
+        return Err(refused("not an Update"));
+    };
+    let AnyObject::Post(object) = &update.object else {
+        return Err(refused("only posts are edited this way"));
+    };
+    check_authorship(&update.actor, object)?;
+    let author = person(fed, &update.actor, budget).await?;
+    let mut conn = fed.state.pool.get().await?;
+    remote::receive_update(&mut conn, &fed.state, &author, object, activity.clone()).await
 }

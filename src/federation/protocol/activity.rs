@@ -165,9 +165,12 @@ macro_rules! activities {
                 }
             }
 
-            fn parse_as(kind: ActivityKind, value: &Value) -> Result<Self, serde_json::Error> {
+            fn parse_as(
+                kind: ActivityKind,
+                value: Value,
+            ) -> Result<Self, serde_path_to_error::Error<serde_json::Error>> {
                 match kind {
-                    $(ActivityKind::$kind => Activity::deserialize(value).map(AnyActivity::$kind),)*
+                    $(ActivityKind::$kind => serde_path_to_error::deserialize(value).map(AnyActivity::$kind),)*
                 }
             }
         }
@@ -220,22 +223,41 @@ impl AnyActivity {
     fn from_json(mut value: Value) -> Result<Self, String> {
         let kind = resolve_type::<ActivityKind>(&mut value)
             .ok_or_else(|| unsupported("activity", &value))?;
-        AnyActivity::parse_as(kind, &value).map_err(|error| {
-            let object = value.get("object").filter(|object| object.is_object());
-            let reason = object.and_then(|object| match kind {
-                ActivityKind::Accept | ActivityKind::Reject | ActivityKind::Undo => {
-                    AnyActivity::deserialize(object).err()
-                }
-                ActivityKind::Announce => Announced::deserialize(object).err(),
-                ActivityKind::Create | ActivityKind::Update => AnyObject::deserialize(object).err(),
-                _ => None,
-            });
-            match reason {
-                Some(reason) => format!("{kind:?}: object: {reason}"),
-                None => format!("{kind:?}: {error}"),
+        // Each level is parsed once: a nested activity's error travels up
+        // as it is (see `IdOrObject`), so nothing is parsed again here.
+        AnyActivity::parse_as(kind, value).map_err(|error| {
+            let path = error.path().to_string();
+            match path.as_str() {
+                "." | "" => format!("{kind:?}: {}", error.inner()),
+                path => format!("{kind:?}: {path}: {}", error.inner()),
             }
         })
     }
+}
+
+/// How deeply objects may nest, one inside the other's `object`:
+/// `Announce{Undo{Like{Note}}}` is the deepest shape peers send (3).
+/// Deeper nesting is refused before any typed parsing.
+pub const MAX_OBJECT_NESTING: usize = 3;
+
+/// How deeply `object` values nest in `value`: 0 for an activity whose
+/// object is a URL, 1 for `Create{Note}`, 2 for `Announce{Create{Note}}`.
+/// Iterative and cheap: it follows only the `object` chain.
+pub fn object_nesting(value: &Value) -> usize {
+    let mut depth = 0;
+    let mut current = value;
+    while let Some(object) = current.get("object") {
+        let next = match object {
+            Value::Array(items) => items.iter().find(|item| item.is_object()),
+            other => Some(other).filter(|o| o.is_object()),
+        };
+        let Some(next) = next else {
+            break;
+        };
+        depth += 1;
+        current = next;
+    }
+    depth
 }
 
 impl<'de> Deserialize<'de> for AnyActivity {

@@ -1,7 +1,10 @@
 //! Serde building blocks for the shapes peers send: one-or-many values,
 //! objects given by id or embedded, and language maps.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{
+    Deserialize, Deserializer, Serialize,
+    de::{self, Visitor},
+};
 use url::Url;
 
 /// The ActivityStreams public collection, as we always write it.
@@ -45,25 +48,76 @@ where
 }
 
 /// A reference that peers send either as a bare URL or as an embedded object.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+///
+/// A string that is a URL (or `Public` / `as:Public`) is the id; anything
+/// else is handed to `T` once, so an embedded object is parsed a single
+/// time and its own error (not "no variant matched") is what the caller
+/// sees. (An untagged enum would buffer and parse nested activities again
+/// at every level on failure.)
+#[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum IdOrObject<T> {
     /// Only the id.
-    Id(#[serde(deserialize_with = "public_alias")] Url),
+    Id(Url),
     /// The embedded object.
     Object(T),
 }
 
-fn public_alias<'de, D>(deserializer: D) -> Result<Url, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let raw = String::deserialize(deserializer)?;
-    let full = match raw.as_str() {
-        "Public" | "as:Public" => PUBLIC,
-        other => other,
-    };
-    Url::parse(full).map_err(serde::de::Error::custom)
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for IdOrObject<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IdOrObjectVisitor(std::marker::PhantomData))
+    }
+}
+
+struct IdOrObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for IdOrObjectVisitor<T> {
+    type Value = IdOrObject<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a URL or an embedded object")
+    }
+
+    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+        let full = match raw {
+            "Public" | "as:Public" => PUBLIC,
+            other => other,
+        };
+        match Url::parse(full) {
+            Ok(url) => Ok(IdOrObject::Id(url)),
+            Err(err) => T::deserialize(de::value::StrDeserializer::<E>::new(raw))
+                .map(IdOrObject::Object)
+                .map_err(|_: E| E::custom(format!("`{raw}` is not a URL: {err}"))),
+        }
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(IdOrObject::Object)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(IdOrObject::Object)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(IdOrObject::Object)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(IdOrObject::Object)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(IdOrObject::Object)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(IdOrObject::Object)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        T::deserialize(de::value::UnitDeserializer::<E>::new()).map(IdOrObject::Object)
+    }
 }
 
 /// Text that may come as a plain string or as a language map

@@ -198,10 +198,18 @@ fn check_window(
     expires: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), SignatureError> {
-    let expires = expires
-        .unwrap_or(created + DEFAULT_VALIDITY)
-        .min(created + MAX_VALIDITY);
-    if created > now + CLOCK_SKEW || now > expires + CLOCK_SKEW {
+    // Dates near the end of chrono's range must not overflow (a panic).
+    let plus = |time: DateTime<Utc>, delta| time.checked_add_signed(delta);
+    let (Some(default_end), Some(latest_end), Some(ahead)) = (
+        plus(created, DEFAULT_VALIDITY),
+        plus(created, MAX_VALIDITY),
+        plus(now, CLOCK_SKEW),
+    ) else {
+        return Err(SignatureError::Expired);
+    };
+    let expires = expires.unwrap_or(default_end).min(latest_end);
+    let grace_end = plus(expires, CLOCK_SKEW).unwrap_or(expires);
+    if created > ahead || now > grace_end {
         Err(SignatureError::Expired)
     } else {
         Ok(())
@@ -265,6 +273,25 @@ mod tests {
         assert!(!ok(
             now - TimeDelta::hours(14),
             Some(now + TimeDelta::hours(1))
+        ));
+    }
+
+    #[test]
+    fn dates_at_the_end_of_time_are_expired_not_a_panic() {
+        let now = timestamp(1_700_000_000).unwrap();
+        // hs2019 `created=8210266876799` (year 262,000) once overflowed.
+        let far = timestamp(8_210_266_876_799).unwrap();
+        assert!(matches!(
+            check_window(far, None, now),
+            Err(SignatureError::Expired)
+        ));
+        assert!(matches!(
+            check_window(
+                now,
+                Some(DateTime::<Utc>::MAX_UTC),
+                DateTime::<Utc>::MAX_UTC
+            ),
+            Err(SignatureError::Expired)
         ));
     }
 

@@ -92,6 +92,13 @@ fn candidate(
 
     let covered = covered_components(list)?;
     let base = signature_base(req, list)?;
+    // What makes a signature bind to this request, not just to its body.
+    if !covered.contains(&"@method") {
+        return Err(malformed("@method must be covered"));
+    }
+    if !covered.contains(&"@target-uri") && !covered.contains(&"@path") {
+        return Err(malformed("@target-uri or @path must be covered"));
+    }
     let created = match time("created")? {
         Some(created) => created,
         None if covered.contains(&"date") => parse_http_date(req.header("date")?)?,

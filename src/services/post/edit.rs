@@ -87,7 +87,7 @@ pub async fn delete_post(state: &AppState, person: &PersonRow, post_id: i64) -> 
         .await?
         .ok_or_else(|| AppError::not_found("gone"))?;
     conn.transaction(async |conn| {
-        db::post::mark_deleted(conn, post.id).await?;
+        db::post::set_deleted(conn, post.id, true).await?;
         let bad = |e: url::ParseError| diesel::result::Error::SerializationError(Box::new(e));
         let mut delete = Activity::new(
             ActivityKind::Delete,

@@ -56,6 +56,9 @@ pub async fn receive_post(
         None => None,
     };
     if let Some(parent) = &parent {
+        if parent.community_id != community.id {
+            return Err(refuse("the post answers a post of another community"));
+        }
         let root = db::post::find(conn, parent.root_id.unwrap_or(parent.id)).await?;
         if parent.locked || root.is_some_and(|r| r.locked) {
             return Err(refuse("the thread is locked"));
@@ -167,7 +170,37 @@ pub async fn receive_delete(
         return Err(refuse("only the author may delete a post"));
     }
     conn.transaction(async |conn| {
-        db::post::mark_deleted(conn, post.id).await?;
+        db::post::set_deleted(conn, post.id, true).await?;
+        pass_on(conn, state, &community, inner).await?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Restores a post its author deleted (`Undo{Delete}` by the author; a
+/// moderator's removal stays).
+pub async fn receive_restore(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    author: &PersonRow,
+    object_id: &str,
+    inner: AnyActivity,
+) -> AppResult<()> {
+    let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
+        return Ok(());
+    };
+    if post.author_id != author.id {
+        return Err(refuse("only the author may restore a post they deleted"));
+    }
+    if !post.deleted {
+        return Ok(());
+    }
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| refuse("no community"))?;
+    conn.transaction(async |conn| {
+        db::post::set_deleted(conn, post.id, false).await?;
         pass_on(conn, state, &community, inner).await?;
         Ok::<_, diesel::result::Error>(())
     })

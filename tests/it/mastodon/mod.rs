@@ -4,7 +4,9 @@
 //! exactly as Mastodon makes them (`rsa-sha256`; POST signs
 //! `(request-target) host date digest content-type`, GET signs
 //! `(request-target) host date accept`). It verifies every signature it
-//! receives by fetching the signer's key, like Mastodon.
+//! receives by fetching the signer's key, like Mastodon, and serves the
+//! statuses and activities it sent (with 410 once it deleted a status), as
+//! groups that pass them on fetch them from their origin.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use base64::Engine;
@@ -27,6 +29,7 @@ pub struct Received {
 /// The fake Mastodon server with one account, `mona`.
 pub struct FakeMastodon {
     pub actor: String,
+    documents: Documents,
     pub received: Arc<Mutex<Vec<Received>>>,
     /// While true, the inbox answers 503 (the server is "down").
     pub failing: Arc<std::sync::atomic::AtomicBool>,
@@ -35,7 +38,11 @@ pub struct FakeMastodon {
     _server: actix_web::dev::ServerHandle,
 }
 
+/// What the fake serves by path: a document, or `None` once deleted (410).
+type Documents = Arc<Mutex<std::collections::HashMap<String, Option<Value>>>>;
+
 struct Shared {
+    documents: Documents,
     failing: Arc<std::sync::atomic::AtomicBool>,
     actor_json: String,
     received: Arc<Mutex<Vec<Received>>>,
@@ -67,7 +74,9 @@ impl FakeMastodon {
             .build()
             .unwrap();
         let failing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let documents = Documents::default();
         let shared = web::Data::new(Shared {
+            documents: documents.clone(),
             failing: failing.clone(),
             actor_json: person.to_string(),
             received: received.clone(),
@@ -81,6 +90,7 @@ impl FakeMastodon {
                 .route("/nodeinfo/2.0", web::get().to(nodeinfo))
                 .route("/inbox", web::post().to(inbox))
                 .route("/users/mona/inbox", web::post().to(inbox))
+                .default_service(web::get().to(document))
         })
         .workers(1)
         .listen(listener)
@@ -91,6 +101,7 @@ impl FakeMastodon {
         FakeMastodon {
             key: SigningKey::from_pem(&format!("{actor}#main-key"), &pair.private_key).unwrap(),
             actor,
+            documents,
             received,
             failing,
             client,
@@ -112,6 +123,7 @@ impl FakeMastodon {
         date: &str,
         tamper: bool,
     ) -> reqwest::StatusCode {
+        self.publish(&body);
         let url = url::Url::parse(inbox).unwrap();
         let digest = format!(
             "SHA-256={}",
@@ -171,6 +183,44 @@ impl FakeMastodon {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Serves what an activity we send makes public: the activity and its
+    /// object at their paths (a `Delete` turns the status into a 410).
+    fn publish(&self, body: &str) {
+        let Ok(activity) = serde_json::from_str::<Value>(body) else {
+            return;
+        };
+        let mut documents = self.documents.lock().unwrap();
+        let path = |id: &Value| {
+            url::Url::parse(id.as_str()?)
+                .ok()
+                .filter(|u| {
+                    self.actor
+                        .starts_with(&format!("{}://{}", u.scheme(), authority(u)))
+                })
+                .map(|u| u.path().to_string())
+        };
+        if let Some(path) = path(&activity["id"]) {
+            documents.insert(path, Some(activity.clone()));
+        }
+        let object = &activity["object"];
+        let object_id = if object.is_object() {
+            &object["id"]
+        } else {
+            object
+        };
+        if let Some(path) = path(object_id) {
+            match activity["type"].as_str() {
+                Some("Create" | "Update") if object.is_object() => {
+                    documents.insert(path, Some(object.clone()));
+                }
+                Some("Delete") => {
+                    documents.insert(path, None);
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn sign(&self, text: &str, headers: &str) -> String {
         let signature = base64::engine::general_purpose::STANDARD
             .encode(self.key.sign_rsa_sha256(text.as_bytes()).unwrap());
@@ -221,6 +271,16 @@ async fn actor_document(shared: web::Data<Shared>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/activity+json; charset=utf-8")
         .body(shared.actor_json.clone())
+}
+
+async fn document(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    match shared.documents.lock().unwrap().get(req.path()) {
+        Some(Some(document)) => HttpResponse::Ok()
+            .content_type("application/activity+json; charset=utf-8")
+            .json(document),
+        Some(None) => HttpResponse::Gone().finish(),
+        None => HttpResponse::NotFound().finish(),
+    }
 }
 
 async fn nodeinfo_links(req: HttpRequest) -> HttpResponse {
