@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, net::SocketAddr, path::Path};
 
 /// Everything an instance admin can configure.
-#[derive(Clone, Debug, Serialize, Deserialize, DocumentedFields)]
+#[derive(Clone, Serialize, Deserialize, DocumentedFields)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Address and port the HTTP server listens on.
@@ -106,6 +106,18 @@ impl Default for Settings {
             workers: true,
             fast_queue: false,
         }
+    }
+}
+
+/// Leaves out the database password.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("domain", &self.domain)
+            .field("database_url", &self.database_url_redacted())
+            .field("dev", &self.dev)
+            .finish_non_exhaustive()
     }
 }
 

@@ -60,6 +60,7 @@ impl Application {
         if state.settings.workers {
             tokio::spawn(delivery::run(fed.clone()));
             tokio::spawn(processor::run(fed.clone()));
+            tokio::spawn(purge_expired_sessions(state.clone()));
         }
         let server = run(listener, state.clone(), fed)?;
         Ok(Application {
@@ -82,6 +83,17 @@ impl Application {
     /// Serves until the process is stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Deletes expired sessions now and then.
+async fn purge_expired_sessions(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(err) = crate::services::account::purge_expired_sessions(&state).await {
+            tracing::warn!(error = %err, "cannot purge expired sessions");
+        }
     }
 }
 

@@ -140,7 +140,7 @@ pub async fn get_community(
     MaybeSignedIn(person): MaybeSignedIn,
     handle: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let row = super::handle::community(&fed, &handle).await?;
+    let row = super::handle::community(&fed, &handle, person.is_some()).await?;
     let view = community::describe(&fed.state, row).await?;
     let mut response = CommunityResponse::from(view);
     if let Some(person) = person {

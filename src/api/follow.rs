@@ -17,7 +17,7 @@ pub async fn follow_community(
     SignedIn(person): SignedIn,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let community = handle::community(&fed, &path).await?;
+    let community = handle::community(&fed, &path, true).await?;
     let state = follow::follow(&fed.state, &person, &community).await?;
     Ok(HttpResponse::Ok().json(FollowResponse {
         follow_state: state.as_str(),
@@ -30,7 +30,7 @@ pub async fn unfollow_community(
     SignedIn(person): SignedIn,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let community = handle::community(&fed, &path).await?;
+    let community = handle::community(&fed, &path, true).await?;
     follow::unfollow(&fed.state, &person, &community).await?;
     Ok(HttpResponse::Ok().json(FollowResponse {
         follow_state: "none",
@@ -50,7 +50,7 @@ pub async fn list_pending_followers(
     SignedIn(me): SignedIn,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let community = handle::community(&fed, &path).await?;
+    let community = handle::community(&fed, &path, true).await?;
     let mut conn = fed.state.pool.get().await?;
     crate::services::community::require_moderator(&mut conn, &community, &me).await?;
     let items: Vec<PendingFollower> = crate::db::follow::pending(&mut conn, community.id)
@@ -76,7 +76,7 @@ async fn decide(
     approve: bool,
 ) -> AppResult<HttpResponse> {
     let input: Decision = super::json::parse(body, "")?;
-    let community = handle::community(fed, name).await?;
+    let community = handle::community(fed, name, true).await?;
     follow::decide(&fed.state, me, &community, &input.actor, approve).await?;
     Ok(HttpResponse::NoContent().finish())
 }

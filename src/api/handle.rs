@@ -12,8 +12,10 @@ use crate::{
     },
 };
 
-/// The community named by `handle`.
-pub async fn community(fed: &Federation, handle: &str) -> AppResult<CommunityRow> {
+/// The community named by `handle`; an unknown remote one is looked up on
+/// its server only when `may_fetch` (a signed-in caller): anonymous
+/// requests must not make us contact hosts of their choosing.
+pub async fn community(fed: &Federation, handle: &str, may_fetch: bool) -> AppResult<CommunityRow> {
     let handle = handle.trim_start_matches('@');
     let mut conn = fed.state.pool.get().await?;
     let Some((name, host)) = handle.split_once('@') else {
@@ -31,6 +33,11 @@ pub async fn community(fed: &Federation, handle: &str) -> AppResult<CommunityRow
         return Ok(known);
     }
     drop(conn);
+    if !may_fetch {
+        return Err(AppError::not_found(format!(
+            "{handle} is not known here yet; sign in to look it up"
+        )));
+    }
     match resolve::handle(fed, name, host, &FetchBudget::new(5)).await {
         Ok(KnownActor::Community(community)) => Ok(community),
         Ok(KnownActor::Person(_)) => Err(AppError::not_found(format!(

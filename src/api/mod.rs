@@ -23,6 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .post(session::create_session)
                     .delete(session::delete_session),
             )
+            .service(web::resource("/sessions").get(session::list_sessions))
+            .service(web::resource("/sessions/{id}").delete(session::delete_other_session))
             .service(
                 web::resource("/communities")
                     .post(communities::create_community)

@@ -106,7 +106,7 @@ async fn ban(
     banned: bool,
 ) -> AppResult<HttpResponse> {
     let input: BanInput = json::parse(body, "")?;
-    let community = handle::community(fed, name).await?;
+    let community = handle::community(fed, name, true).await?;
     let person = handle::person(fed, &input.person).await?;
     moderation::set_banned(&fed.state, me, &community, &person, banned, input.reason).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -137,7 +137,7 @@ pub async fn get_modlog(
     fed: web::Data<Federation>,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let community = handle::community(&fed, &name).await?;
+    let community = handle::community(&fed, &name, false).await?;
     let items = moderation::modlog(&fed.state, &community).await?;
     Ok(HttpResponse::Ok().json(Page { items, next: None }))
 }

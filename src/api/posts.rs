@@ -1,7 +1,11 @@
 //! Posts, replies and likes: `/api/v1/communities/{handle}/posts` and
 //! `/api/v1/posts/{id}[/replies|/like]`.
 
-use super::{Page, auth::SignedIn, handle, json};
+use super::{
+    Page,
+    auth::{MaybeSignedIn, SignedIn},
+    handle, json,
+};
 use crate::{
     error::AppResult,
     federation::context::Federation,
@@ -75,7 +79,7 @@ pub async fn create_post(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: NewPost = json::parse(&body, "")?;
-    let community = handle::community(&fed, &path).await?;
+    let community = handle::community(&fed, &path, true).await?;
     let view =
         local::create_post(&fed.state, &person, &community, input.title, &input.content).await?;
     Ok(HttpResponse::Created().json(PostResponse::from(view)))
@@ -90,10 +94,11 @@ pub struct ListQuery {
 /// `GET /api/v1/communities/{handle}/posts?before=&limit=`: newest first.
 pub async fn list_posts(
     fed: web::Data<Federation>,
+    MaybeSignedIn(caller): MaybeSignedIn,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let community = handle::community(&fed, &path).await?;
+    let community = handle::community(&fed, &path, caller.is_some()).await?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let (views, next) = post::list_posts(&fed.state, &community, query.before, limit).await?;
     Ok(HttpResponse::Ok().json(Page {

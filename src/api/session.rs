@@ -1,11 +1,14 @@
-//! `POST /api/v1/session` (sign in) and `DELETE /api/v1/session` (sign out).
+//! `POST /api/v1/session` (sign in), `DELETE /api/v1/session` (sign out),
+//! and the caller's sessions: `GET /api/v1/sessions`,
+//! `DELETE /api/v1/sessions/{id}` (revoke one).
 
 use super::{auth::BearerToken, json};
+use crate::throttle::client_address;
 use crate::{
     error::AppResult,
     services::{AppState, account},
 };
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -22,11 +25,13 @@ struct Token {
 
 /// `POST /api/v1/session` `{username, password}` → `{token}`; 401 when wrong.
 pub async fn create_session(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: SignIn = json::parse(&body, "")?;
-    let token = account::sign_in(&state, &input.username, &input.password).await?;
+    let address = client_address(&req, state.settings.trust_forwarded_for);
+    let token = account::sign_in(&state, &input.username, &input.password, address).await?;
     Ok(HttpResponse::Created().json(Token { token }))
 }
 
@@ -36,5 +41,24 @@ pub async fn delete_session(
     token: BearerToken,
 ) -> AppResult<HttpResponse> {
     account::sign_out(&state, &token.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /api/v1/sessions`: the caller's valid sessions, newest first.
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    token: BearerToken,
+) -> AppResult<HttpResponse> {
+    let items = account::list_sessions(&state, &token.0).await?;
+    Ok(HttpResponse::Ok().json(super::Page { items, next: None }))
+}
+
+/// `DELETE /api/v1/sessions/{id}`: revokes one of the caller's sessions.
+pub async fn delete_other_session(
+    state: web::Data<AppState>,
+    token: BearerToken,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    account::revoke_session(&state, &token.0, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

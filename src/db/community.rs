@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// A community row (local or remote).
-#[derive(Clone, Debug, Queryable, Selectable)]
+/// A community row, local or remote (its `Debug` leaves out the private key).
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = communities)]
 pub struct CommunityRow {
     pub id: i64,
@@ -33,8 +33,18 @@ pub struct CommunityRow {
     pub key_id: Option<String>,
 }
 
+impl std::fmt::Debug for CommunityRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommunityRow")
+            .field("id", &self.id)
+            .field("ap_id", &self.ap_id)
+            .field("local", &self.local)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A new community.
-#[derive(Clone, Debug, Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = communities)]
 pub struct NewCommunity<'a> {
     pub ap_id: &'a str,

@@ -4,13 +4,21 @@ use super::schema::instance;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// The instance actor's key pair.
-#[derive(Clone, Debug, Queryable, Selectable)]
+/// The instance actor's key pair (its `Debug` leaves out the private key).
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = instance)]
 pub struct InstanceRow {
     pub domain: String,
     pub public_key: String,
     pub private_key: String,
+}
+
+impl std::fmt::Debug for InstanceRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstanceRow")
+            .field("domain", &self.domain)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Reads the instance row, if it was created already.

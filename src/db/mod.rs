@@ -87,11 +87,18 @@ pub async fn run_migrations(url: &str, redacted: &str) -> anyhow::Result<Vec<Str
     .context("migration task failed")?
 }
 
+/// How long a request waits for a pooled connection before it gets 503:
+/// pressure becomes a quick refusal, not a hang.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Builds the pool and checks that one connection can be made.
 pub async fn connect(url: &str, redacted: &str, size: usize) -> anyhow::Result<DbPool> {
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
     let pool = Pool::builder(manager)
         .max_size(size)
+        .wait_timeout(Some(POOL_WAIT))
+        .create_timeout(Some(POOL_WAIT))
+        .runtime(deadpool::Runtime::Tokio1)
         .build()
         .context("cannot build the database pool")?;
     drop(

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// A person row.
-#[derive(Clone, Debug, Queryable, Selectable)]
+/// A person row (its `Debug` leaves out the private key and password hash).
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = people)]
 pub struct PersonRow {
     pub id: i64,
@@ -30,7 +30,7 @@ pub struct PersonRow {
 }
 
 /// A new person (local or remote).
-#[derive(Clone, Debug, Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = people)]
 pub struct NewPerson<'a> {
     pub ap_id: &'a str,
@@ -44,6 +44,17 @@ pub struct NewPerson<'a> {
     pub private_key: Option<&'a str>,
     pub password_hash: Option<&'a str>,
     pub is_admin: bool,
+}
+
+impl std::fmt::Debug for PersonRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRow")
+            .field("id", &self.id)
+            .field("ap_id", &self.ap_id)
+            .field("local", &self.local)
+            .field("is_admin", &self.is_admin)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Inserts a person and returns the row.

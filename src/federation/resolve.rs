@@ -208,6 +208,13 @@ pub async fn remember(
     actor: Actor,
     budget: &FetchBudget,
 ) -> Result<KnownActor, FetchError> {
+    // Deliveries go where the document says: only to its own server.
+    if !same_origin(&actor.inbox, &actor.id) {
+        return Err(FetchError::NotAllowed(format!(
+            "the inbox of {} is on another server",
+            actor.id
+        )));
+    }
     let domain = actor.id.host_str().unwrap_or_default().to_string();
     learn_software(fed, &actor.id, budget).await;
     let mut conn = fed
@@ -217,7 +224,9 @@ pub async fn remember(
         .await
         .map_err(|e| FetchError::Failed(e.to_string()))?;
     let shared_inbox = actor.shared_inbox_or_inbox().to_string();
-    let shared = (shared_inbox != actor.inbox.as_str()).then_some(shared_inbox.as_str());
+    let shared = (shared_inbox != actor.inbox.as_str()
+        && same_origin(actor.shared_inbox_or_inbox(), &actor.id))
+    .then_some(shared_inbox.as_str());
     let now = Utc::now();
     let result = if actor.kind == ActorKind::Group {
         let charter = actor

@@ -3,7 +3,9 @@
 //! pages; these routes answer only requests that ask for ActivityPub JSON.
 
 use super::{
-    actors, inbox,
+    actors,
+    context::Federation,
+    inbox,
     negotiate::{activity_json, wants_activity_json},
     nodeinfo, objects,
     protocol::{collection::Collection, context::Context},
@@ -14,7 +16,7 @@ use crate::{
     error::{AppError, AppResult},
     services::{AppState, community},
 };
-use actix_web::{HttpResponse, guard, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
 use url::Url;
 
 /// Registers the federation routes (before the page routes).
@@ -89,11 +91,17 @@ async fn get_group(state: web::Data<AppState>, name: web::Path<String>) -> AppRe
 }
 
 /// `followers` (count only), `moderators` (people), `outbox` and `featured`.
+/// The outbox holds posts, so with `authorized_fetch` it needs a signed GET.
 async fn get_group_collection(
+    req: HttpRequest,
+    fed: web::Data<Federation>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (name, collection) = path.into_inner();
+    if collection == "outbox" {
+        objects::check_fetcher(&fed, &req).await?;
+    }
     let view = community::get_community(&state, &name).await?;
     let id = state.urls.community_part(&name, &collection);
     let document = match collection.as_str() {

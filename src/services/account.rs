@@ -1,4 +1,9 @@
 //! Local accounts: creation, password sign-in with bearer tokens, sign-out.
+//!
+//! Password hashing (Argon2) is the most expensive thing an unauthenticated
+//! client can ask for, so sign-ins are bounded: attempts per address and
+//! per user name (429 with `Retry-After`), at most one hash per core at a
+//! time, and no database connection held while hashing.
 
 use super::AppState;
 use crate::{
@@ -7,6 +12,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::keys,
 };
+use crate::{error::ErrorKind, throttle::Throttle};
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
@@ -15,6 +21,8 @@ use base64::Engine;
 use diesel_async::AsyncConnection;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::{net::IpAddr, time::Duration};
+use tokio::sync::Semaphore;
 
 /// Shortest accepted password.
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -75,12 +83,62 @@ pub async fn create_user(
     Ok(row)
 }
 
-/// Checks a username and password; gives a new bearer token.
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> AppResult<String> {
-    let mut conn = state.pool.get().await?;
-    let person = db::person::find_local(&mut conn, username).await?;
+/// Sign-in attempts one address may make per minute.
+const ATTEMPTS_PER_ADDRESS: u32 = 20;
+/// Sign-in attempts per minute for one user name (from anywhere).
+const ATTEMPTS_PER_NAME: u32 = 10;
+
+/// What bounds the cost of password sign-ins.
+pub struct SignInLimits {
+    by_address: Throttle<IpAddr>,
+    by_name: Throttle<String>,
+    /// One Argon2 hash per core at a time.
+    hashing: Semaphore,
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        let minute = Duration::from_secs(60);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        SignInLimits {
+            by_address: Throttle::new(
+                ATTEMPTS_PER_ADDRESS,
+                minute,
+                crate::throttle::DEFAULT_CAPACITY,
+            ),
+            by_name: Throttle::new(ATTEMPTS_PER_NAME, minute, crate::throttle::DEFAULT_CAPACITY),
+            hashing: Semaphore::new(cores),
+        }
+    }
+}
+
+/// Checks a username and password from `address`; gives a new bearer token.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> AppResult<String> {
+    let limits = &state.sign_ins;
+    let throttled = |wait: Duration| {
+        AppError::new(
+            ErrorKind::TooManyRequests,
+            "too many sign-in attempts; try again later",
+        )
+        .retry_after(wait)
+    };
+    if let Some(address) = address {
+        limits.by_address.charge(address).map_err(throttled)?;
+    }
+    let name = username.trim().to_lowercase();
+    limits.by_name.charge(name).map_err(throttled)?;
+    let person = {
+        let mut conn = state.pool.get().await?;
+        db::person::find_local(&mut conn, username).await?
+    };
     let stored = person.as_ref().and_then(|p| p.password_hash.clone());
     let password = password.to_string();
+    let permit = limits.hashing.acquire().await.map_err(AppError::internal)?;
     let valid = tokio::task::spawn_blocking(move || match stored {
         Some(hash) => verify_password(&hash, &password),
         // Spend the same time on unknown names, so timing does not reveal them.
@@ -91,6 +149,7 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> AppRes
     })
     .await
     .map_err(AppError::internal)?;
+    drop(permit);
     let person = match (valid, person) {
         (true, Some(person)) => person,
         _ => return Err(AppError::unauthorized("wrong username or password")),
@@ -98,6 +157,7 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> AppRes
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let mut conn = state.pool.get().await?;
     db::session::insert(&mut conn, &token_hash(&token), person.id).await?;
     Ok(token)
 }
@@ -112,10 +172,63 @@ pub async fn sign_out(state: &AppState, token: &str) -> AppResult<()> {
     }
 }
 
-/// The person a bearer token belongs to.
+/// When sessions that are still valid began, at the earliest.
+fn sessions_since(state: &AppState) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() - chrono::Duration::days(i64::from(state.settings.session_days))
+}
+
+/// A session as its owner sees it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SessionView {
+    /// Public id, for revoking it.
+    pub id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// True for the session of the token that asked.
+    pub current: bool,
+}
+
+/// The valid sessions of the person whose token this is.
+pub async fn list_sessions(state: &AppState, token: &str) -> AppResult<Vec<SessionView>> {
+    let person = authenticate(state, token).await?;
+    let mut conn = state.pool.get().await?;
+    let own = token_hash(token);
+    let lifetime = chrono::Duration::days(i64::from(state.settings.session_days));
+    Ok(
+        db::session::list(&mut conn, person.id, sessions_since(state))
+            .await?
+            .into_iter()
+            .map(|row| SessionView {
+                id: row.public_id().to_owned(),
+                created_at: row.created_at,
+                expires_at: row.created_at + lifetime,
+                current: row.token_hash == own,
+            })
+            .collect(),
+    )
+}
+
+/// Revokes one of the sessions of the person whose token this is.
+pub async fn revoke_session(state: &AppState, token: &str, public_id: &str) -> AppResult<()> {
+    let person = authenticate(state, token).await?;
+    let mut conn = state.pool.get().await?;
+    if db::session::delete_by_public_id(&mut conn, person.id, public_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found("no such session"))
+    }
+}
+
+/// Deletes expired sessions; returns how many.
+pub async fn purge_expired_sessions(state: &AppState) -> AppResult<usize> {
+    let mut conn = state.pool.get().await?;
+    Ok(db::session::purge(&mut conn, sessions_since(state)).await?)
+}
+
+/// The person a bearer token belongs to (401 when unknown or expired).
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<PersonRow> {
     let mut conn = state.pool.get().await?;
-    let id = db::session::person_for(&mut conn, &token_hash(token))
+    let id = db::session::person_for(&mut conn, &token_hash(token), sessions_since(state))
         .await?
         .ok_or_else(|| AppError::unauthorized("unknown or expired token"))?;
     db::person::find(&mut conn, id)

@@ -14,12 +14,14 @@ pub mod post;
 use crate::{db::DbPool, settings::Settings, urls::Urls};
 use std::sync::Arc;
 
-/// What every service needs: settings, the database pool, and our URLs.
+/// What every service needs: settings, the database pool, our URLs, and
+/// the limits on password sign-ins.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub urls: Urls,
+    pub sign_ins: Arc<account::SignInLimits>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             settings: Arc::new(settings),
             pool,
             urls,
+            sign_ins: Arc::new(account::SignInLimits::default()),
         }
     }
 }
