@@ -79,3 +79,115 @@ async fn a_lemmy_user_follows_posts_a_page_and_upvotes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_their_delete() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &json!({"name": "secguild"}),
+        )
+        .await;
+    let group = format!("{}/c/secguild", alpha.base);
+    let inbox = format!("{}/inbox", alpha.base);
+    let peer = FakeMastodon::start().await;
+    let processed = || alpha.count("incoming_activities WHERE processed_at IS NOT NULL");
+    let settle = |n: i64| async move {
+        eventually("alpha processed what it got", || async {
+            (processed().await >= n).then_some(())
+        })
+        .await
+    };
+
+    let mut follow = lemmy("lemmy/activities/following/follow.json", &peer, &group);
+    follow["actor"] = json!(peer.actor);
+    follow["object"] = json!(group);
+    follow["id"] = json!(format!("{}/activities/follow/1", peer.actor));
+    assert_eq!(peer.deliver(&inbox, &follow).await, 202);
+    let create = lemmy(
+        "lemmy/activities/create_or_update/create_page.json",
+        &peer,
+        &group,
+    );
+    assert_eq!(peer.deliver(&inbox, &create).await, 202);
+    let post_ap_id = create["object"]["id"].clone();
+    let mut like = lemmy("lemmy/activities/voting/like_note.json", &peer, &group);
+    like["object"] = post_ap_id.clone();
+    assert_eq!(peer.deliver(&inbox, &like).await, 202);
+    settle(3).await;
+    assert_eq!(alpha.count("post_likes").await, 1);
+
+    // Lemmy turns the upvote into a downvote with a bare Dislike.
+    let mut dislike = lemmy("lemmy/activities/voting/dislike_page.json", &peer, &group);
+    dislike["actor"] = json!(peer.actor);
+    dislike["object"] = post_ap_id.clone();
+    dislike["id"] = json!(format!("{}/activities/dislike/1", peer.actor));
+    assert_eq!(peer.deliver(&inbox, &dislike).await, 202);
+    settle(4).await;
+    assert_eq!(alpha.count("post_likes").await, 0, "the like is withdrawn");
+    assert_eq!(
+        alpha
+            .count("incoming_activities WHERE error IS NOT NULL")
+            .await,
+        0,
+        "nothing was refused"
+    );
+
+    // The author deletes the post, a moderator also removes it, and the
+    // author restores their own deletion: it undoes only the deletion.
+    let mut delete = lemmy("lemmy/activities/deletion/delete_page.json", &peer, &group);
+    delete["object"] = post_ap_id.clone();
+    assert_eq!(peer.deliver(&inbox, &delete).await, 202);
+    settle(5).await;
+    assert_eq!(alpha.count("posts WHERE deleted").await, 1);
+    let (_, posts) = alpha
+        .get_json("/api/v1/communities/secguild/modlog", "application/json")
+        .await;
+    let log_before = posts["items"].as_array().map_or(0, Vec::len);
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    use diesel_async::{AsyncConnection, RunQueryDsl};
+    let mut conn = diesel_async::AsyncPgConnection::establish(&alpha.db.url)
+        .await
+        .unwrap();
+    let row: Id = diesel::sql_query("SELECT id FROM posts LIMIT 1")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    let res = alpha
+        .post(
+            &format!("/api/v1/posts/{}/remove", row.id),
+            Some(&alice),
+            &json!({"reason": "off topic"}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let mut undo = lemmy(
+        "lemmy/activities/deletion/undo_delete_page.json",
+        &peer,
+        &group,
+    );
+    undo["object"]["object"] = post_ap_id.clone();
+    assert_eq!(peer.deliver(&inbox, &undo).await, 202);
+    settle(6).await;
+    assert_eq!(alpha.count("posts WHERE deleted").await, 0, "restored");
+    assert_eq!(
+        alpha.count("posts WHERE removed").await,
+        1,
+        "the moderator's removal stays"
+    );
+    let (_, log) = alpha
+        .get_json("/api/v1/communities/secguild/modlog", "application/json")
+        .await;
+    assert_eq!(
+        log["items"].as_array().map_or(0, Vec::len),
+        log_before + 1,
+        "only the moderator's removal is logged: {log}"
+    );
+}

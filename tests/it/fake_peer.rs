@@ -1,0 +1,202 @@
+//! A scriptable remote server for attack and outage tests: it hosts actors
+//! (people or groups, each with a real RSA key), serves whatever documents
+//! a test puts at a path (with the content type the test chooses), answers
+//! NodeInfo as the software it is told to be, records what reaches its
+//! inboxes, and POSTs activities signed exactly as a peer signs them
+//! (draft-cavage, `rsa-sha256`). `down` makes every request answer 503.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use guildhall::federation::signature::{SigningKey, sign_request};
+use serde_json::{Value, json};
+use std::{
+    collections::HashMap,
+    net::TcpListener,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+};
+
+/// One document the peer serves.
+#[derive(Clone)]
+struct Served {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+#[derive(Default)]
+struct State {
+    documents: Mutex<HashMap<String, Served>>,
+    received: Mutex<Vec<Value>>,
+    down: AtomicBool,
+    software: Mutex<String>,
+}
+
+/// The fake server, `<name>.test:<port>`.
+pub struct FakePeer {
+    /// `http://<name>.test:<port>`.
+    pub base: String,
+    state: Arc<State>,
+    keys: Mutex<HashMap<String, Arc<SigningKey>>>,
+    client: reqwest::Client,
+    _server: actix_web::dev::ServerHandle,
+}
+
+impl FakePeer {
+    /// Starts the peer as `<name>.test` running `software` (for NodeInfo).
+    pub async fn start(name: &str, software: &str) -> FakePeer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(State::default());
+        *state.software.lock().unwrap() = software.to_string();
+        let data = web::Data::from(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/inbox", web::post().to(inbox))
+                .route("/{tail:.*}/inbox", web::post().to(inbox))
+                .default_service(web::get().to(serve))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        FakePeer {
+            base: format!("http://{name}.test:{port}"),
+            state,
+            keys: Mutex::default(),
+            client: reqwest::Client::new(),
+            _server: handle,
+        }
+    }
+
+    /// Serves `document` at `path` as ActivityPub JSON.
+    pub fn put(&self, path: &str, document: &Value) {
+        self.put_as(path, document, "application/activity+json");
+    }
+
+    /// Serves `document` at `path` with `content_type`.
+    pub fn put_as(&self, path: &str, document: &Value, content_type: &str) {
+        self.state.documents.lock().unwrap().insert(
+            path.to_string(),
+            Served {
+                status: 200,
+                content_type: content_type.to_string(),
+                body: document.to_string(),
+            },
+        );
+    }
+
+    /// Makes `path` answer 410 Gone.
+    pub fn gone(&self, path: &str) {
+        self.state.documents.lock().unwrap().insert(
+            path.to_string(),
+            Served {
+                status: 410,
+                content_type: "application/activity+json".into(),
+                body: String::new(),
+            },
+        );
+    }
+
+    /// Takes the whole server down (every request 503) or brings it back.
+    pub fn set_down(&self, down: bool) {
+        self.state.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Creates an actor at `/<path>` of `kind` (`Person` or `Group`) with a
+    /// fresh key, and serves its document; returns its id.
+    pub fn actor(&self, path: &str, kind: &str) -> String {
+        let id = format!("{}/{path}", self.base);
+        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+        let key = SigningKey::from_pem(&format!("{id}#main-key"), &pair.private_key).unwrap();
+        self.keys.lock().unwrap().insert(id.clone(), Arc::new(key));
+        let name = path.rsplit('/').next().unwrap();
+        let document = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": id, "type": kind, "preferredUsername": name, "name": name,
+            "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
+            "followers": format!("{id}/followers"),
+            "endpoints": {"sharedInbox": format!("{}/inbox", self.base)},
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pair.public_key}
+        });
+        self.put(&format!("/{path}"), &document);
+        id
+    }
+
+    /// The document of an actor created by [`FakePeer::actor`].
+    pub fn actor_document(&self, id: &str) -> Value {
+        let path = id.strip_prefix(&self.base).unwrap();
+        let served = self.state.documents.lock().unwrap()[path].clone();
+        serde_json::from_str(&served.body).unwrap()
+    }
+
+    /// POSTs `activity` to `inbox`, signed with the key of `signer`.
+    pub async fn deliver(&self, signer: &str, inbox: &str, activity: &Value) -> u16 {
+        let key = self.keys.lock().unwrap()[signer].clone();
+        let body = activity.to_string();
+        let url = url::Url::parse(inbox).unwrap();
+        let headers = sign_request("POST", &url, Some(body.as_bytes()), &key).unwrap();
+        let mut loopback = url.clone();
+        loopback.set_host(Some("127.0.0.1")).unwrap();
+        let mut request = self
+            .client
+            .post(loopback.as_str())
+            .header("content-type", "application/activity+json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    /// Activities received at any inbox whose type is `kind`.
+    pub fn received(&self, kind: &str) -> Vec<Value> {
+        self.state
+            .received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a["type"] == kind)
+            .cloned()
+            .collect()
+    }
+}
+
+async fn serve(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
+    if state.down.load(Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    let path = req.path();
+    if path == "/.well-known/nodeinfo" {
+        let host = req.connection_info().host().to_string();
+        return HttpResponse::Ok().json(json!({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": format!("http://{host}/nodeinfo/2.1")}]}));
+    }
+    if path == "/nodeinfo/2.1" {
+        let software = state.software.lock().unwrap().clone();
+        return HttpResponse::Ok().json(json!({"version": "2.1", "software": {"name": software, "version": "1.0"},
+            "protocols": ["activitypub"], "services": {"inbound": [], "outbound": []}, "openRegistrations": true,
+            "usage": {"users": {"total": 1}}, "metadata": {}}));
+    }
+    match state.documents.lock().unwrap().get(path) {
+        Some(served) => {
+            HttpResponse::build(actix_web::http::StatusCode::from_u16(served.status).unwrap())
+                .content_type(served.content_type.as_str())
+                .body(served.body.clone())
+        }
+        None => HttpResponse::NotFound().finish(),
+    }
+}
+
+async fn inbox(body: web::Bytes, state: web::Data<State>) -> HttpResponse {
+    if state.down.load(Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
+        state.received.lock().unwrap().push(activity);
+    }
+    HttpResponse::Accepted().finish()
+}
