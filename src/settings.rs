@@ -55,7 +55,11 @@ pub struct Settings {
     /// Deliveries sent at the same time (across all remote instances).
     pub delivery_concurrency: usize,
     /// Incoming activities accepted per remote instance per minute; more get 429.
+    /// Only activities whose signature verified count.
     pub inbox_rate_limit: u32,
+    /// Refused inbox requests one client address may make per minute; more
+    /// get 429.
+    pub inbox_failure_limit: u32,
     /// Outgoing fetches allowed while handling one incoming activity.
     pub fetch_budget: u32,
     /// Incoming activities processed at the same time (activities of one
@@ -98,6 +102,7 @@ impl Default for Settings {
             allowlist_only: false,
             delivery_concurrency: 64,
             inbox_rate_limit: 6000,
+            inbox_failure_limit: 120,
             fetch_budget: 20,
             inbox_concurrency: 16,
             incoming_retention_days: 30,

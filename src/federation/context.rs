@@ -17,8 +17,6 @@ use std::{
     time::Duration,
 };
 
-/// Failed inbox requests one address may make per minute before it gets 429.
-const FAILURES_PER_MINUTE: u32 = 120;
 /// A cached key is fetched again (because a signature did not verify) at
 /// most once per this long.
 const KEY_REFRESH_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -55,7 +53,7 @@ impl Federation {
                     DEFAULT_CAPACITY,
                 ),
                 failures: Throttle::new(
-                    FAILURES_PER_MINUTE,
+                    state.settings.inbox_failure_limit,
                     Duration::from_secs(60),
                     DEFAULT_CAPACITY,
                 ),

@@ -39,6 +39,7 @@ pub struct FakePeer {
     pub base: String,
     state: Arc<State>,
     keys: Mutex<HashMap<String, Arc<SigningKey>>>,
+    private_keys: Mutex<HashMap<String, String>>,
     client: reqwest::Client,
     _server: actix_web::dev::ServerHandle,
 }
@@ -68,6 +69,7 @@ impl FakePeer {
             base: format!("http://{name}.test:{port}"),
             state,
             keys: Mutex::default(),
+            private_keys: Mutex::default(),
             client: reqwest::Client::new(),
             _server: handle,
         }
@@ -114,6 +116,10 @@ impl FakePeer {
         let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
         let key = SigningKey::from_pem(&format!("{id}#main-key"), &pair.private_key).unwrap();
         self.keys.lock().unwrap().insert(id.clone(), Arc::new(key));
+        self.private_keys
+            .lock()
+            .unwrap()
+            .insert(id.clone(), pair.private_key);
         let name = path.rsplit('/').next().unwrap();
         let document = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
@@ -137,9 +143,26 @@ impl FakePeer {
     /// POSTs `activity` to `inbox`, signed with the key of `signer`.
     pub async fn deliver(&self, signer: &str, inbox: &str, activity: &Value) -> u16 {
         let key = self.keys.lock().unwrap()[signer].clone();
+        self.send_signed(&key, inbox, activity).await
+    }
+
+    /// POSTs `activity` signed with the key of `signer` but naming `key_id`.
+    pub async fn deliver_as(
+        &self,
+        signer: &str,
+        key_id: &str,
+        inbox: &str,
+        activity: &Value,
+    ) -> u16 {
+        let pem = self.private_keys.lock().unwrap()[signer].clone();
+        let key = SigningKey::from_pem(key_id, &pem).unwrap();
+        self.send_signed(&key, inbox, activity).await
+    }
+
+    async fn send_signed(&self, key: &SigningKey, inbox: &str, activity: &Value) -> u16 {
         let body = activity.to_string();
         let url = url::Url::parse(inbox).unwrap();
-        let headers = sign_request("POST", &url, Some(body.as_bytes()), &key).unwrap();
+        let headers = sign_request("POST", &url, Some(body.as_bytes()), key).unwrap();
         let mut loopback = url.clone();
         loopback.set_host(Some("127.0.0.1")).unwrap();
         let mut request = self

@@ -231,3 +231,50 @@ async fn a_member_post_announced_from_another_server_is_fetched_from_its_origin(
     s.settle(3).await;
     assert_eq!(s.alpha.count("posts WHERE deleted").await, 1);
 }
+
+#[tokio::test]
+async fn a_reply_whose_origin_is_down_is_processed_once_it_is_back() {
+    let s = scene().await;
+    let origin = FakePeer::start("origin", "mastodon").await;
+    let carol = origin.actor("users/carol", "Person");
+    let root = json!({"id": format!("{}/statuses/1", origin.base), "type": "Note", "attributedTo": carol,
+        "content": "<p>the question</p>", "to": [PUBLIC], "cc": [s.group], "audience": s.group});
+    let reply = json!({"id": format!("{}/statuses/2", origin.base), "type": "Note", "attributedTo": carol,
+        "inReplyTo": root["id"], "content": "<p>the answer</p>", "to": [PUBLIC], "cc": [s.group], "audience": s.group});
+    origin.put("/statuses/1", &root);
+    origin.put("/statuses/2", &reply);
+    origin.set_down(true);
+    let create = json!({"id": format!("{}/statuses/2/activity", origin.base), "type": "Create", "actor": carol,
+        "to": [PUBLIC], "cc": [s.group], "object": reply});
+    assert_eq!(s.announce(1, create).await, 202);
+    eventually("alpha has tried, and will try again", || async {
+        (s.alpha
+            .count("incoming_activities WHERE processed_at IS NULL AND attempts >= 3")
+            .await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(s.alpha.count("posts WHERE NOT local").await, 0);
+    origin.set_down(false);
+    s.settle(1).await;
+    assert_eq!(
+        s.alpha
+            .count("incoming_activities WHERE error IS NULL AND dead_at IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        s.alpha
+            .count("posts WHERE content LIKE '%the answer%' AND parent_id IS NOT NULL")
+            .await,
+        1,
+        "the reply, under its fetched parent"
+    );
+    assert_eq!(
+        s.alpha
+            .count("posts WHERE content LIKE '%the question%'")
+            .await,
+        1
+    );
+}

@@ -18,6 +18,7 @@ mod fedify;
 mod fedify_peer;
 mod fixtures;
 mod forged_announces;
+mod hardening;
 mod hostile_input;
 mod lemmy_payloads;
 mod mastodon;

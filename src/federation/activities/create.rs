@@ -73,7 +73,9 @@ pub(super) fn check_authorship(actor: &Url, object: &PostObject) -> AppResult<()
 }
 
 /// The community a post belongs to: the one of the post it answers, else
-/// the first community of ours it is addressed to or mentions.
+/// the first community of ours it is addressed to or mentions, else the
+/// first remote one we know (which the caller refuses: it must come from
+/// that community's announce).
 async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option<CommunityRow>> {
     let mut conn = fed.state.pool.get().await?;
     if let Some(parent) = &object.in_reply_to {
@@ -81,15 +83,17 @@ async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option
             return Ok(db::community::find(&mut conn, post.community_id).await?);
         }
     }
+    let mut remote = None;
     for candidate in addressees(object) {
-        if let Some(community) = db::community::find_by_ap_id(&mut conn, candidate.as_str()).await?
-        {
-            if community.local {
-                return Ok(Some(community));
+        match db::community::find_by_ap_id(&mut conn, candidate.as_str()).await? {
+            Some(community) if community.local => return Ok(Some(community)),
+            Some(community) => {
+                remote.get_or_insert(community);
             }
+            None => {}
         }
     }
-    Ok(None)
+    Ok(remote)
 }
 
 /// Everyone a post is addressed to or mentions.

@@ -47,7 +47,10 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
         media_type: "text/markdown".into(),
     });
     if row.title.is_some() {
-        object.summary = Some(markdown::excerpt(&row.content, 300));
+        // `summary` is HTML: the plain excerpt is escaped (a post about
+        // `<script>` must read as text, not as markup).
+        let excerpt = markdown::excerpt(&row.content, 300);
+        object.summary = Some(maud::html! { (excerpt) }.into_string());
     }
     object.in_reply_to = parent.and_then(url);
     object.thread = root.and_then(url).or_else(|| Some(id.clone()));
