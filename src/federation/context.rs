@@ -11,7 +11,7 @@ use crate::{
     services::AppState,
 };
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     net::IpAddr,
     sync::{Arc, Mutex},
     time::Duration,
@@ -20,8 +20,6 @@ use std::{
 /// A cached key is fetched again (because a signature did not verify) at
 /// most once per this long.
 const KEY_REFRESH_EVERY: Duration = Duration::from_secs(5 * 60);
-/// A host's NodeInfo is probed at most once per this long by one process.
-const PROBE_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// Shared federation context (cheap to clone).
 #[derive(Clone)]
@@ -38,7 +36,8 @@ struct Throttles {
     /// Refused inbox requests per address (IPv6: per /64).
     failures: Throttle<IpAddr>,
     key_refreshes: Throttle<String>,
-    probes: Throttle<String>,
+    /// Hosts whose NodeInfo is being read right now.
+    probing: Mutex<HashSet<String>>,
 }
 
 impl Federation {
@@ -58,7 +57,7 @@ impl Federation {
                     DEFAULT_CAPACITY,
                 ),
                 key_refreshes: Throttle::new(1, KEY_REFRESH_EVERY, DEFAULT_CAPACITY),
-                probes: Throttle::new(1, PROBE_EVERY, DEFAULT_CAPACITY),
+                probing: Mutex::default(),
             }),
             state,
             client,
@@ -89,8 +88,8 @@ impl Federation {
                 .await?
                 .and_then(|c| c.private_key)
         };
-        let pem = pem
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no private key for {actor_id}")))?;
+        let pem =
+            pem.ok_or_else(|| AppError::not_found(format!("no private key for {actor_id}")))?;
         let key = Arc::new(SigningKey::from_pem(&format!("{actor_id}#main-key"), &pem)?);
         if let Ok(mut keys) = self.keys.lock() {
             keys.insert(actor_id.to_string(), key.clone());
@@ -123,10 +122,15 @@ impl Federation {
             .is_ok()
     }
 
-    /// True when this process may probe `host`'s NodeInfo now (so
-    /// concurrent activities from one new host cause one probe, not one each).
-    pub fn may_probe(&self, host: &str) -> bool {
-        self.throttles.probes.charge(host.to_owned()).is_ok()
+    /// Marks `host`'s NodeInfo as being read, unless it already is (so
+    /// concurrent activities from one new host cause one probe, not one
+    /// each); the mark goes with the returned guard.
+    pub fn begin_probe(&self, host: &str) -> Option<ProbeGuard> {
+        let mut probing = self.throttles.probing.lock().ok()?;
+        probing.insert(host.to_owned()).then(|| ProbeGuard {
+            throttles: self.throttles.clone(),
+            host: host.to_owned(),
+        })
     }
 
     /// True when `url` is on this instance.
@@ -141,6 +145,20 @@ pub fn url_authority(url: &url::Url) -> String {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (Some(host), None) => host.to_string(),
         _ => String::new(),
+    }
+}
+
+/// While alive, a NodeInfo probe of `host` is in progress.
+pub struct ProbeGuard {
+    throttles: Arc<Throttles>,
+    host: String,
+}
+
+impl Drop for ProbeGuard {
+    fn drop(&mut self) {
+        if let Ok(mut probing) = self.throttles.probing.lock() {
+            probing.remove(&self.host);
+        }
     }
 }
 

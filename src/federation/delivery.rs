@@ -1,39 +1,61 @@
 //! The delivery worker: claims due rows of the delivery queue, signs each
 //! request with its actor's key and POSTs it, in parallel across inboxes.
-//! Failures are retried with exponential backoff for four days; refusals
-//! that cannot improve (4xx other than 408/429) are dropped and counted.
+//!
+//! - It claims only as many rows as it can send at once
+//!   (`delivery_concurrency`), and each attempt is cut off well before its
+//!   lease ends, so no claim outlives its lease (another process would
+//!   send it again).
+//! - Failures are retried with exponential backoff for four days: network
+//!   errors, 5xx, 408, 429, and 401 (Mastodon retries those too: the peer
+//!   may not have our new key yet), and a transient failure to load the
+//!   signing key.
+//! - Refusals that cannot improve (other 4xx, an inbox we may not contact,
+//!   an actor without a key) are dropped, logged and counted per instance.
+//! - Of an error answer, at most a few KB are read.
 
 use super::{
     context::Federation,
     fetch::{self, FetchError},
     signature,
 };
-use crate::db::{self, delivery::DueDelivery};
+use crate::{
+    db::{self, delivery::DueDelivery},
+    error::ErrorKind,
+};
 use chrono::{Duration, Utc};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// How long a claimed delivery stays ours before another worker (or this
-/// process after a crash) may take it: longer than a request's timeout.
-const LEASE_SECS: f64 = 30.0;
+/// process after a crash) may take it: longer than an attempt may last.
+const LEASE_SECS: f64 = 60.0;
 /// The same in fast-queue (test) mode.
-const FAST_LEASE_SECS: f64 = 2.0;
+const FAST_LEASE_SECS: f64 = 5.0;
 /// How long we keep trying an unreachable inbox.
 const GIVE_UP_AFTER: Duration = Duration::days(4);
+/// How much of an error answer we read (for the log and the admin view).
+const MAX_ERROR_BODY: usize = 4 * 1024;
 
 /// Runs forever, delivering what is due.
 pub async fn run(fed: Federation) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 500 });
     let lease = if fast { FAST_LEASE_SECS } else { LEASE_SECS };
+    let attempt_limit = std::time::Duration::from_secs_f64(lease * 0.75);
     let permits = Arc::new(Semaphore::new(
         fed.state.settings.delivery_concurrency.max(1),
     ));
     loop {
+        // Wait for a free slot, then claim no more than the free slots.
+        let Ok(first) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let free = 1 + permits.available_permits();
         let claimed = match fed.state.pool.get().await {
-            Ok(mut conn) => db::delivery::claim_due(&mut conn, 256, lease).await,
+            Ok(mut conn) => db::delivery::claim_due(&mut conn, free as i64, lease).await,
             Err(err) => {
                 tracing::warn!(error = %err, "delivery worker cannot reach the database");
+                drop(first);
                 tokio::time::sleep(idle * 10).await;
                 continue;
             }
@@ -41,28 +63,31 @@ pub async fn run(fed: Federation) {
         let batch = match claimed {
             Ok(batch) if !batch.is_empty() => batch,
             Ok(_) => {
+                drop(first);
                 tokio::time::sleep(idle).await;
                 continue;
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cannot claim deliveries");
+                drop(first);
                 tokio::time::sleep(idle * 10).await;
                 continue;
             }
         };
-        let mut tasks = Vec::with_capacity(batch.len());
+        let mut first = Some(first);
         for delivery in batch {
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                return;
+            let permit = match first.take() {
+                Some(permit) => permit,
+                None => match permits.clone().acquire_owned().await {
+                    Ok(permit) => permit,
+                    Err(_) => return,
+                },
             };
             let fed = fed.clone();
-            tasks.push(tokio::spawn(async move {
-                deliver(&fed, delivery).await;
+            tokio::spawn(async move {
+                deliver(&fed, delivery, attempt_limit).await;
                 drop(permit);
-            }));
-        }
-        for task in tasks {
-            let _ = task.await;
+            });
         }
     }
 }
@@ -74,8 +99,10 @@ enum Outcome {
     GiveUp(String),
 }
 
-async fn deliver(fed: &Federation, delivery: DueDelivery) {
-    let outcome = attempt(fed, &delivery).await;
+async fn deliver(fed: &Federation, delivery: DueDelivery, limit: std::time::Duration) {
+    let outcome = tokio::time::timeout(limit, attempt(fed, &delivery))
+        .await
+        .unwrap_or_else(|_| Outcome::Retry("the attempt took too long".into()));
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
@@ -109,7 +136,7 @@ async fn deliver(fed: &Federation, delivery: DueDelivery) {
 
 async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
     let Ok(inbox) = url::Url::parse(&delivery.inbox) else {
-        return Outcome::GiveUp("the inbox is not a URL".into());
+        return Outcome::GiveUp(format!("the inbox `{}` is not a URL", delivery.inbox));
     };
     // Scheme, host form (no IP literals in production) and federation policy.
     match fetch::check_url(fed, &inbox).await {
@@ -119,7 +146,10 @@ async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
     }
     let key = match fed.signing_key(&delivery.signer).await {
         Ok(key) => key,
-        Err(err) => return Outcome::GiveUp(format!("no key to sign with: {err}")),
+        Err(err) if err.kind == ErrorKind::NotFound => {
+            return Outcome::GiveUp(format!("no key to sign with: {err}"));
+        }
+        Err(err) => return Outcome::Retry(format!("cannot load the signing key: {err}")),
     };
     let body = delivery.body.as_bytes();
     let headers = match signature::sign_request("POST", &inbox, Some(body), &key) {
@@ -138,15 +168,9 @@ async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
         Ok(response) if response.status().is_success() => Outcome::Delivered,
         Ok(response) => {
             let status = response.status().as_u16();
-            let text: String = response
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect();
+            let text = error_text(response).await;
             let error = format!("{status}: {text}");
-            if (400..500).contains(&status) && status != 408 && status != 429 {
+            if (400..500).contains(&status) && !matches!(status, 401 | 408 | 429) {
                 Outcome::GiveUp(error)
             } else {
                 Outcome::Retry(error)
@@ -154,6 +178,20 @@ async fn attempt(fed: &Federation, delivery: &DueDelivery) -> Outcome {
         }
         Err(err) => Outcome::Retry(err.to_string()),
     }
+}
+
+/// The start of an error answer: at most [`MAX_ERROR_BODY`] bytes are
+/// read, and 200 characters kept.
+async fn error_text(mut response: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    while body.len() < MAX_ERROR_BODY {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(MAX_ERROR_BODY);
+    String::from_utf8_lossy(&body).chars().take(200).collect()
 }
 
 /// Exponential backoff: one minute doubling to six hours (in fast mode,

@@ -185,6 +185,13 @@ async fn fetch_actor(
             document.id, document.public_key.owner
         )));
     }
+    // Deliveries go where the document says: only to its own server.
+    if !same_origin(&document.inbox, &document.id) {
+        return Err(FetchError::NotAllowed(format!(
+            "the inbox of {} is on another server",
+            document.id
+        )));
+    }
     Ok(document)
 }
 
@@ -208,13 +215,6 @@ pub async fn remember(
     actor: Actor,
     budget: &FetchBudget,
 ) -> Result<KnownActor, FetchError> {
-    // Deliveries go where the document says: only to its own server.
-    if !same_origin(&actor.inbox, &actor.id) {
-        return Err(FetchError::NotAllowed(format!(
-            "the inbox of {} is on another server",
-            actor.id
-        )));
-    }
     let domain = actor.id.host_str().unwrap_or_default().to_string();
     learn_software(fed, &actor.id, budget).await;
     let mut conn = fed
@@ -310,9 +310,9 @@ async fn learn_software(fed: &Federation, actor_id: &Url, budget: &FetchBudget) 
         return;
     }
     drop(conn);
-    if !fed.may_probe(host) {
+    let Some(_probing) = fed.begin_probe(host) else {
         return;
-    }
+    };
     let Ok(well_known) = actor_id.join("/.well-known/nodeinfo") else {
         return;
     };

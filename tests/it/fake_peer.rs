@@ -30,6 +30,8 @@ struct State {
     documents: Mutex<HashMap<String, Served>>,
     received: Mutex<Vec<Value>>,
     down: AtomicBool,
+    /// What the inboxes answer when not 202 (0: 202).
+    inbox_status: std::sync::atomic::AtomicU16,
     software: Mutex<String>,
 }
 
@@ -107,6 +109,11 @@ impl FakePeer {
     /// Takes the whole server down (every request 503) or brings it back.
     pub fn set_down(&self, down: bool) {
         self.state.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Makes the inboxes answer `status` (and record nothing); 0 restores 202.
+    pub fn set_inbox_status(&self, status: u16) {
+        self.state.inbox_status.store(status, Ordering::SeqCst);
     }
 
     /// Creates an actor at `/<path>` of `kind` (`Person` or `Group`) with a
@@ -194,6 +201,11 @@ async fn serve(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
         return HttpResponse::ServiceUnavailable().finish();
     }
     let path = req.path();
+    if let Some(served) = state.documents.lock().unwrap().get(path) {
+        return HttpResponse::build(actix_web::http::StatusCode::from_u16(served.status).unwrap())
+            .content_type(served.content_type.as_str())
+            .body(served.body.clone());
+    }
     if path == "/.well-known/nodeinfo" {
         let host = req.connection_info().host().to_string();
         return HttpResponse::Ok().json(json!({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": format!("http://{host}/nodeinfo/2.1")}]}));
@@ -204,19 +216,17 @@ async fn serve(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
             "protocols": ["activitypub"], "services": {"inbound": [], "outbound": []}, "openRegistrations": true,
             "usage": {"users": {"total": 1}}, "metadata": {}}));
     }
-    match state.documents.lock().unwrap().get(path) {
-        Some(served) => {
-            HttpResponse::build(actix_web::http::StatusCode::from_u16(served.status).unwrap())
-                .content_type(served.content_type.as_str())
-                .body(served.body.clone())
-        }
-        None => HttpResponse::NotFound().finish(),
-    }
+    HttpResponse::NotFound().finish()
 }
 
 async fn inbox(body: web::Bytes, state: web::Data<State>) -> HttpResponse {
     if state.down.load(Ordering::SeqCst) {
         return HttpResponse::ServiceUnavailable().finish();
+    }
+    let status = state.inbox_status.load(Ordering::SeqCst);
+    if status != 0 {
+        let status = actix_web::http::StatusCode::from_u16(status).unwrap();
+        return HttpResponse::build(status).body("x".repeat(1024 * 1024));
     }
     if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
         state.received.lock().unwrap().push(activity);

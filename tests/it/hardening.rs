@@ -366,3 +366,37 @@ async fn a_post_sent_straight_to_us_for_a_remote_community_is_refused() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_delivery_answered_401_is_retried_until_it_is_taken() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &json!({"name": "secguild"}),
+        )
+        .await;
+    let peer = FakePeer::start("peer", "mastodon").await;
+    let dana = peer.actor("users/dana", "Person");
+    // The peer does not know our key yet: it answers 401 (with a huge body).
+    peer.set_inbox_status(401);
+    let group = format!("{}/c/secguild", alpha.base);
+    let follow = json!({"id": format!("{dana}#follows/1"), "type": "Follow", "actor": dana, "object": group});
+    assert_eq!(
+        peer.deliver(&dana, &format!("{group}/inbox"), &follow)
+            .await,
+        202
+    );
+    eventually("the Accept was tried and failed", || async {
+        (alpha.count("deliveries WHERE attempts >= 2").await == 1).then_some(())
+    })
+    .await;
+    peer.set_inbox_status(0);
+    eventually("the Accept arrives once the peer takes it", || async {
+        peer.received("Accept").pop()
+    })
+    .await;
+    assert_eq!(alpha.count("deliveries").await, 0);
+}

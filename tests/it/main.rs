@@ -19,6 +19,7 @@ mod fedify_peer;
 mod fixtures;
 mod forged_announces;
 mod hardening;
+mod hardening_policy;
 mod hostile_input;
 mod lemmy_payloads;
 mod mastodon;
