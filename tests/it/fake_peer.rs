@@ -6,7 +6,7 @@
 //! (draft-cavage, `rsa-sha256`). `down` makes every request answer 503.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use guildhall::federation::signature::{SigningKey, sign_request};
+use guildhall::federation::signature::{SigningKey, sign_request_at};
 use serde_json::{Value, json};
 use std::{
     collections::HashMap,
@@ -167,18 +167,63 @@ impl FakePeer {
     }
 
     async fn send_signed(&self, key: &SigningKey, inbox: &str, activity: &Value) -> u16 {
-        let body = activity.to_string();
+        self.send(Some(key), inbox, &activity.to_string(), None, 0)
+            .await
+    }
+
+    /// POSTs the raw `body` signed by `signer`: with `signed_body` the
+    /// digest is of that instead (a mismatch), and the date is
+    /// `date_offset` seconds from now.
+    pub async fn post_raw(
+        &self,
+        signer: &str,
+        inbox: &str,
+        body: &str,
+        signed_body: Option<&str>,
+        date_offset: i64,
+    ) -> u16 {
+        let key = self.keys.lock().unwrap()[signer].clone();
+        self.send(Some(&key), inbox, body, signed_body, date_offset)
+            .await
+    }
+
+    /// POSTs the raw `body` without a signature.
+    pub async fn post_unsigned(&self, inbox: &str, body: &str) -> u16 {
+        self.send(None, inbox, body, None, 0).await
+    }
+
+    async fn send(
+        &self,
+        key: Option<&SigningKey>,
+        inbox: &str,
+        body: &str,
+        signed_body: Option<&str>,
+        date_offset: i64,
+    ) -> u16 {
         let url = url::Url::parse(inbox).unwrap();
-        let headers = sign_request("POST", &url, Some(body.as_bytes()), key).unwrap();
         let mut loopback = url.clone();
         loopback.set_host(Some("127.0.0.1")).unwrap();
         let mut request = self
             .client
             .post(loopback.as_str())
             .header("content-type", "application/activity+json")
-            .body(body);
-        for (name, value) in headers {
-            request = request.header(name, value);
+            .body(body.to_string());
+        if key.is_none() {
+            // Addressed to the instance's name, like a real peer.
+            let host = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().unwrap()),
+                None => url.host_str().unwrap().to_string(),
+            };
+            request = request.header("host", host);
+        }
+        if let Some(key) = key {
+            let at = chrono::Utc::now() + chrono::Duration::seconds(date_offset);
+            let signed = signed_body.unwrap_or(body);
+            for (name, value) in
+                sign_request_at("POST", &url, Some(signed.as_bytes()), key, at).unwrap()
+            {
+                request = request.header(name, value);
+            }
         }
         request.send().await.unwrap().status().as_u16()
     }

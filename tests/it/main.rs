@@ -20,6 +20,7 @@ mod fixtures;
 mod forged_announces;
 mod hardening;
 mod hardening_policy;
+mod hostile_generator;
 mod hostile_input;
 mod lemmy_payloads;
 mod mastodon;
