@@ -34,6 +34,8 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/hostile.rs"]
+mod hostile;
 #[path = "federation/load.rs"]
 mod load;
 #[path = "federation/sink.rs"]
@@ -323,6 +325,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     .await?;
     fan_out_phase(&beta, sink_port, &keys[0].0, &sink, &mut report).await?;
     read_phase(&config, &beta, &mut report).await?;
+    hostile_phase(&beta, &mut report).await?;
 
     report.row(
         "VmRSS at the end (whole process)",
@@ -842,6 +845,57 @@ async fn read_phase(config: &Config, beta: &Instance, report: &mut Report) -> an
         "GET /.well-known/webfinger?resource=acct:…",
         config,
         &webfinger,
+    );
+    Ok(())
+}
+
+/// What unauthenticated attackers can cost: nested payloads and a sign-in flood.
+async fn hostile_phase(beta: &Instance, report: &mut Report) -> anyhow::Result<()> {
+    let client = client_for("beta.test", beta.port)?;
+    let base = format!("http://{}", beta.domain);
+    for depth in [20, 1000] {
+        eprintln!("hostile: nested payload, depth {depth} …");
+        let (slowest, status) =
+            hostile::nested_payload(&client, &format!("{base}/inbox"), depth, 10).await?;
+        report.row(
+            format!("unsigned payload nested {depth} deep: slowest of 10 answers"),
+            format!("{} ({status})", ms(slowest)),
+        );
+        report.check((400..500).contains(&status), || {
+            format!("nested payload depth {depth} answered {status}")
+        });
+    }
+    eprintln!("hostile: 200 parallel wrong-password sign-ins while reading …");
+    let flood = hostile::sign_in_flood(
+        &beta.state,
+        &client,
+        &base,
+        &format!("{base}/c/{COMMUNITY}"),
+        200,
+    )
+    .await?;
+    report.row(
+        "200 parallel wrong sign-ins: GET /c/{name} meanwhile",
+        format!(
+            "{} reads · p50 {} · p99 {} · max {} · failed {}",
+            flood.reads.len(),
+            ms(flood.read_percentile(0.5)),
+            ms(flood.read_percentile(0.99)),
+            ms(flood.read_percentile(1.0)),
+            flood.failed_reads
+        ),
+    );
+    report.row(
+        "200 parallel wrong sign-ins: answers",
+        format!(
+            "{:?} in {:.2} s",
+            flood.statuses,
+            flood.elapsed.as_secs_f64()
+        ),
+    );
+    report.check(
+        flood.statuses.keys().all(|s| *s == 401 || *s == 429),
+        || format!("sign-in flood answers: {:?}", flood.statuses),
     );
     Ok(())
 }

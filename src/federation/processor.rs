@@ -12,8 +12,10 @@
 //!   with exponential backoff for as long as deliveries are (four days),
 //!   then dead-lettered: kept with its body and error, counted in
 //!   `/metrics` and `guildhall admin queue`.
-//! - A panic while processing one activity dead-letters that activity and
-//!   processing goes on; if the worker itself stops, it is restarted.
+//! - One activity may take half a lease at most (then it counts as a
+//!   transient failure). A panic while processing one activity
+//!   dead-letters that activity and processing goes on; if the worker
+//!   itself stops, it is restarted.
 //! - Processed activities keep only their id (for de-duplication) and are
 //!   purged after `incoming_retention_days`.
 
@@ -55,7 +57,7 @@ pub async fn run(fed: Federation) {
 async fn work(fed: Federation) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 300 });
-    let lease = if fast { FAST_LEASE_SECS } else { LEASE_SECS };
+    let lease = lease_secs(&fed);
     // Stop starting work well before the lease ends.
     let deadline = std::time::Duration::from_secs_f64(lease * 0.75);
     let mut last_purge = std::time::Instant::now();
@@ -84,19 +86,31 @@ async fn work(fed: Federation) {
     }
 }
 
-/// Processes a batch: each actor's activities in order, actors in parallel.
+/// Processes a batch in parallel, keeping order where it matters: the
+/// activities of one actor, and those about one object (a post and a like
+/// of it), one after the other in arrival order.
 async fn process_batch(fed: &Federation, batch: Vec<IncomingRow>) {
-    let mut by_actor: Vec<Vec<IncomingRow>> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for row in batch {
-        let slot = *index.entry(row.actor.clone()).or_insert_with(|| {
-            by_actor.push(Vec::new());
-            by_actor.len() - 1
-        });
-        by_actor[slot].push(row);
+    let mut groups = OrderGroups::default();
+    let mut slots = Vec::with_capacity(batch.len());
+    for row in &batch {
+        let object = row.body.as_deref().and_then(object_id);
+        slots.push(groups.join(&row.actor, object.as_deref()));
     }
+    let mut ordered: HashMap<usize, Vec<IncomingRow>> = HashMap::new();
+    let mut order = Vec::new();
+    for (row, slot) in batch.into_iter().zip(slots) {
+        let root = groups.root(slot);
+        if !ordered.contains_key(&root) {
+            order.push(root);
+        }
+        ordered.entry(root).or_default().push(row);
+    }
+    let sequences: Vec<Vec<IncomingRow>> = order
+        .into_iter()
+        .filter_map(|root| ordered.remove(&root))
+        .collect();
     let concurrency = fed.state.settings.inbox_concurrency.max(1);
-    stream::iter(by_actor)
+    stream::iter(sequences)
         .for_each_concurrent(concurrency, |rows| async move {
             for row in rows {
                 process_guarded(fed, row).await;
@@ -105,18 +119,96 @@ async fn process_batch(fed: &Federation, batch: Vec<IncomingRow>) {
         .await;
 }
 
-/// Processes one row; a panic dead-letters the row instead of the worker.
-async fn process_guarded(fed: &Federation, row: IncomingRow) {
-    let ap_id = row.ap_id.clone();
-    if AssertUnwindSafe(process(fed, row))
-        .catch_unwind()
-        .await
-        .is_err()
-    {
-        tracing::error!(activity = %ap_id, "processing an activity panicked; dead-lettered");
-        if let Ok(mut conn) = fed.state.pool.get().await {
-            let _ = db::incoming::dead_letter(&mut conn, &ap_id, "processing panicked").await;
+/// The id of an activity's object (a URL, or an embedded object's `id`).
+fn object_id(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        object: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Shape>(body).ok()?.object? {
+        serde_json::Value::String(id) => Some(id),
+        serde_json::Value::Object(map) => map.get("id")?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Union-find over keys (actors and objects): rows that share a key end in
+/// one group.
+#[derive(Default)]
+struct OrderGroups {
+    parent: Vec<usize>,
+    keys: HashMap<String, usize>,
+}
+
+impl OrderGroups {
+    /// Adds a row with its actor and object; returns its slot.
+    fn join(&mut self, actor: &str, object: Option<&str>) -> usize {
+        let slot = self.slot(actor);
+        if let Some(object) = object {
+            let other = self.slot(object);
+            let (a, b) = (self.root(slot), self.root(other));
+            if a != b {
+                self.parent[b] = a;
+            }
         }
+        slot
+    }
+
+    fn slot(&mut self, key: &str) -> usize {
+        if let Some(slot) = self.keys.get(key) {
+            return *slot;
+        }
+        let slot = self.parent.len();
+        self.parent.push(slot);
+        self.keys.insert(key.to_owned(), slot);
+        slot
+    }
+
+    fn root(&mut self, mut slot: usize) -> usize {
+        while self.parent[slot] != slot {
+            self.parent[slot] = self.parent[self.parent[slot]];
+            slot = self.parent[slot];
+        }
+        slot
+    }
+}
+
+/// Processes one row within half a lease; a panic dead-letters the row
+/// instead of stopping the worker, and running out of time counts as a
+/// transient failure.
+async fn process_guarded(fed: &Federation, row: IncomingRow) {
+    let (ap_id, attempts, received_at) = (row.ap_id.clone(), row.attempts, row.received_at);
+    let limit = std::time::Duration::from_secs_f64(lease_secs(fed) / 2.0);
+    let guarded = AssertUnwindSafe(process(fed, row)).catch_unwind();
+    let failure = match tokio::time::timeout(limit, guarded).await {
+        Ok(Ok(())) => return,
+        Ok(Err(_)) => {
+            tracing::error!(activity = %ap_id, "processing an activity panicked; dead-lettered");
+            None
+        }
+        Err(_) => Some("processing took too long"),
+    };
+    let Ok(mut conn) = fed.state.pool.get().await else {
+        return;
+    };
+    let recorded = match failure {
+        Some(why) if Utc::now() - received_at < GIVE_UP_AFTER => {
+            let wait = backoff(attempts, fed.state.settings.fast_queue);
+            db::incoming::release(&mut conn, &ap_id, why, wait).await
+        }
+        Some(why) => db::incoming::dead_letter(&mut conn, &ap_id, why).await,
+        None => db::incoming::dead_letter(&mut conn, &ap_id, "processing panicked").await,
+    };
+    if let Err(err) = recorded {
+        tracing::warn!(error = %err, "cannot record the failure of an activity");
+    }
+}
+
+fn lease_secs(fed: &Federation) -> f64 {
+    if fed.state.settings.fast_queue {
+        FAST_LEASE_SECS
+    } else {
+        LEASE_SECS
     }
 }
 
@@ -189,7 +281,22 @@ async fn purge(fed: &Federation) {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{OrderGroups, backoff, object_id};
+
+    #[test]
+    fn activities_of_one_actor_or_about_one_object_share_a_group() {
+        let mut groups = OrderGroups::default();
+        let create = groups.join("mona", Some("note1"));
+        let like = groups.join("dave", Some("note1"));
+        let other = groups.join("erin", Some("note2"));
+        let mona_again = groups.join("mona", Some("note3"));
+        assert_eq!(groups.root(create), groups.root(like));
+        assert_eq!(groups.root(create), groups.root(mona_again));
+        assert_ne!(groups.root(create), groups.root(other));
+        assert_eq!(object_id(r#"{"object":{"id":"x"}}"#).as_deref(), Some("x"));
+        assert_eq!(object_id(r#"{"object":"y"}"#).as_deref(), Some("y"));
+        assert_eq!(object_id(r#"{"object":[1]}"#), None);
+    }
 
     #[test]
     fn backoff_doubles_up_to_a_cap() {

@@ -278,3 +278,20 @@ async fn a_reply_whose_origin_is_down_is_processed_once_it_is_back() {
         1
     );
 }
+
+#[tokio::test]
+async fn an_edit_of_a_post_we_missed_brings_the_post_as_it_is_now() {
+    let s = scene().await;
+    let update = json!({"id": format!("{}/activities/update/7", s.evil.base), "type": "Update", "actor": s.mallory,
+        "to": [PUBLIC], "cc": [s.group],
+        "object": {"id": format!("{}/notes/7", s.evil.base), "type": "Page", "attributedTo": s.mallory,
+                   "name": "Missed", "content": "<p>edited</p>", "to": [PUBLIC], "cc": [s.group], "audience": s.group}});
+    assert_eq!(s.announce(1, update).await, 202);
+    s.settle(1).await;
+    assert_eq!(
+        s.alpha
+            .count("posts WHERE title = 'Missed' AND content LIKE '%edited%'")
+            .await,
+        1
+    );
+}

@@ -25,7 +25,8 @@ fn seeds(eve: &str, group: &str, post: &str, n: usize) -> Vec<Value> {
         "content": "<p>hello</p>", "name": "A title", "published": "2026-11-29T10:00:00Z",
         "to": [PUBLIC], "cc": [group], "audience": group,
         "tag": [{"type": "Mention", "href": group, "name": "@secguild"}]});
-    let like = json!({"id": format!("{eve}/likes/{n}"), "type": "Like", "actor": eve, "object": post});
+    let like =
+        json!({"id": format!("{eve}/likes/{n}"), "type": "Like", "actor": eve, "object": post});
     vec![
         json!({"id": format!("{eve}/create/{n}"), "type": "Create", "actor": eve,
                "to": [PUBLIC], "cc": [group], "object": note}),
@@ -162,7 +163,11 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     .await;
     let alice = alpha.user("alice", false).await;
     alpha
-        .post("/api/v1/communities", Some(&alice), &serde_json::json!({"name": "secguild"}))
+        .post(
+            "/api/v1/communities",
+            Some(&alice),
+            &serde_json::json!({"name": "secguild"}),
+        )
         .await;
     let post: Value = alpha
         .post(
@@ -180,7 +185,8 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     let eve = peer.actor("users/eve", "Person");
     let mallory = peer.actor("users/mallory", "Person");
     // Eve is a member, so mutations reach the deeper paths too.
-    let follow = json!({"id": format!("{eve}/follow/0"), "type": "Follow", "actor": eve, "object": group});
+    let follow =
+        json!({"id": format!("{eve}/follow/0"), "type": "Follow", "actor": eve, "object": group});
     assert_eq!(peer.deliver(&eve, &inbox, &follow).await, 202);
     eventually("eve is a member", || async {
         (alpha.count("community_follows").await == 1).then_some(())
@@ -219,7 +225,10 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
         };
         slowest = slowest.max(started.elapsed());
         *statuses.entry(status).or_default() += 1;
-        assert!(status < 500, "case {case} ({signing:?}) got {status}: {body:.300}");
+        assert!(
+            status < 500,
+            "case {case} ({signing:?}) got {status}: {body:.300}"
+        );
         if status == 202 {
             if let Some(id) = serde_json::from_str::<Value>(&body)
                 .ok()
@@ -233,7 +242,10 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     eprintln!(
         "hostile generator: {cases} cases, statuses {statuses:?}, slowest {slowest:?}, RSS {rss_before} kB -> {rss_after} kB"
     );
-    assert!(slowest < Duration::from_secs(1), "slowest answer {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest answer {slowest:?}"
+    );
     // Only accepted activities were stored (the follow, plus one row per
     // distinct accepted id), and no actor but eve was cached.
     assert_eq!(

@@ -106,11 +106,21 @@ async fn receive_activity(
             let AnyObject::Post(object) = &update.object else {
                 return Err(refused("only edits of posts are taken from announces"));
             };
-            check_post_in(fed, community, &object.id, true).await?;
+            let known = check_post_in(fed, community, &object.id, false).await?;
             if !trusted {
                 update.object = AnyObject::Post(create::fetch_post(fed, &object.id, budget).await?);
             }
-            update::apply(fed, AnyActivity::Update(update), budget).await
+            if known {
+                return update::apply(fed, AnyActivity::Update(update), budget).await;
+            }
+            // An edit of a post we missed: take the post as it is now.
+            let AnyObject::Post(object) = &update.object else {
+                return Err(refused("only edits of posts are taken from announces"));
+            };
+            create::check_authorship(&update.actor, object)?;
+            create::check_in_group(fed, community, object, budget).await?;
+            let object = object.clone();
+            create::store(fed, community, &object, AnyActivity::Update(update), budget).await
         }
         AnyActivity::Delete(delete) => {
             if !check_post_in(fed, community, &delete.object.0, false).await? {
