@@ -86,11 +86,20 @@ pub async fn policy(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<P
         }
         rest = parent;
     }
-    let rows: Vec<(String, String)> = instances::table
-        .filter(instances::domain.eq_any(&candidates))
-        .select((instances::domain, instances::policy))
-        .load(conn)
-        .await?;
+    let rows: Vec<(String, String)> = if candidates.len() == 1 {
+        // The common case (`mastodon.social`): one prepared lookup by key.
+        instances::table
+            .find(&domain)
+            .select((instances::domain, instances::policy))
+            .load(conn)
+            .await?
+    } else {
+        instances::table
+            .filter(instances::domain.eq_any(&candidates))
+            .select((instances::domain, instances::policy))
+            .load(conn)
+            .await?
+    };
     let blocked = rows
         .iter()
         .any(|(_, policy)| PeerPolicy::parse(policy) == PeerPolicy::Blocked);

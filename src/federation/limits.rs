@@ -64,7 +64,12 @@ fn check_text(field: &str, text: &str) -> Result<(), String> {
     if text.contains('\0') {
         return Err(format!("`{field}` holds a NUL character"));
     }
-    let chars = text.chars().count();
+    // Bytes bound characters from above: count only long texts.
+    let chars = if text.len() > MAX_SHORT_TEXT {
+        text.chars().count()
+    } else {
+        text.len()
+    };
     if URL_FIELDS.contains(&field) {
         if text.len() > MAX_URL_LEN {
             return Err(format!("`{field}` is longer than {MAX_URL_LEN} bytes"));

@@ -3,9 +3,9 @@
 //! Password hashing (Argon2) is the most expensive thing an unauthenticated
 //! client can ask for, so sign-ins are bounded: attempts per address and
 //! per user name (429 with `Retry-After`), at most one hash per core at a
-//! time, and no database connection held while hashing.
+//! time (`password`), and no database connection held while hashing.
 
-use super::AppState;
+use super::{AppState, password};
 use crate::{
     db::{self, handle::HandleKind, person::PersonRow},
     domain::{FieldError, name::Handle},
@@ -13,16 +13,11 @@ use crate::{
     federation::keys,
 };
 use crate::{error::ErrorKind, throttle::Throttle};
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
-};
 use base64::Engine;
 use diesel_async::AsyncConnection;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::{net::IpAddr, time::Duration};
-use tokio::sync::Semaphore;
 
 /// Shortest accepted password.
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -42,10 +37,7 @@ pub async fn create_user(
         )
         .into());
     }
-    let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(AppError::internal)??;
+    let hash = state.sign_ins.hashers.hash(password.to_string()).await?;
     let keys = keys::generate().await?;
     let ap_id = state.urls.person(handle.as_str()).to_string();
     let inbox = state.urls.person_part(handle.as_str(), "inbox").to_string();
@@ -93,13 +85,12 @@ pub struct SignInLimits {
     by_address: Throttle<IpAddr>,
     by_name: Throttle<String>,
     /// One Argon2 hash per core at a time.
-    hashing: Semaphore,
+    hashers: password::Hashers,
 }
 
 impl Default for SignInLimits {
     fn default() -> Self {
         let minute = Duration::from_secs(60);
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         SignInLimits {
             by_address: Throttle::new(
                 ATTEMPTS_PER_ADDRESS,
@@ -107,7 +98,7 @@ impl Default for SignInLimits {
                 crate::throttle::DEFAULT_CAPACITY,
             ),
             by_name: Throttle::new(ATTEMPTS_PER_NAME, minute, crate::throttle::DEFAULT_CAPACITY),
-            hashing: Semaphore::new(cores),
+            hashers: password::Hashers::default(),
         }
     }
 }
@@ -137,19 +128,7 @@ pub async fn sign_in(
         db::person::find_local(&mut conn, username).await?
     };
     let stored = person.as_ref().and_then(|p| p.password_hash.clone());
-    let password = password.to_string();
-    let permit = limits.hashing.acquire().await.map_err(AppError::internal)?;
-    let valid = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => verify_password(&hash, &password),
-        // Spend the same time on unknown names, so timing does not reveal them.
-        None => {
-            let _ = hash_password(&password);
-            false
-        }
-    })
-    .await
-    .map_err(AppError::internal)?;
-    drop(permit);
+    let valid = limits.hashers.verify(stored, password.to_string()).await?;
     let person = match (valid, person) {
         (true, Some(person)) => person,
         _ => return Err(AppError::unauthorized("wrong username or password")),
@@ -241,22 +220,4 @@ fn token_hash(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn hash_password(password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| AppError::internal(anyhow::anyhow!("password hashing failed: {err}")))
-}
-
-fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }

@@ -9,6 +9,7 @@ pub mod federation_admin;
 pub mod follow;
 pub mod moderation;
 pub mod outbox;
+pub mod password;
 pub mod post;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};
