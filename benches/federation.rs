@@ -325,6 +325,10 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     .await?;
     fan_out_phase(&beta, sink_port, &keys[0].0, &sink, &mut report).await?;
     read_phase(&config, &beta, &mut report).await?;
+    report.row(
+        "VmRSS before the hostile phase (whole process)",
+        mib(proc_status_kib("VmRSS")),
+    );
     hostile_phase(&beta, &mut report).await?;
 
     report.row(
