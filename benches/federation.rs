@@ -41,7 +41,6 @@ mod load;
 #[path = "federation/sink.rs"]
 mod sink;
 
-use activitypub_federation::http_signatures::generate_actor_keypair;
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
 use db::BenchDb;
@@ -51,9 +50,9 @@ use guildhall::{
         person::{self, RemotePerson},
     },
     error::AppResult,
-    federation::signature::{SigningKey, sign_request},
     services::{self, AppState, community::NewCommunityInput},
     settings::Settings,
+    signature::{SigningKey, sign_request},
     startup::{self, Application},
 };
 use load::{Outcome, Prepared, ms};
@@ -350,12 +349,12 @@ async fn run(config: Config) -> anyhow::Result<Report> {
 
 async fn generate_keys(n: usize) -> anyhow::Result<Vec<(String, String)>> {
     let tasks: Vec<_> = (0..n)
-        .map(|_| tokio::task::spawn_blocking(generate_actor_keypair))
+        .map(|_| tokio::task::spawn_blocking(guildhall::signature::generate_key_pair))
         .collect();
     let mut keys = Vec::with_capacity(n);
     for task in tasks {
         let pair = task.await?.map_err(|e| anyhow!("key generation: {e}"))?;
-        keys.push((pair.public_key, pair.private_key));
+        keys.push((pair.public_pem, pair.private_pem));
     }
     Ok(keys)
 }

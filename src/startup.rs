@@ -4,7 +4,7 @@
 use crate::{
     api, db,
     error::{AppError, ErrorBody},
-    federation::{self, context::Federation, delivery, keys, processor},
+    federation::{self, context::Federation, delivery, processor},
     operations,
     services::AppState,
     settings::Settings,
@@ -106,7 +106,7 @@ pub fn install_crypto_provider() {
 async fn ensure_instance_actor(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.pool.get().await?;
     if db::instance::find(&mut conn).await?.is_none() {
-        let pair = keys::generate().await?;
+        let pair = crate::signature::generate_key_pair_async().await?;
         db::instance::insert_or_get(
             &mut conn,
             &state.settings.domain,

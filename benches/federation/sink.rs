@@ -11,7 +11,7 @@
 //!   unknown) and the rest are counted apart.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, http::Method, web};
-use guildhall::federation::signature::parse_request_signature;
+use guildhall::signature::parse_request_signature;
 use serde_json::{Value, json};
 use std::{
     collections::{BTreeMap, HashMap},

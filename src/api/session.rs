@@ -3,10 +3,10 @@
 //! `DELETE /api/v1/sessions/{id}` (revoke one).
 
 use super::{auth::BearerToken, json};
-use crate::throttle::client_address;
 use crate::{
     error::AppResult,
     services::{AppState, account},
+    throttle::client_address,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};

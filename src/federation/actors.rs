@@ -2,16 +2,16 @@
 //! charter extension and Mastodon profile fields), people as `Person`s, and
 //! the instance as an `Application` (FEP-2677).
 
-use super::protocol::{
-    actor::{Actor, ActorKind, Endpoints, PublicKey, Source},
-    charter::{CharterJson, property_values},
-    context::Context,
-};
 use crate::{
     db::{instance::InstanceRow, person::PersonRow},
     domain::{
         community::{PostingPolicy, Visibility},
         markdown,
+    },
+    protocol::{
+        actor::{Actor, ActorKind, Endpoints, PublicKey, Source},
+        charter::{CharterJson, property_values},
+        jsonld::Context,
     },
     services::community::CommunityView,
     urls::Urls,

@@ -3,12 +3,13 @@
 //! what peers can make us do (inbox rate per host, failures per address,
 //! forced key refreshes, NodeInfo probes), each a map of bounded size.
 
-use super::{client, signature::SigningKey};
-use crate::throttle::{DEFAULT_CAPACITY, Throttle};
+use super::client;
 use crate::{
     db,
     error::{AppError, AppResult},
     services::AppState,
+    signature::SigningKey,
+    throttle::{DEFAULT_CAPACITY, Throttle},
 };
 use std::{
     collections::{HashMap, HashSet},

@@ -16,11 +16,11 @@
 use super::{
     context::Federation,
     fetch::{self, FetchError},
-    signature,
 };
 use crate::{
     db::{self, delivery::DueDelivery},
     error::ErrorKind,
+    signature,
 };
 use chrono::{Duration, Utc};
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 //! (some peers answer 401 to unsigned ones), within a per-activity budget,
 //! honouring the federation policy, with a size cap and no redirects.
 
-use super::{context::Federation, policy, signature};
+use super::{context::Federation, policy};
+use crate::signature;
 use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU32, Ordering};
 use url::Url;

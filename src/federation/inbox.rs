@@ -26,13 +26,13 @@ use super::{
     context::Federation,
     fetch::FetchBudget,
     limits,
-    protocol::activity::{AnyActivity, MAX_OBJECT_NESTING, object_nesting},
     resolve::{self, SignerKey, same_origin},
-    signature::{self, SignatureError},
 };
 use crate::{
     db,
     error::{AppError, AppResult, ErrorKind},
+    protocol::activity::{AnyActivity, MAX_OBJECT_NESTING, object_nesting},
+    signature::{self, SignatureError},
     throttle::client_address,
 };
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,10 +1,14 @@
 //! NodeInfo 2.1 (FEP-f1d5/0151): the discovery document and the
 //! instance's software, usage and community count.
 
-use super::protocol::nodeinfo::{
-    NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services, Software, Usage, Users,
+use crate::{
+    db,
+    error::AppResult,
+    protocol::nodeinfo::{
+        NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services, Software, Usage, Users,
+    },
+    services::AppState,
 };
-use crate::{db, error::AppResult, services::AppState};
 use actix_web::{HttpResponse, web};
 
 const SCHEMA_21: &str = "http://nodeinfo.diaspora.software/ns/schema/2.1";

@@ -6,7 +6,7 @@ use super::{context::Federation, inbox::verify_get, negotiate::activity_json, po
 use crate::{
     db,
     error::{AppError, AppResult},
-    federation::protocol::note::{PostKind, PostObject},
+    protocol::note::{PostKind, PostObject},
     services::post::{self, object::post_object},
 };
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -41,7 +41,7 @@ pub async fn get_post_object(
             PostKind::Tombstone,
             url::Url::parse(&row.ap_id).map_err(AppError::internal)?,
         );
-        tombstone.context = Some(super::protocol::context::Context);
+        tombstone.context = Some(crate::protocol::jsonld::Context);
         let body = serde_json::to_string(&tombstone).map_err(AppError::internal)?;
         return Ok(HttpResponse::Gone()
             .content_type(super::negotiate::ACTIVITY_JSON)
@@ -57,7 +57,7 @@ pub async fn get_post_object(
     };
     let view = post::view(&mut conn, row).await?;
     let mut object = post_object(&view, parent.as_deref(), root.as_deref());
-    object.context = Some(super::protocol::context::Context);
+    object.context = Some(crate::protocol::jsonld::Context);
     Ok(activity_json(&object))
 }
 

@@ -3,14 +3,14 @@
 //! someone first follows it). Our own posts are announced as the author's
 //! `Create` with the post embedded; posts from elsewhere by id.
 
-use super::protocol::{
-    activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject},
-    collection::Collection,
-    helpers::{IdOrObject, PUBLIC},
-};
 use crate::{
     db::community::CommunityRow,
     error::{AppError, AppResult},
+    protocol::{
+        activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject},
+        collection::Collection,
+        lenient::{IdOrObject, PUBLIC},
+    },
     services::{
         AppState,
         post::{self, object::post_object},

@@ -19,12 +19,11 @@
 //! - Processed activities keep only their id (for de-duplication) and are
 //!   purged after `incoming_retention_days`.
 
-use super::{
-    activities, context::Federation, fetch::FetchBudget, policy, protocol::activity::AnyActivity,
-};
+use super::{activities, context::Federation, fetch::FetchBudget, policy};
 use crate::{
     db::{self, incoming::IncomingRow},
     error::{AppError, ErrorKind},
+    protocol::activity::AnyActivity,
 };
 use chrono::{Duration, Utc};
 use futures_util::{FutureExt, StreamExt, stream};

@@ -5,16 +5,16 @@
 use super::{
     context::{Federation, url_authority},
     fetch::{FetchBudget, FetchError, fetch, fetch_json},
+};
+use crate::{
+    db::{self, community::CommunityRow, person::PersonRow},
+    domain::markdown,
     protocol::{
         actor::{Actor, ActorKind},
         charter::CharterJson,
         nodeinfo::{NodeInfo, NodeInfoLinks},
         webfinger::WebFinger,
     },
-};
-use crate::{
-    db::{self, community::CommunityRow, person::PersonRow},
-    domain::markdown,
 };
 use chrono::{Duration, Utc};
 use url::Url;

@@ -7,13 +7,12 @@ use super::{
     context::Federation,
     inbox,
     negotiate::{activity_json, wants_activity_json},
-    nodeinfo, objects,
-    protocol::{collection::Collection, context::Context},
-    webfinger,
+    nodeinfo, objects, webfinger,
 };
 use crate::{
     db,
     error::{AppError, AppResult},
+    protocol::{collection::Collection, jsonld::Context},
     services::{AppState, community},
 };
 use actix_web::{HttpRequest, HttpResponse, guard, web};

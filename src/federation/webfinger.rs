@@ -1,10 +1,10 @@
 //! `GET /.well-known/webfinger`: `acct:` addresses (and actor URLs) of our
 //! communities, people and instance actor, with typed `rel=self` links.
 
-use super::protocol::{actor::ActorKind, webfinger::WebFinger};
 use crate::{
     db::{self, handle::HandleKind},
     error::{AppError, AppResult},
+    protocol::{actor::ActorKind, webfinger::WebFinger},
     services::AppState,
 };
 use actix_web::{HttpResponse, web};

@@ -9,10 +9,10 @@ use super::{AppState, password};
 use crate::{
     db::{self, handle::HandleKind, person::PersonRow},
     domain::{FieldError, name::Handle},
-    error::{AppError, AppResult},
-    federation::keys,
+    error::{AppError, AppResult, ErrorKind},
+    signature::generate_key_pair_async,
+    throttle::Throttle,
 };
-use crate::{error::ErrorKind, throttle::Throttle};
 use base64::Engine;
 use diesel_async::AsyncConnection;
 use rand::RngCore;
@@ -38,7 +38,7 @@ pub async fn create_user(
         .into());
     }
     let hash = state.sign_ins.hashers.hash(password.to_string()).await?;
-    let keys = keys::generate().await?;
+    let keys = generate_key_pair_async().await?;
     let ap_id = state.urls.person(handle.as_str()).to_string();
     let inbox = state.urls.person_part(handle.as_str(), "inbox").to_string();
     let shared_inbox = state.urls.shared_inbox().to_string();

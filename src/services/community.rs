@@ -10,7 +10,7 @@ use crate::{
         name::Handle,
     },
     error::{AppError, AppResult},
-    federation::keys,
+    signature::generate_key_pair_async,
 };
 use chrono::Utc;
 use diesel_async::AsyncConnection;
@@ -63,7 +63,7 @@ pub async fn create_community(
     let summary = input.summary.unwrap_or_default();
     check_summary(&summary)?;
     let charter_json = input.charter.as_ref().map(charter::to_stored).transpose()?;
-    let keys = keys::generate().await?;
+    let keys = generate_key_pair_async().await?;
     let urls = &state.urls;
     let ap_id = urls.community(handle.as_str()).to_string();
     let inbox = urls.community_part(handle.as_str(), "inbox").to_string();

@@ -9,9 +9,9 @@ use super::{
 use crate::{
     db::{self, community::CommunityRow, follow::FollowState, person::PersonRow},
     error::{AppError, AppResult},
-    federation::protocol::{
+    protocol::{
         activity::{Activity, ActivityKind, AnyActivity, Reference},
-        helpers::IdOrObject,
+        lenient::IdOrObject,
     },
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection};

@@ -12,9 +12,9 @@ use super::{
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow},
     error::{AppError, AppResult},
-    federation::protocol::{
+    protocol::{
         activity::{Activity, ActivityKind, AnyActivity, Reference},
-        helpers::{IdOrObject, PUBLIC},
+        lenient::{IdOrObject, PUBLIC},
     },
 };
 use chrono::{DateTime, Utc};

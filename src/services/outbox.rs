@@ -9,10 +9,10 @@
 
 use crate::{
     db::{self, community::CommunityRow},
-    federation::protocol::{
+    protocol::{
         activity::{Activity, ActivityKind, AnyActivity},
-        context::Context,
-        helpers::{IdOrObject, PUBLIC},
+        jsonld::Context,
+        lenient::{IdOrObject, PUBLIC},
     },
     urls::Urls,
 };
@@ -107,7 +107,7 @@ pub async fn distribute(
             ActivityKind::Announce,
             activity_id(urls, ActivityKind::Announce),
             group.clone(),
-            IdOrObject::<Box<crate::federation::protocol::activity::Announced>>::Id(object),
+            IdOrObject::<Box<crate::protocol::activity::Announced>>::Id(object),
         );
         announce.to = to;
         announce.cc = cc;

@@ -6,7 +6,7 @@
 //! (draft-cavage, `rsa-sha256`). `down` makes every request answer 503.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use guildhall::federation::signature::{SigningKey, sign_request_at};
+use guildhall::signature::{SigningKey, sign_request_at};
 use serde_json::{Value, json};
 use std::{
     collections::HashMap,
@@ -120,13 +120,13 @@ impl FakePeer {
     /// fresh key, and serves its document; returns its id.
     pub fn actor(&self, path: &str, kind: &str) -> String {
         let id = format!("{}/{path}", self.base);
-        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
-        let key = SigningKey::from_pem(&format!("{id}#main-key"), &pair.private_key).unwrap();
+        let pair = guildhall::signature::generate_key_pair().unwrap();
+        let key = SigningKey::from_pem(&format!("{id}#main-key"), &pair.private_pem).unwrap();
         self.keys.lock().unwrap().insert(id.clone(), Arc::new(key));
         self.private_keys
             .lock()
             .unwrap()
-            .insert(id.clone(), pair.private_key);
+            .insert(id.clone(), pair.private_pem);
         let name = path.rsplit('/').next().unwrap();
         let document = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
@@ -134,7 +134,7 @@ impl FakePeer {
             "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
             "followers": format!("{id}/followers"),
             "endpoints": {"sharedInbox": format!("{}/inbox", self.base)},
-            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pair.public_key}
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pair.public_pem}
         });
         self.put(&format!("/{path}"), &document);
         id

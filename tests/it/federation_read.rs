@@ -311,8 +311,8 @@ async fn the_group_outbox_announces_its_newest_posts_as_lemmy_reads_them() {
     assert_eq!(announce["object"]["object"]["id"], post["ap_id"]);
     assert_eq!(announce["object"]["object"]["name"], "Outboxed");
     // It reads back into our own wire types, as a peer's parser would.
-    let parsed: guildhall::federation::protocol::collection::Collection<
-        guildhall::federation::protocol::activity::AnyActivity,
+    let parsed: guildhall::protocol::collection::Collection<
+        guildhall::protocol::activity::AnyActivity,
     > = serde_json::from_value(outbox).unwrap();
     assert_eq!(parsed.entries().len(), 1);
 }

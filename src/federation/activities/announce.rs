@@ -24,9 +24,11 @@ use crate::{
     federation::{
         context::Federation,
         fetch::{FetchBudget, FetchError, fetch},
-        protocol::activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject},
-        protocol::helpers::IdOrObject,
         resolve::same_origin,
+    },
+    protocol::{
+        activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject},
+        lenient::IdOrObject,
     },
     services::post::remote,
 };

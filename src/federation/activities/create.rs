@@ -10,11 +10,11 @@ use crate::{
     federation::{
         context::Federation,
         fetch::{FetchBudget, fetch},
-        protocol::{
-            activity::{Activity, ActivityKind, AnyActivity, AnyObject},
-            note::PostObject,
-        },
         resolve::same_origin,
+    },
+    protocol::{
+        activity::{Activity, ActivityKind, AnyActivity, AnyObject},
+        note::PostObject,
     },
     services::post::remote,
 };

@@ -5,7 +5,8 @@
 use super::{person, refused};
 use crate::{
     error::AppResult,
-    federation::{context::Federation, fetch::FetchBudget, protocol::activity::AnyActivity},
+    federation::{context::Federation, fetch::FetchBudget},
+    protocol::activity::AnyActivity,
     services::post::remote,
 };
 

@@ -4,13 +4,10 @@ use super::{person, refused};
 use crate::{
     db,
     error::AppResult,
-    federation::{
-        context::Federation,
-        fetch::FetchBudget,
-        protocol::{
-            activity::{Activity, ActivityRef, AnyActivity, Reference},
-            helpers::IdOrObject,
-        },
+    federation::{context::Federation, fetch::FetchBudget},
+    protocol::{
+        activity::{Activity, ActivityRef, AnyActivity, Reference},
+        lenient::IdOrObject,
     },
     services::follow,
 };

@@ -5,7 +5,8 @@
 use super::{only_from_its_group, person, post_in, refused};
 use crate::{
     error::AppResult,
-    federation::{context::Federation, fetch::FetchBudget, protocol::activity::AnyActivity},
+    federation::{context::Federation, fetch::FetchBudget},
+    protocol::activity::AnyActivity,
     services::post::remote,
 };
 

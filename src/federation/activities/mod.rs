@@ -20,7 +20,7 @@ use super::{
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     error::{AppError, AppResult},
-    federation::protocol::activity::AnyActivity,
+    protocol::activity::AnyActivity,
 };
 use url::Url;
 

@@ -3,15 +3,12 @@
 //! with the community as target (ban), and their `Undo`s.
 
 use crate::{
-    db,
-    db::community::CommunityRow,
+    db::{self, community::CommunityRow},
     error::AppResult,
-    federation::{
-        context::Federation,
-        protocol::{
-            activity::{ActivityKind, AnyActivity},
-            helpers::IdOrObject,
-        },
+    federation::context::Federation,
+    protocol::{
+        activity::{ActivityKind, AnyActivity},
+        lenient::IdOrObject,
     },
     services::moderation,
 };

@@ -6,13 +6,10 @@ use super::{only_from_its_group, person, post_in, refused};
 use crate::{
     db,
     error::AppResult,
-    federation::{
-        context::Federation,
-        fetch::FetchBudget,
-        protocol::{
-            activity::{Activity, ActivityRef, AnyActivity},
-            helpers::IdOrObject,
-        },
+    federation::{context::Federation, fetch::FetchBudget},
+    protocol::{
+        activity::{Activity, ActivityRef, AnyActivity},
+        lenient::IdOrObject,
     },
     services::post::remote,
 };

@@ -5,12 +5,8 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    federation::{
-        context::Federation,
-        fetch::FetchBudget,
-        protocol::activity::{AnyActivity, AnyObject},
-        resolve,
-    },
+    federation::{context::Federation, fetch::FetchBudget, resolve},
+    protocol::activity::{AnyActivity, AnyObject},
     services::post::remote,
 };
 

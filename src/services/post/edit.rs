@@ -6,7 +6,7 @@ use crate::{
     db::{self, person::PersonRow},
     domain::{FieldError, markdown},
     error::{AppError, AppResult},
-    federation::protocol::activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
+    protocol::activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
     services::{AppState, outbox::activity_id},
 };
 use diesel_async::AsyncConnection;
@@ -96,7 +96,7 @@ pub async fn delete_post(state: &AppState, person: &PersonRow, post_id: i64) -> 
             Reference(Url::parse(&post.ap_id).map_err(bad)?),
         );
         delete.audience = Url::parse(&community.ap_id).ok();
-        delete.to = [Url::parse(crate::federation::protocol::helpers::PUBLIC).map_err(bad)?]
+        delete.to = [Url::parse(crate::protocol::lenient::PUBLIC).map_err(bad)?]
             .into_iter()
             .chain(delete.audience.clone())
             .collect();

@@ -9,9 +9,9 @@ use crate::{
     },
     domain::{FieldError, markdown},
     error::{AppError, AppResult},
-    federation::protocol::{
+    protocol::{
         activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
-        helpers::IdOrObject,
+        lenient::IdOrObject,
     },
     services::{
         AppState,
@@ -230,7 +230,7 @@ async fn notify_participant(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     participant: &PersonRow,
-    object: &crate::federation::protocol::note::PostObject,
+    object: &crate::protocol::note::PostObject,
 ) -> diesel::QueryResult<()> {
     let software = db::peer::software(conn, &participant.domain).await?;
     if outbox::is_group_aware(software.as_deref()) {

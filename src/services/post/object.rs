@@ -6,9 +6,9 @@
 use super::PostView;
 use crate::{
     domain::markdown,
-    federation::protocol::{
+    protocol::{
         actor::Source,
-        helpers::PUBLIC,
+        lenient::PUBLIC,
         note::{Mention, PostKind, PostObject, Tag},
     },
 };

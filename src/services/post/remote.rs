@@ -7,7 +7,7 @@ use crate::{
     db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
     domain::markdown,
     error::{AppError, AppResult},
-    federation::protocol::{activity::AnyActivity, helpers::PUBLIC, note::PostObject},
+    protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
     services::{
         AppState,
         outbox::{self, Distribution},

@@ -10,7 +10,7 @@
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use base64::Engine;
-use guildhall::federation::signature::{SigningKey, parse_request_signature};
+use guildhall::signature::{SigningKey, parse_request_signature};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::{
@@ -56,7 +56,7 @@ impl FakeMastodon {
         let port = listener.local_addr().unwrap().port();
         let base = format!("http://mastodon.test:{port}");
         let actor = format!("{base}/users/mona");
-        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+        let pair = guildhall::signature::generate_key_pair().unwrap();
         let fixture = crate::fixtures::load::<Value>("mastodon/objects/person.json")
             .expect("the Mastodon person fixture");
         let mut person: Value = serde_json::from_str(
@@ -67,7 +67,7 @@ impl FakeMastodon {
         )
         .unwrap();
         person["preferredUsername"] = json!("mona");
-        person["publicKey"]["publicKeyPem"] = json!(pair.public_key);
+        person["publicKey"]["publicKeyPem"] = json!(pair.public_pem);
         let received = Arc::new(Mutex::new(Vec::new()));
         let client = reqwest::Client::builder()
             .resolve("guildhall.invalid", "127.0.0.1:1".parse().unwrap())
@@ -99,7 +99,7 @@ impl FakeMastodon {
         let handle = server.handle();
         tokio::spawn(server);
         FakeMastodon {
-            key: SigningKey::from_pem(&format!("{actor}#main-key"), &pair.private_key).unwrap(),
+            key: SigningKey::from_pem(&format!("{actor}#main-key"), &pair.private_pem).unwrap(),
             actor,
             documents,
             received,

@@ -5,12 +5,12 @@ use chrono::TimeDelta;
 
 use super::test_signer::*;
 use super::*;
-use crate::federation::signature::test_support::*;
+use crate::signature::test_support::*;
 
 /// A Fedify-shaped POST to an inbox, not yet signed.
 fn fedify_post(body: &[u8]) -> TestRequest {
-    let digest = crate::federation::signature::digest::content_digest_header(body);
-    let date = crate::federation::signature::format_http_date(now());
+    let digest = crate::signature::digest::content_digest_header(body);
+    let date = crate::signature::format_http_date(now());
     let headers = [
         ("Host", "b.example"),
         ("Date", date.as_str()),
@@ -112,7 +112,7 @@ fn get_and_post_with_ed25519_and_pss() {
         "host",
         "date",
     ];
-    let date = crate::federation::signature::format_http_date(now());
+    let date = crate::signature::format_http_date(now());
     for (alg, signer, public) in [
         (
             "ed25519",

@@ -2,9 +2,9 @@
 //! posts, as `Collection`/`OrderedCollection` and their pages.
 
 use super::{
-    context::Context,
-    helpers::{IdOrObject, first_id},
-    note::{default_if_invalid, drop_invalid},
+    jsonld::Context,
+    lenient::{IdOrObject, first_id},
+    lenient::{default_if_invalid, drop_invalid},
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;

@@ -4,11 +4,11 @@
 use super::{
     actor::Source,
     collection::CollectionKind,
-    context::Context,
-    helpers::{addressees, first_id, one_or_many, text_or_map},
+    jsonld::Context,
+    lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
 };
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// The post-like object types we understand.
@@ -300,46 +300,4 @@ pub struct VoteCount {
     #[serde(rename = "type", default)]
     pub kind: CollectionKind,
     pub total_items: u64,
-}
-
-/// Deserialises a list (or single value) and drops the entries that do not
-/// parse as `T`, so one odd tag or attachment does not reject an object.
-pub fn drop_invalid<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Entry<T> {
-        Valid(T),
-        Invalid(serde::de::IgnoredAny),
-    }
-    let entries: Vec<Entry<T>> = one_or_many(deserializer)?;
-    Ok(entries
-        .into_iter()
-        .filter_map(|entry| match entry {
-            Entry::Valid(item) => Some(item),
-            Entry::Invalid(_) => None,
-        })
-        .collect())
-}
-
-/// Deserialises a value, falling back to `T::default()` (`None` for an
-/// `Option`) when it does not parse as `T`.
-pub fn default_if_invalid<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-where
-    T: Deserialize<'de> + Default,
-    D: Deserializer<'de>,
-{
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Value<T> {
-        Valid(T),
-        Invalid(serde::de::IgnoredAny),
-    }
-    Ok(match Value::<T>::deserialize(deserializer)? {
-        Value::Valid(value) => value,
-        Value::Invalid(_) => T::default(),
-    })
 }

@@ -2,7 +2,7 @@
 //! the NodeInfo 2.1 document, with our `metadata` (community count and
 //! directory link).
 
-use super::note::{default_if_invalid, drop_invalid};
+use super::lenient::{default_if_invalid, drop_invalid};
 use serde::{Deserialize, Serialize};
 use url::Url;
 

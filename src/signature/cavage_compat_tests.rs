@@ -7,8 +7,7 @@ use chrono::TimeDelta;
 
 use super::tests::*;
 use super::*;
-use crate::federation::signature::parse_request_signature;
-use crate::federation::signature::test_support::*;
+use crate::signature::{parse_request_signature, test_support::*};
 
 #[test]
 fn hs2019_created_and_expires() {

@@ -3,7 +3,7 @@
 
 use super::{
     actor::ActorKind,
-    note::{default_if_invalid, drop_invalid},
+    lenient::{default_if_invalid, drop_invalid},
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

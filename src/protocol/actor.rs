@@ -4,8 +4,9 @@
 
 use super::{
     charter::CharterJson,
-    context::Context,
-    helpers::{first_id, one_or_many, text_or_map},
+    jsonld::Context,
+    lenient::{first_id, one_or_many, text_or_map},
+    property_value::PropertyValue,
 };
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -148,21 +149,6 @@ pub struct Image {
     pub url: Url,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-}
-
-/// A Mastodon profile field (`schema:PropertyValue`).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PropertyValue {
-    #[serde(rename = "type")]
-    pub kind: PropertyValueKind,
-    pub name: String,
-    pub value: String,
-}
-
-/// The only type tag a [`PropertyValue`] carries.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub enum PropertyValueKind {
-    PropertyValue,
 }
 
 fn property_values<'de, D>(deserializer: D) -> Result<Vec<PropertyValue>, D::Error>

@@ -1,5 +1,6 @@
-//! Serde building blocks for the shapes peers send: one-or-many values,
-//! objects given by id or embedded, and language maps.
+//! Lenient parsing: serde building blocks for the shapes peers send —
+//! one-or-many values, objects given by id or embedded, language maps, and
+//! lists or values that keep what parses and drop what does not.
 
 use serde::{
     Deserialize, Deserializer, Serialize,
@@ -165,4 +166,46 @@ where
             | Reference::ObjectUrl { url } => Some(url),
             Reference::Other(_) => None,
         }))
+}
+
+/// Deserialises a list (or single value) and drops the entries that do not
+/// parse as `T`, so one odd tag or attachment does not reject an object.
+pub fn drop_invalid<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry<T> {
+        Valid(T),
+        Invalid(serde::de::IgnoredAny),
+    }
+    let entries: Vec<Entry<T>> = one_or_many(deserializer)?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Entry::Valid(item) => Some(item),
+            Entry::Invalid(_) => None,
+        })
+        .collect())
+}
+
+/// Deserialises a value, falling back to `T::default()` (`None` for an
+/// `Option`) when it does not parse as `T`.
+pub fn default_if_invalid<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Deserialize<'de> + Default,
+    D: Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value<T> {
+        Valid(T),
+        Invalid(serde::de::IgnoredAny),
+    }
+    Ok(match Value::<T>::deserialize(deserializer)? {
+        Value::Valid(value) => value,
+        Value::Invalid(_) => T::default(),
+    })
 }

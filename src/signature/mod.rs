@@ -8,6 +8,7 @@
 
 mod cavage;
 mod digest;
+mod generate;
 mod keys;
 mod rfc9421;
 mod sfv;
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 pub use cavage::{sign_request, sign_request_at};
+pub use generate::{KeyPair, generate_key_pair, generate_key_pair_async};
 pub use keys::SigningKey;
 use keys::{Algorithm, PublicKey};
 

@@ -128,8 +128,8 @@ aOT9v6d+nb4bnNkQVklLQ3fVAvJm+xdDOp9LCNCN48V2pnDOkFV6+U9nV5oyc6XI
 pub(crate) const KEY_ID: &str = "https://a.example/users/alice#main-key";
 
 /// The signing key for `KEY_A_PRIVATE`.
-pub(crate) fn key_a() -> crate::federation::signature::SigningKey {
-    crate::federation::signature::SigningKey::from_pem(KEY_ID, KEY_A_PRIVATE).unwrap()
+pub(crate) fn key_a() -> crate::signature::SigningKey {
+    crate::signature::SigningKey::from_pem(KEY_ID, KEY_A_PRIVATE).unwrap()
 }
 
 /// A header map from pairs (names lower-cased, as the caller provides them).
@@ -149,7 +149,7 @@ pub(crate) fn now() -> DateTime<Utc> {
 
 /// Signs `message` with the RFC 9421 `test-key-ed25519`.
 pub(crate) fn ed25519(base: &[u8]) -> Vec<u8> {
-    let der = crate::federation::signature::keys::decode_pem(RFC_ED25519_PRIVATE)
+    let der = crate::signature::keys::decode_pem(RFC_ED25519_PRIVATE)
         .unwrap()
         .1;
     let pair = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).unwrap();

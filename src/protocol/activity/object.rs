@@ -2,7 +2,7 @@
 //! `Update` carry) and [`Announced`] (what `Announce` carries).
 
 use super::{ActivityKind, AnyActivity, parse_name, resolve_type, type_names, unsupported};
-use crate::federation::protocol::{
+use crate::protocol::{
     actor::{Actor, ActorKind},
     event::{Event, EventKind},
     note::{PostKind, PostObject},

@@ -6,8 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::test_signer::*;
 use super::*;
-use crate::federation::signature::keys::PublicKey;
-use crate::federation::signature::test_support::*;
+use crate::signature::{keys::PublicKey, test_support::*};
 
 /// RFC 9421 B.2.1 (`rsa-pss-sha512`, nothing covered).
 const B21_SIGNATURE: &str = "d2pmTvmbncD3xQm8E9ZV2828BjQWGgiwAaw5bAkgibUopemLJcWDy/lkbbHAve4cRAtx31Iq786U7it++wgGxbtRxf8Udx7zFZsckzXaJMkA7ChG52eSkFxykJeNqsrWH5S+oxNFlD4dzVuwe8DhTSja8xxbR/Z2cOGdCbzR72rgFWhzx2VjBqJzsPLMIQKhO4DGezXehhWwE56YCE+O6c0mKZsfxVrogUvA4HELjVKWmAvtl6UnCh8jYzuVG5WSb/QEVPnP5TmcAnLH1g+s++v6d4s8m0gCw1fV5/SITLq9mhho8K3+7EPYTU8IU1bLhdxO5Nyt8C8ssinQ98Xw9Q==";

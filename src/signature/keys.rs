@@ -32,9 +32,8 @@ impl std::fmt::Debug for SigningKey {
 
 impl SigningKey {
     /// `key_id` is `<actor id>#main-key`; `private_pem` is PKCS#8 PEM
-    /// ("BEGIN PRIVATE KEY", as
-    /// `activitypub_federation::http_signatures::generate_actor_keypair`
-    /// produces). PKCS#1 ("BEGIN RSA PRIVATE KEY") is accepted too.
+    /// ("BEGIN PRIVATE KEY", as [`super::generate_key_pair`] produces).
+    /// PKCS#1 ("BEGIN RSA PRIVATE KEY") is accepted too.
     pub fn from_pem(key_id: &str, private_pem: &str) -> anyhow::Result<SigningKey> {
         let (label, der) = decode_pem(private_pem).context("the private key is not PEM")?;
         let pair = match label.as_str() {
@@ -188,7 +187,7 @@ fn parse_spki(der: &[u8]) -> Option<(&[u8], &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::federation::signature::test_support::*;
+    use crate::signature::test_support::*;
 
     #[test]
     fn rsa_public_keys_in_both_pem_forms() {
@@ -226,10 +225,10 @@ mod tests {
     }
 
     #[test]
-    fn keys_from_the_federation_crate_sign() {
-        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
-        let key = SigningKey::from_pem("https://a.example/u#main-key", &pair.private_key).unwrap();
-        let public = PublicKey::from_pem(&pair.public_key).unwrap();
+    fn generated_keys_sign_and_verify() {
+        let pair = super::super::generate_key_pair().unwrap();
+        let key = SigningKey::from_pem("https://a.example/u#main-key", &pair.private_pem).unwrap();
+        let public = PublicKey::from_pem(&pair.public_pem).unwrap();
         let signature = key.sign_rsa_sha256(b"message").unwrap();
         assert!(public.verify(Algorithm::RsaV15Sha256, b"message", &signature));
         assert!(

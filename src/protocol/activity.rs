@@ -12,8 +12,8 @@ pub use object::{Announced, AnyObject};
 pub use reference::{Identified, Reference, References, required_id};
 
 use super::{
-    context::Context,
-    helpers::{IdOrObject, addressees, first_id, text_or_map},
+    jsonld::Context,
+    lenient::{IdOrObject, addressees, first_id, text_or_map},
 };
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned, de::Error as _};

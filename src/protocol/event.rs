@@ -10,9 +10,9 @@ pub use location::{
 
 use super::{
     actor::Source,
-    context::Context,
-    helpers::{addressees, first_id, text_or_map},
-    note::{Attachment, Tag, default_if_invalid, drop_invalid},
+    jsonld::Context,
+    lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
+    note::{Attachment, Tag},
 };
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize, Serializer};

@@ -8,9 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use ring::signature::{RSA_PSS_SHA512, RsaKeyPair};
 
 use super::*;
-use crate::federation::signature::keys::decode_pem;
-use crate::federation::signature::parse_request_signature;
-use crate::federation::signature::test_support::*;
+use crate::signature::{keys::decode_pem, parse_request_signature, test_support::*};
 
 /// A request under test: what `parse_request_signature` takes.
 pub(super) struct TestRequest {

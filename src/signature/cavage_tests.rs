@@ -7,8 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::TimeDelta;
 
 use super::*;
-use crate::federation::signature::test_support::*;
-use crate::federation::signature::{parse_request_signature, sign_request};
+use crate::signature::{parse_request_signature, sign_request, test_support::*};
 
 pub(super) const BODY: &[u8] = br#"{"type":"Follow"}"#;
 

@@ -1,7 +1,7 @@
 //! The `charter` actor extension under the Guildhall JSON-LD namespace, and
 //! the Mastodon-visible `PropertyValue` fields derived from a charter.
 
-use super::actor::{PropertyValue, PropertyValueKind};
+use super::property_value::{PropertyValue, PropertyValueKind};
 use crate::domain::charter::{Charter, ContentLink, Practice, Stage};
 use serde::{Deserialize, Serialize};
 

@@ -1,10 +1,7 @@
 //! Where an event happens: physical places (with a postal or one-line
 //! address) and online locations, in the shapes Mobilizon and Gancio send.
 
-use crate::federation::protocol::{
-    helpers::{first_id, text_or_map},
-    note::default_if_invalid,
-};
+use crate::protocol::lenient::{default_if_invalid, first_id, text_or_map};
 use serde::{Deserialize, Serialize};
 use url::Url;
 

@@ -2,7 +2,7 @@
 //! [`Identified`] trait that finds the id in any activity's object.
 
 use super::{Announced, AnyActivity, AnyObject};
-use crate::federation::protocol::helpers::{IdOrObject, first_id, one_or_many};
+use crate::protocol::lenient::{IdOrObject, first_id, one_or_many};
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use url::Url;
 
