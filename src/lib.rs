@@ -2,7 +2,7 @@
 //!
 //! Modules are layered; a module only uses those listed above it
 //! (see `docs/ARCHITECTURE.md`):
-//! `domain` → `settings`, `error`, `urls`, `throttle` → `db` → `federation::protocol` → `services`
+//! `domain` → `settings`, `error`, `urls`, `throttle` → `db` → `protocol`, `signature` → `services`
 //! → `federation` → `api`, `web` → `startup` → `cli`.
 
 pub mod api;

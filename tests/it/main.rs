@@ -2,6 +2,7 @@
 //! instances on its own PostgreSQL database (see `common`).
 
 mod accounts;
+mod architecture;
 mod bad_input;
 mod charters;
 mod cli;
