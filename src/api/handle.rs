@@ -39,7 +39,7 @@ pub async fn community(fed: &Federation, handle: &str, may_fetch: bool) -> AppRe
         )));
     }
     match resolve::handle(fed, name, host, &FetchBudget::new(5)).await {
-        Ok(KnownActor::Community(community)) => Ok(community),
+        Ok(KnownActor::Community(community)) => Ok(*community),
         Ok(KnownActor::Person(_)) => Err(AppError::not_found(format!(
             "{handle} is a person, not a community"
         ))),
@@ -68,10 +68,10 @@ pub async fn person(fed: &Federation, handle: &str) -> AppResult<crate::db::pers
         let mut conn = fed.state.pool.get().await?;
         db::person::find_local(&mut conn, name)
             .await?
-            .map(KnownActor::Person)
+            .map(|p| KnownActor::Person(Box::new(p)))
     };
     match found {
-        Some(KnownActor::Person(person)) => Ok(person),
+        Some(KnownActor::Person(person)) => Ok(*person),
         _ => Err(AppError::not_found(format!("no person `{handle}`"))),
     }
 }

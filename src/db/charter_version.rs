@@ -1,17 +1,18 @@
 //! The `charter_versions` table: every version of every charter, numbered.
 
 use super::schema::charter_versions;
+use crate::domain::charter::Charter;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// One stored charter version; `charter` is the JSON of a domain `Charter`.
+/// One stored charter version.
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = charter_versions)]
 pub struct CharterVersionRow {
     pub community_id: i64,
     pub version: i32,
-    pub charter: serde_json::Value,
+    pub charter: Charter,
     pub author_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
@@ -21,9 +22,10 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     community_id: i64,
     version: i32,
-    charter: &serde_json::Value,
+    charter: &Charter,
     author_id: i64,
 ) -> QueryResult<CharterVersionRow> {
+    let charter = super::typed::charter_json(charter)?;
     diesel::insert_into(charter_versions::table)
         .values((
             charter_versions::community_id.eq(community_id),

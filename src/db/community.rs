@@ -1,6 +1,10 @@
 //! The `communities` and `community_moderators` tables.
 
 use super::schema::{communities, community_moderators};
+use crate::domain::{
+    charter::Charter,
+    community::{PostingPolicy, Visibility},
+};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -16,14 +20,14 @@ pub struct CommunityRow {
     pub local: bool,
     pub title: String,
     pub summary: String,
-    pub visibility: String,
-    pub posting_policy: String,
+    pub visibility: Visibility,
+    pub posting_policy: PostingPolicy,
     pub inbox: String,
     pub shared_inbox: Option<String>,
     pub followers_url: Option<String>,
     pub public_key: String,
     pub private_key: Option<String>,
-    pub charter: Option<serde_json::Value>,
+    pub charter: Option<Charter>,
     pub charter_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -147,9 +151,10 @@ pub async fn update(
 pub async fn set_charter(
     conn: &mut AsyncPgConnection,
     id: i64,
-    charter: &serde_json::Value,
+    charter: &Charter,
     version: i32,
 ) -> QueryResult<CommunityRow> {
+    let charter = super::typed::charter_json(charter)?;
     diesel::update(communities::table.find(id))
         .set((
             communities::charter.eq(charter),
@@ -229,26 +234,26 @@ pub struct RemoteCommunity<'a> {
     pub shared_inbox: Option<&'a str>,
     pub followers_url: Option<&'a str>,
     pub public_key: &'a str,
-    pub charter: Option<serde_json::Value>,
     pub key_id: Option<&'a str>,
     pub refreshed_at: DateTime<Utc>,
 }
 
-/// Inserts or refreshes a remote community (our own ids are never fetched, so never a local row).
+/// Inserts or refreshes a remote community and its charter (our own ids
+/// are never fetched, so never a local row).
 pub async fn upsert_remote(
     conn: &mut AsyncPgConnection,
     community: &RemoteCommunity<'_>,
+    charter: Option<&Charter>,
 ) -> QueryResult<CommunityRow> {
+    let charter = charter.map(super::typed::charter_json).transpose()?;
     diesel::insert_into(communities::table)
-        .values(community)
+        .values((community, communities::charter.eq(&charter)))
         .on_conflict(communities::ap_id)
         .do_update()
-        .set(community)
-        .execute(conn)
-        .await?;
-    find_by_ap_id(conn, community.ap_id)
-        .await?
-        .ok_or(diesel::result::Error::NotFound)
+        .set((community, communities::charter.eq(&charter)))
+        .returning(CommunityRow::as_returning())
+        .get_result(conn)
+        .await
 }
 
 /// A community by ActivityPub id.

@@ -14,6 +14,7 @@ pub mod person;
 pub mod post;
 pub mod schema;
 pub mod session;
+mod typed;
 
 use anyhow::{Context, anyhow};
 use diesel_async::{

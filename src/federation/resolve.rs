@@ -8,7 +8,10 @@ use super::{
 };
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow},
-    domain::markdown,
+    domain::{
+        community::{PostingPolicy, Visibility},
+        markdown,
+    },
     protocol::{
         actor::{Actor, ActorKind},
         charter::CharterJson,
@@ -25,8 +28,8 @@ const REFRESH_AFTER: Duration = Duration::hours(24);
 /// An actor we know: a person or a community.
 #[derive(Clone, Debug)]
 pub enum KnownActor {
-    Person(PersonRow),
-    Community(CommunityRow),
+    Person(Box<PersonRow>),
+    Community(Box<CommunityRow>),
 }
 
 impl KnownActor {
@@ -73,7 +76,7 @@ pub async fn actor(
     refresh: bool,
 ) -> Result<KnownActor, FetchError> {
     match cached(fed, url, refresh).await? {
-        Cached::Fresh(known) => Ok(*known),
+        Cached::Fresh(known) => Ok(known),
         Cached::Missing => {
             let document = fetch_actor(fed, url, budget).await?;
             remember(fed, document, budget).await
@@ -84,7 +87,7 @@ pub async fn actor(
 /// What the cache holds for an actor id.
 enum Cached {
     /// Ours, or a remote actor fetched recently enough.
-    Fresh(Box<KnownActor>),
+    Fresh(KnownActor),
     /// Unknown, stale, or a refresh was asked for.
     Missing,
 }
@@ -101,16 +104,16 @@ async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, Fe
         .await
         .map_err(db_err)?
     {
-        Some(person) => Some(KnownActor::Person(person)),
+        Some(person) => Some(KnownActor::Person(Box::new(person))),
         None => db::community::find_by_ap_id(&mut conn, url.as_str())
             .await
             .map_err(db_err)?
-            .map(KnownActor::Community),
+            .map(|c| KnownActor::Community(Box::new(c))),
     };
     drop(conn);
     match cached {
-        Some(known) if known.is_local() || fed.is_local(url) => Ok(Cached::Fresh(Box::new(known))),
-        Some(known) if !refresh && !stale(&known) => Ok(Cached::Fresh(Box::new(known))),
+        Some(known) if known.is_local() || fed.is_local(url) => Ok(Cached::Fresh(known)),
+        Some(known) if !refresh && !stale(&known) => Ok(Cached::Fresh(known)),
         None if fed.is_local(url) => Err(FetchError::Gone),
         _ => Ok(Cached::Missing),
     }
@@ -229,21 +232,17 @@ pub async fn remember(
     .then_some(shared_inbox.as_str());
     let now = Utc::now();
     let result = if actor.kind == ActorKind::Group {
-        let charter = actor
-            .charter
-            .as_ref()
-            .map(CharterJson::to_charter)
-            .and_then(|c| serde_json::to_value(c).ok());
+        let charter = actor.charter.as_ref().map(CharterJson::to_charter);
         let summary = markdown::sanitize_html(actor.summary.as_deref().unwrap_or_default());
         let visibility = if actor.manually_approves_followers == Some(true) {
-            "approval_required"
+            Visibility::ApprovalRequired
         } else {
-            "public"
+            Visibility::Public
         };
         let posting = if actor.posting_restricted_to_mods == Some(true) {
-            "moderators"
+            PostingPolicy::Moderators
         } else {
-            "members"
+            PostingPolicy::Members
         };
         let followers = actor.followers.as_ref().map(Url::as_str);
         db::community::upsert_remote(
@@ -255,19 +254,19 @@ pub async fn remember(
                 local: false,
                 title: actor.name.as_deref().unwrap_or(&actor.preferred_username),
                 summary: &summary,
-                visibility,
-                posting_policy: posting,
+                visibility: visibility.as_str(),
+                posting_policy: posting.as_str(),
                 inbox: actor.inbox.as_str(),
                 shared_inbox: shared,
                 followers_url: followers,
                 public_key: &actor.public_key.public_key_pem,
                 key_id: Some(&actor.public_key.id),
-                charter,
                 refreshed_at: now,
             },
+            charter.as_ref(),
         )
         .await
-        .map(KnownActor::Community)
+        .map(|c| KnownActor::Community(Box::new(c)))
     } else {
         db::person::upsert_remote(
             &mut conn,
@@ -285,7 +284,7 @@ pub async fn remember(
             },
         )
         .await
-        .map(KnownActor::Person)
+        .map(|p| KnownActor::Person(Box::new(p)))
     };
     result.map_err(|e| FetchError::Failed(e.to_string()))
 }

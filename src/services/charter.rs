@@ -34,7 +34,7 @@ pub async fn put_charter(
     name: &str,
     charter: Charter,
 ) -> AppResult<CharterVersion> {
-    let json = to_stored(&charter)?;
+    charter.validate()?;
     let mut conn = state.pool.get().await?;
     let row = community::find_row(&mut conn, name).await?;
     community::require_moderator(&mut conn, &row, actor).await?;
@@ -44,8 +44,8 @@ pub async fn put_charter(
             let current = db::community::lock_charter_version(conn, row.id).await?;
             let version = current + 1;
             let stored =
-                db::charter_version::insert(conn, row.id, version, &json, actor.id).await?;
-            db::community::set_charter(conn, row.id, &json, version).await?;
+                db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
+            db::community::set_charter(conn, row.id, &charter, version).await?;
             Ok::<_, diesel::result::Error>(stored)
         })
         .await?;
@@ -74,19 +74,8 @@ pub async fn history(state: &AppState, name: &str) -> AppResult<Vec<CharterVersi
                     .and_then(|id| authors.iter().find(|a| a.id == id))
                     .map(|a| a.username.clone()),
                 created_at: v.created_at,
-                charter: from_stored(v.charter)?,
+                charter: v.charter,
             })
         })
         .collect()
-}
-
-/// Validates a charter and turns it into its stored JSON form.
-pub(super) fn to_stored(charter: &Charter) -> AppResult<serde_json::Value> {
-    charter.validate()?;
-    serde_json::to_value(charter).map_err(AppError::internal)
-}
-
-/// Reads a stored charter back.
-pub(super) fn from_stored(json: serde_json::Value) -> AppResult<Charter> {
-    serde_json::from_value(json).map_err(AppError::internal)
 }

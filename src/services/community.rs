@@ -1,6 +1,6 @@
 //! Communities: create, read, list and change settings; moderators.
 
-use super::{AppState, charter};
+use super::AppState;
 use crate::{
     db::{self, DbConn, community::CommunityRow, handle::HandleKind, person::PersonRow},
     domain::{
@@ -62,7 +62,9 @@ pub async fn create_community(
     check_title(&title)?;
     let summary = input.summary.unwrap_or_default();
     check_summary(&summary)?;
-    let charter_json = input.charter.as_ref().map(charter::to_stored).transpose()?;
+    if let Some(charter) = &input.charter {
+        charter.validate()?;
+    }
     let keys = generate_key_pair_async().await?;
     let urls = &state.urls;
     let ap_id = urls.community(handle.as_str()).to_string();
@@ -95,10 +97,10 @@ pub async fn create_community(
             )
             .await?;
             db::community::add_moderator(conn, row.id, owner.id).await?;
-            match &charter_json {
-                Some(json) => {
-                    db::charter_version::insert(conn, row.id, 1, json, owner.id).await?;
-                    db::community::set_charter(conn, row.id, json, 1).await
+            match &input.charter {
+                Some(charter) => {
+                    db::charter_version::insert(conn, row.id, 1, charter, owner.id).await?;
+                    db::community::set_charter(conn, row.id, charter, 1).await
                 }
                 None => Ok(row),
             }
@@ -205,18 +207,11 @@ async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> 
     let mut moderators = db::person::find_many(conn, &ids).await?;
     moderators.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
     let followers = db::community::follower_count(conn, row.id).await?;
-    let charter = row.charter.clone().map(charter::from_stored).transpose()?;
     Ok(CommunityView {
-        visibility: row
-            .visibility
-            .parse()
-            .map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
-        posting_policy: row
-            .posting_policy
-            .parse()
-            .map_err(|e: String| AppError::internal(anyhow::anyhow!(e)))?,
+        visibility: row.visibility,
+        posting_policy: row.posting_policy,
         moderators,
-        charter,
+        charter: row.charter.clone(),
         followers,
         row,
     })

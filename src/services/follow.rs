@@ -37,11 +37,12 @@ pub async fn follow(
         return Ok(FollowState::Accepted);
     }
     if community.local {
-        let state_ = if community.visibility == "approval_required" {
-            FollowState::Pending
-        } else {
-            FollowState::Accepted
-        };
+        let state_ =
+            if community.visibility == crate::domain::community::Visibility::ApprovalRequired {
+                FollowState::Pending
+            } else {
+                FollowState::Accepted
+            };
         db::follow::upsert(&mut conn, community.id, person.id, state_, None).await?;
         return Ok(state_);
     }
@@ -126,7 +127,7 @@ pub async fn receive_follow(
         .await?;
         return Ok(FollowState::Pending);
     }
-    let pending = community.visibility == "approval_required";
+    let pending = community.visibility == crate::domain::community::Visibility::ApprovalRequired;
     let new_state = if pending {
         FollowState::Pending
     } else {

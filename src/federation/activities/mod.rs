@@ -71,7 +71,7 @@ pub(crate) async fn person(
         .await
         .map_err(fetch_failed)?
     {
-        KnownActor::Person(person) => Ok(person),
+        KnownActor::Person(person) => Ok(*person),
         KnownActor::Community(_) => Err(refused("a community cannot do this")),
     }
 }

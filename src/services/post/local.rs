@@ -65,7 +65,8 @@ pub async fn create_post(
         db::follow::find(&mut conn, community.id, author.id).await?,
         Some((FollowState::Accepted, _))
     );
-    if community.posting_policy == "moderators" && !moderator {
+    if community.posting_policy == crate::domain::community::PostingPolicy::Moderators && !moderator
+    {
         return Err(AppError::forbidden(
             "only moderators may post in this community",
         ));

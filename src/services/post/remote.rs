@@ -71,7 +71,9 @@ pub async fn receive_post(
             db::follow::find(conn, community.id, author.id).await?,
             Some((FollowState::Accepted, _))
         );
-        if community.posting_policy == "moderators" && !moderator {
+        if community.posting_policy == crate::domain::community::PostingPolicy::Moderators
+            && !moderator
+        {
             return Err(refuse("only moderators may post in this community"));
         }
         if !member && !moderator {
