@@ -31,3 +31,4 @@ mod openapi;
 mod operations;
 mod pages;
 mod process;
+mod schema;
