@@ -4,6 +4,7 @@ pub mod charter;
 pub mod community;
 pub mod markdown;
 pub mod name;
+pub mod rules;
 
 /// A rule broken by one input field; the field is named so clients can show it.
 #[derive(Clone, Debug, PartialEq, Eq)]

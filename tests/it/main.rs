@@ -30,5 +30,6 @@ mod moderation;
 mod openapi;
 mod operations;
 mod pages;
+mod posting_rules;
 mod process;
 mod schema;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 /// The captured Mastodon `Create{Note}`, re-addressed: by mona, mentioning the group.
-fn mention_toot(mona: &FakeMastodon, group: &str, n: u32, public: bool) -> Value {
+pub(crate) fn mention_toot(mona: &FakeMastodon, group: &str, n: u32, public: bool) -> Value {
     let mut create =
         crate::fixtures::load::<Value>("mastodon/activities/create_note.json").expect("fixture");
     let note_id = format!("{}/statuses/{n}", mona.actor);

@@ -1,12 +1,14 @@
 //! What local people do with posts: publish, reply, edit, delete, like.
 //! Each change and the activities it causes commit in one transaction.
 
-use super::{PostView, object::post_object, view, visible};
+use super::{
+    PostView,
+    object::post_object,
+    standing::{self, Origin},
+    view, visible,
+};
 use crate::{
-    db::{
-        self, DbConn, community::CommunityRow, follow::FollowState, person::PersonRow,
-        post::PostRow,
-    },
+    db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::{FieldError, markdown},
     error::{AppError, AppResult},
     protocol::{
@@ -55,25 +57,7 @@ pub async fn create_post(
 ) -> AppResult<PostView> {
     check(title.as_deref(), content)?;
     let mut conn = state.pool.get().await?;
-    if db::community::is_banned(&mut conn, community.id, author.id).await? {
-        return Err(AppError::forbidden("you are banned from this community"));
-    }
-    let moderator = db::community::moderator_ids(&mut conn, community.id)
-        .await?
-        .contains(&author.id);
-    let member = matches!(
-        db::follow::find(&mut conn, community.id, author.id).await?,
-        Some((FollowState::Accepted, _))
-    );
-    if community.posting_policy == crate::domain::community::PostingPolicy::Moderators && !moderator
-    {
-        return Err(AppError::forbidden(
-            "only moderators may post in this community",
-        ));
-    }
-    if !member && !moderator {
-        return Err(AppError::forbidden("join the community before posting"));
-    }
+    standing::check(&mut conn, community, author, None, Origin::Local).await?;
     insert_and_send(state, &mut conn, author, community, None, title, content).await
 }
 
@@ -90,14 +74,7 @@ pub async fn reply(
     let community = db::community::find(&mut conn, parent.community_id)
         .await?
         .ok_or_else(|| AppError::not_found("the community is gone"))?;
-    if db::community::is_banned(&mut conn, community.id, author.id).await? {
-        return Err(AppError::forbidden("you are banned from this community"));
-    }
-    let root_id = parent.root_id.unwrap_or(parent.id);
-    let root = db::post::find(&mut conn, root_id).await?;
-    if parent.locked || root.as_ref().is_some_and(|r| r.locked) {
-        return Err(AppError::forbidden("this thread is locked"));
-    }
+    standing::check(&mut conn, &community, author, Some(&parent), Origin::Local).await?;
     insert_and_send(
         state,
         &mut conn,

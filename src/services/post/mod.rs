@@ -5,6 +5,7 @@ pub mod edit;
 pub mod local;
 pub mod object;
 pub mod remote;
+pub mod standing;
 
 use super::AppState;
 use crate::{

@@ -2,9 +2,12 @@
 //! deletions and likes, checked against the community's rules. In a local
 //! community the accepted activity is passed on to the followers.
 
-use super::title_from_first_line;
+use super::{
+    standing::{self, Origin},
+    title_from_first_line,
+};
 use crate::{
-    db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
+    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::markdown,
     error::{AppError, AppResult},
     protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
@@ -44,9 +47,6 @@ pub async fn receive_post(
             "only public posts are published (this one is followers-only or direct)",
         ));
     }
-    if db::community::is_banned(conn, community.id, author.id).await? {
-        return Err(refuse("the author is banned from the community"));
-    }
     let parent = match &object.in_reply_to {
         Some(parent) => Some(
             db::post::find_by_ap_id(conn, parent.as_str())
@@ -55,31 +55,13 @@ pub async fn receive_post(
         ),
         None => None,
     };
-    if let Some(parent) = &parent {
-        if parent.community_id != community.id {
-            return Err(refuse("the post answers a post of another community"));
-        }
-        let root = db::post::find(conn, parent.root_id.unwrap_or(parent.id)).await?;
-        if parent.locked || root.is_some_and(|r| r.locked) {
-            return Err(refuse("the thread is locked"));
-        }
-    } else if community.local {
-        let moderator = db::community::moderator_ids(conn, community.id)
-            .await?
-            .contains(&author.id);
-        let member = matches!(
-            db::follow::find(conn, community.id, author.id).await?,
-            Some((FollowState::Accepted, _))
-        );
-        if community.posting_policy == crate::domain::community::PostingPolicy::Moderators
-            && !moderator
-        {
-            return Err(refuse("only moderators may post in this community"));
-        }
-        if !member && !moderator {
-            return Err(refuse("only members may post in this community"));
-        }
+    if parent
+        .as_ref()
+        .is_some_and(|parent| parent.community_id != community.id)
+    {
+        return Err(refuse("the post answers a post of another community"));
     }
+    standing::check(conn, community, author, parent.as_ref(), Origin::Remote).await?;
     let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
     let title = match (&parent, &object.name) {
         (Some(_), _) => None,

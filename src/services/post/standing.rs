@@ -1,0 +1,63 @@
+//! The one place that decides whether a person may post or reply in a
+//! community, for local people (API, pages) and remote ones (the inbox)
+//! alike: it loads the person's standing and applies `domain::rules`.
+
+use crate::{
+    db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
+    domain::rules::{self, Standing},
+    error::{AppError, AppResult},
+};
+use diesel_async::AsyncPgConnection;
+
+/// Where a post comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A local person, through the API or the pages.
+    Local,
+    /// Another server: the author's own, or a community's announce.
+    Remote,
+}
+
+/// Checks that `author` may start a post in `community` (`parent` = `None`)
+/// or answer `parent`; a refusal is 403 with the rule's reason.
+pub async fn check(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    author: &PersonRow,
+    parent: Option<&PostRow>,
+    origin: Origin,
+) -> AppResult<()> {
+    let standing = standing(conn, community, author).await?;
+    let verdict = match parent {
+        Some(parent) => {
+            let root = db::post::find(conn, parent.root_id.unwrap_or(parent.id)).await?;
+            let locked = parent.locked || root.is_some_and(|r| r.locked);
+            rules::may_reply(standing, locked)
+        }
+        // A remote community decided on its own members' posts before it
+        // announced them; ours, and our people's posts, are decided here.
+        None => rules::may_post(
+            community.posting_policy,
+            standing,
+            community.local || origin == Origin::Local,
+        ),
+    };
+    verdict.map_err(|refusal| AppError::forbidden(refusal.message()))
+}
+
+async fn standing(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    person: &PersonRow,
+) -> AppResult<Standing> {
+    Ok(Standing {
+        banned: db::community::is_banned(conn, community.id, person.id).await?,
+        member: matches!(
+            db::follow::find(conn, community.id, person.id).await?,
+            Some((FollowState::Accepted, _))
+        ),
+        moderator: db::community::moderator_ids(conn, community.id)
+            .await?
+            .contains(&person.id),
+    })
+}
