@@ -1,47 +1,11 @@
-// @generated-style table definitions mirroring `migrations/`; keep in sync.
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
-    instance (id) {
-        id -> Int2,
-        domain -> Text,
-        public_key -> Text,
-        private_key -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    local_handles (name) {
-        name -> Text,
-        kind -> Text,
-    }
-}
-
-diesel::table! {
-    people (id) {
-        id -> Int8,
-        ap_id -> Text,
-        username -> Text,
-        domain -> Text,
-        local -> Bool,
-        display_name -> Nullable<Text>,
-        bio -> Nullable<Text>,
-        inbox -> Text,
-        shared_inbox -> Nullable<Text>,
-        public_key -> Text,
-        private_key -> Nullable<Text>,
-        password_hash -> Nullable<Text>,
-        is_admin -> Bool,
-        created_at -> Timestamptz,
-        refreshed_at -> Timestamptz,
-        key_id -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    sessions (token_hash) {
-        token_hash -> Text,
-        person_id -> Int8,
+    charter_versions (community_id, version) {
+        community_id -> Int8,
+        version -> Int4,
+        charter -> Jsonb,
+        author_id -> Nullable<Int8>,
         created_at -> Timestamptz,
     }
 }
@@ -72,19 +36,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    community_moderators (community_id, person_id) {
+    community_bans (community_id, person_id) {
         community_id -> Int8,
         person_id -> Int8,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    charter_versions (community_id, version) {
-        community_id -> Int8,
-        version -> Int4,
-        charter -> Jsonb,
-        author_id -> Nullable<Int8>,
         created_at -> Timestamptz,
     }
 }
@@ -100,76 +54,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    instances (domain) {
-        domain -> Text,
-        policy -> Text,
-        software -> Nullable<Text>,
-        last_success_at -> Nullable<Timestamptz>,
-        last_failure_at -> Nullable<Timestamptz>,
-        last_error -> Nullable<Text>,
-        delivered_count -> Int8,
-        failed_count -> Int8,
-        created_at -> Timestamptz,
-        software_retry_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    posts (id) {
-        id -> Int8,
-        ap_id -> Text,
-        community_id -> Int8,
-        author_id -> Int8,
-        parent_id -> Nullable<Int8>,
-        root_id -> Nullable<Int8>,
-        local -> Bool,
-        title -> Nullable<Text>,
-        content -> Text,
-        source -> Nullable<Text>,
-        published -> Timestamptz,
-        updated -> Nullable<Timestamptz>,
-        deleted -> Bool,
-        removed -> Bool,
-        locked -> Bool,
-    }
-}
-
-diesel::table! {
-    post_likes (post_id, person_id) {
-        post_id -> Int8,
-        person_id -> Int8,
-        ap_id -> Nullable<Text>,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    community_bans (community_id, person_id) {
+    community_moderators (community_id, person_id) {
         community_id -> Int8,
         person_id -> Int8,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    moderation_log (id) {
-        id -> Int8,
-        community_id -> Int8,
-        moderator_id -> Nullable<Int8>,
-        action -> Text,
-        target -> Text,
-        reason -> Nullable<Text>,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    outgoing_activities (id) {
-        id -> Int8,
-        ap_id -> Text,
-        kind -> Text,
-        actor -> Text,
-        body -> Text,
         created_at -> Timestamptz,
     }
 }
@@ -204,34 +91,151 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(sessions -> people (person_id));
-diesel::joinable!(community_moderators -> communities (community_id));
-diesel::joinable!(community_moderators -> people (person_id));
-diesel::joinable!(community_follows -> communities (community_id));
-diesel::joinable!(community_follows -> people (person_id));
+diesel::table! {
+    instance (id) {
+        id -> Int2,
+        domain -> Text,
+        public_key -> Text,
+        private_key -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    instances (domain) {
+        domain -> Text,
+        policy -> Text,
+        software -> Nullable<Text>,
+        last_success_at -> Nullable<Timestamptz>,
+        last_failure_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        delivered_count -> Int8,
+        failed_count -> Int8,
+        created_at -> Timestamptz,
+        software_retry_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    local_handles (name) {
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> Int8,
+        community_id -> Int8,
+        moderator_id -> Nullable<Int8>,
+        action -> Text,
+        target -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outgoing_activities (id) {
+        id -> Int8,
+        ap_id -> Text,
+        kind -> Text,
+        actor -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Int8,
+        ap_id -> Text,
+        username -> Text,
+        domain -> Text,
+        local -> Bool,
+        display_name -> Nullable<Text>,
+        bio -> Nullable<Text>,
+        inbox -> Text,
+        shared_inbox -> Nullable<Text>,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        is_admin -> Bool,
+        created_at -> Timestamptz,
+        refreshed_at -> Timestamptz,
+        key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    post_likes (post_id, person_id) {
+        post_id -> Int8,
+        person_id -> Int8,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Int8,
+        ap_id -> Text,
+        community_id -> Int8,
+        author_id -> Int8,
+        parent_id -> Nullable<Int8>,
+        root_id -> Nullable<Int8>,
+        local -> Bool,
+        title -> Nullable<Text>,
+        content -> Text,
+        source -> Nullable<Text>,
+        published -> Timestamptz,
+        updated -> Nullable<Timestamptz>,
+        deleted -> Bool,
+        removed -> Bool,
+        locked -> Bool,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        person_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(charter_versions -> communities (community_id));
 diesel::joinable!(charter_versions -> people (author_id));
+diesel::joinable!(community_bans -> communities (community_id));
+diesel::joinable!(community_bans -> people (person_id));
+diesel::joinable!(community_follows -> communities (community_id));
+diesel::joinable!(community_follows -> people (person_id));
+diesel::joinable!(community_moderators -> communities (community_id));
+diesel::joinable!(community_moderators -> people (person_id));
+diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(moderation_log -> communities (community_id));
+diesel::joinable!(moderation_log -> people (moderator_id));
+diesel::joinable!(post_likes -> people (person_id));
+diesel::joinable!(post_likes -> posts (post_id));
 diesel::joinable!(posts -> communities (community_id));
 diesel::joinable!(posts -> people (author_id));
-diesel::joinable!(post_likes -> posts (post_id));
-diesel::joinable!(post_likes -> people (person_id));
-diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(sessions -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    instance,
-    local_handles,
-    people,
-    sessions,
-    communities,
-    community_moderators,
     charter_versions,
-    community_follows,
-    instances,
-    posts,
-    post_likes,
+    communities,
     community_bans,
-    moderation_log,
-    outgoing_activities,
+    community_follows,
+    community_moderators,
     deliveries,
     incoming_activities,
+    instance,
+    instances,
+    local_handles,
+    moderation_log,
+    outgoing_activities,
+    people,
+    post_likes,
+    posts,
+    sessions,
 );
