@@ -4,7 +4,7 @@
 use crate::{
     db,
     services::{
-        AppState, account,
+        account,
         community::{self, NewCommunityInput},
         federation_admin,
     },
@@ -149,7 +149,7 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
     db::create_database_if_missing(&settings.database_url, &redacted).await?;
     db::run_migrations(&settings.database_url, &redacted).await?;
     let pool = db::connect(&settings.database_url, &redacted, 2).await?;
-    let state = AppState::new(settings, pool);
+    let state = crate::startup::app_state(settings, pool);
     match admin {
         Admin::CreateUser { name, admin } => {
             let mut password = String::new();

@@ -54,7 +54,7 @@ impl Application {
         )
         .await?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(settings, pool);
+        let state = app_state(settings, pool);
         ensure_instance_actor(&state).await?;
         let fed = Federation::new(state.clone())?;
         if state.settings.workers {
@@ -95,6 +95,13 @@ async fn purge_expired_sessions(state: AppState) {
             tracing::warn!(error = %err, "cannot purge expired sessions");
         }
     }
+}
+
+/// The services' state over `pool`, publishing in ActivityPub.
+pub fn app_state(settings: Settings, pool: db::DbPool) -> AppState {
+    let urls = crate::urls::Urls::new(settings.base_url());
+    let publisher = std::sync::Arc::new(federation::outgoing::Translator::new(urls));
+    AppState::new(settings, pool, publisher)
 }
 
 /// Selects the TLS crypto provider (ring) for every HTTP client we build.

@@ -58,4 +58,24 @@ impl Urls {
     pub fn path(&self, path: &str) -> Url {
         self.url(path)
     }
+
+    /// A new id for an activity of `kind` (its ActivityStreams type, as
+    /// `Follow`): `/activities/follow/<random token>`.
+    pub fn activity_id(&self, kind: &str) -> Url {
+        use rand::Rng;
+        let token: String = rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(20)
+            .map(char::from)
+            .collect();
+        self.url(&format!(
+            "/activities/{}/{token}",
+            kind.to_ascii_lowercase()
+        ))
+    }
+
+    /// The id of the local post `id`.
+    pub fn post(&self, id: i64) -> Url {
+        self.url(&format!("/p/{id}"))
+    }
 }

@@ -153,3 +153,15 @@ pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .get_result(conn)
         .await
 }
+
+/// The body of a stored activity that is not processed yet (or was
+/// dead-lettered).
+pub async fn body(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<Option<String>> {
+    incoming_activities::table
+        .find(ap_id)
+        .select(incoming_activities::body)
+        .first::<Option<String>>(conn)
+        .await
+        .optional()
+        .map(Option::flatten)
+}

@@ -14,6 +14,7 @@ pub mod negotiate;
 pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
+pub mod outgoing;
 pub mod policy;
 pub mod processor;
 pub mod resolve;

@@ -2,12 +2,15 @@
 //! and the activities we published. With `authorized_fetch`, only signed
 //! requests from instances we federate with get them.
 
-use super::{context::Federation, inbox::verify_get, negotiate::activity_json, policy};
+use super::{
+    context::Federation, inbox::verify_get, negotiate::activity_json,
+    outgoing::post_object::post_object, policy,
+};
 use crate::{
     db,
     error::{AppError, AppResult},
     protocol::note::{PostKind, PostObject},
-    services::post::{self, object::post_object},
+    services::post,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 

@@ -3,6 +3,7 @@
 //! someone first follows it). Our own posts are announced as the author's
 //! `Create` with the post embedded; posts from elsewhere by id.
 
+use super::outgoing::post_object::post_object;
 use crate::{
     db::community::CommunityRow,
     error::{AppError, AppResult},
@@ -11,10 +12,7 @@ use crate::{
         collection::Collection,
         lenient::{IdOrObject, PUBLIC},
     },
-    services::{
-        AppState,
-        post::{self, object::post_object},
-    },
+    services::{AppState, post},
 };
 use url::Url;
 

@@ -1,25 +1,13 @@
 //! Membership: following communities (local or remote), the answers
 //! (`Accept` / `Reject`) and leaving (`Undo{Follow}`).
 
-use super::{
-    AppState,
-    community::require_moderator,
-    outbox::{activity_id, publish},
-};
+use super::{AppState, community::require_moderator, outgoing::Outgoing};
 use crate::{
     db::{self, community::CommunityRow, follow::FollowState, person::PersonRow},
+    domain::community::Visibility,
     error::{AppError, AppResult},
-    protocol::{
-        activity::{Activity, ActivityKind, AnyActivity, Reference},
-        lenient::IdOrObject,
-    },
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use url::Url;
-
-fn parse(url: &str) -> Result<Url, diesel::result::Error> {
-    Url::parse(url).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
-}
 
 /// A local person joins a community; remote ones get a `Follow`.
 pub async fn follow(
@@ -37,16 +25,15 @@ pub async fn follow(
         return Ok(FollowState::Accepted);
     }
     if community.local {
-        let state_ =
-            if community.visibility == crate::domain::community::Visibility::ApprovalRequired {
-                FollowState::Pending
-            } else {
-                FollowState::Accepted
-            };
+        let state_ = if community.visibility == Visibility::ApprovalRequired {
+            FollowState::Pending
+        } else {
+            FollowState::Accepted
+        };
         db::follow::upsert(&mut conn, community.id, person.id, state_, None).await?;
         return Ok(state_);
     }
-    let follow_id = activity_id(&state.urls, ActivityKind::Follow);
+    let follow_id = state.urls.activity_id("Follow").to_string();
     conn.transaction(async |conn| {
         db::follow::upsert(
             conn,
@@ -56,14 +43,12 @@ pub async fn follow(
             Some(follow_id.as_str()),
         )
         .await?;
-        let mut follow = Activity::new(
-            ActivityKind::Follow,
-            follow_id.clone(),
-            parse(&person.ap_id)?,
-            Reference(parse(&community.ap_id)?),
-        );
-        follow.to = vec![parse(&community.ap_id)?];
-        publish(conn, follow, std::slice::from_ref(&community.inbox)).await
+        let event = Outgoing::Followed {
+            community_id: community.id,
+            person_id: person.id,
+            follow_id,
+        };
+        state.emit(conn, event).await
     })
     .await?;
     Ok(FollowState::Pending)
@@ -84,21 +69,12 @@ pub async fn unfollow(
     conn.transaction(async |conn| {
         db::follow::remove(conn, community.id, person.id).await?;
         if let (false, Some(follow_id)) = (community.local, follow_id) {
-            let actor = parse(&person.ap_id)?;
-            let follow = Activity::new(
-                ActivityKind::Follow,
-                parse(&follow_id)?,
-                actor.clone(),
-                Reference(parse(&community.ap_id)?),
-            );
-            let mut undo = Activity::new(
-                ActivityKind::Undo,
-                activity_id(&state.urls, ActivityKind::Undo),
-                actor,
-                IdOrObject::Object(Box::new(AnyActivity::Follow(follow))),
-            );
-            undo.to = vec![parse(&community.ap_id)?];
-            publish(conn, undo, std::slice::from_ref(&community.inbox)).await?;
+            let event = Outgoing::Unfollowed {
+                community_id: community.id,
+                person_id: person.id,
+                follow_id,
+            };
+            state.emit(conn, event).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -106,52 +82,30 @@ pub async fn unfollow(
     Ok(())
 }
 
-/// A remote person asked to follow a local community: accept at once,
-/// or keep it pending for approval-required communities, or refuse the banned.
+/// A remote person asked to follow a local community with `follow_id`:
+/// accept at once, or keep it pending for approval-required communities,
+/// or refuse the banned.
 pub async fn receive_follow(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
     follower: &PersonRow,
-    follow: &Activity<Reference>,
+    follow_id: &str,
 ) -> diesel::QueryResult<FollowState> {
     if db::community::is_banned(conn, community.id, follower.id).await? {
-        answer(
-            conn,
-            state,
-            community,
-            follower,
-            follow,
-            ActivityKind::Reject,
-        )
-        .await?;
+        answer(conn, state, community, follower, follow_id, false).await?;
         return Ok(FollowState::Pending);
     }
-    let pending = community.visibility == crate::domain::community::Visibility::ApprovalRequired;
+    let pending = community.visibility == Visibility::ApprovalRequired;
     let new_state = if pending {
         FollowState::Pending
     } else {
         FollowState::Accepted
     };
     conn.transaction(async |conn| {
-        db::follow::upsert(
-            conn,
-            community.id,
-            follower.id,
-            new_state,
-            Some(follow.id.as_str()),
-        )
-        .await?;
+        db::follow::upsert(conn, community.id, follower.id, new_state, Some(follow_id)).await?;
         if !pending {
-            answer(
-                conn,
-                state,
-                community,
-                follower,
-                follow,
-                ActivityKind::Accept,
-            )
-            .await?;
+            answer(conn, state, community, follower, follow_id, true).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -159,23 +113,22 @@ pub async fn receive_follow(
     Ok(new_state)
 }
 
-/// Sends `Accept` or `Reject` of `follow` from the community to the follower.
+/// The community accepts (or refuses) the follow `follow_id`.
 async fn answer(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
     follower: &PersonRow,
-    follow: &Activity<Reference>,
-    kind: ActivityKind,
+    follow_id: &str,
+    accepted: bool,
 ) -> diesel::QueryResult<()> {
-    let mut activity = Activity::new(
-        kind,
-        activity_id(&state.urls, kind),
-        parse(&community.ap_id)?,
-        IdOrObject::Object(Box::new(AnyActivity::Follow(follow.embeddable()))),
-    );
-    activity.to = vec![parse(&follower.ap_id)?];
-    publish(conn, activity, std::slice::from_ref(&follower.inbox)).await
+    let event = Outgoing::FollowAnswered {
+        community_id: community.id,
+        follower_id: follower.id,
+        follow_id: follow_id.to_owned(),
+        accepted,
+    };
+    state.emit(conn, event).await
 }
 
 /// A moderator approves (or refuses) a pending follower of a local community.
@@ -203,18 +156,7 @@ pub async fn decide(
             db::follow::remove(conn, community.id, follower.id).await?;
         }
         if let (false, Some(follow_id)) = (follower.local, follow_id) {
-            let follow = Activity::new(
-                ActivityKind::Follow,
-                parse(&follow_id)?,
-                parse(&follower.ap_id)?,
-                Reference(parse(&community.ap_id)?),
-            );
-            let kind = if approve {
-                ActivityKind::Accept
-            } else {
-                ActivityKind::Reject
-            };
-            answer(conn, state, community, &follower, &follow, kind).await?;
+            answer(conn, state, community, &follower, &follow_id, approve).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })

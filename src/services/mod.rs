@@ -8,32 +8,48 @@ pub mod community;
 pub mod federation_admin;
 pub mod follow;
 pub mod moderation;
-pub mod outbox;
+pub mod outgoing;
 pub mod password;
 pub mod post;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};
+use diesel_async::AsyncPgConnection;
+use outgoing::{Outgoing, Publisher};
 use std::sync::Arc;
 
-/// What every service needs: settings, the database pool, our URLs, and
-/// the limits on password sign-ins.
+/// What every service needs: settings, the database pool, our URLs, the
+/// limits on password sign-ins, and the port that what happens goes out
+/// through.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub urls: Urls,
     pub sign_ins: Arc<account::SignInLimits>,
+    publisher: Arc<dyn Publisher>,
 }
 
 impl AppState {
-    /// Builds the state for `settings` over `pool`.
-    pub fn new(settings: Settings, pool: DbPool) -> Self {
+    /// Builds the state for `settings` over `pool`, publishing through
+    /// `publisher` (`startup::app_state` gives the ActivityPub one).
+    pub fn new(settings: Settings, pool: DbPool, publisher: Arc<dyn Publisher>) -> Self {
         let urls = Urls::new(settings.base_url());
         AppState {
             settings: Arc::new(settings),
             pool,
             urls,
             sign_ins: Arc::new(account::SignInLimits::default()),
+            publisher,
         }
+    }
+
+    /// Tells the outside world that `event` happened, in the transaction of
+    /// `conn`.
+    pub async fn emit(
+        &self,
+        conn: &mut AsyncPgConnection,
+        event: Outgoing,
+    ) -> diesel::QueryResult<()> {
+        self.publisher.publish(conn, event).await
     }
 }

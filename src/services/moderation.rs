@@ -7,19 +7,14 @@
 use super::{
     AppState,
     community::require_moderator,
-    outbox::{self, Distribution, activity_id},
+    outgoing::{Moderation, Outgoing},
 };
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow},
     error::{AppError, AppResult},
-    protocol::{
-        activity::{Activity, ActivityKind, AnyActivity, Reference},
-        lenient::{IdOrObject, PUBLIC},
-    },
 };
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use url::Url;
 
 /// A moderation log entry as readers see it.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -29,65 +24,6 @@ pub struct LogEntry {
     pub moderator: Option<String>,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-fn parse(url: &str) -> Result<Url, diesel::result::Error> {
-    Url::parse(url).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
-}
-
-/// Builds the moderator's activity, undone when `undo`, and has the community announce it.
-#[allow(clippy::too_many_arguments)]
-async fn announce(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    community: &CommunityRow,
-    moderator: &PersonRow,
-    kind: ActivityKind,
-    object: &str,
-    reason: Option<&str>,
-    undo: bool,
-) -> diesel::QueryResult<()> {
-    let group = parse(&community.ap_id)?;
-    let actor = parse(&moderator.ap_id)?;
-    let mut activity = Activity::new(
-        kind,
-        activity_id(&state.urls, kind),
-        actor.clone(),
-        Reference(parse(object)?),
-    );
-    activity.to = vec![parse(PUBLIC)?];
-    activity.cc = vec![group.clone()];
-    activity.audience = Some(group.clone());
-    activity.summary = reason.map(str::to_string);
-    if kind == ActivityKind::Block {
-        activity.target = Some(group.clone());
-    }
-    let wrap = |a: Activity<Reference>| match kind {
-        ActivityKind::Delete => AnyActivity::Delete(a),
-        ActivityKind::Lock => AnyActivity::Lock(a),
-        _ => AnyActivity::Block(a),
-    };
-    let inner = if undo {
-        let mut undo = Activity::new(
-            ActivityKind::Undo,
-            activity_id(&state.urls, ActivityKind::Undo),
-            actor,
-            IdOrObject::Object(Box::new(wrap(activity))),
-        );
-        undo.to = vec![parse(PUBLIC)?];
-        undo.cc = vec![group.clone()];
-        undo.audience = Some(group);
-        AnyActivity::Undo(undo)
-    } else {
-        wrap(activity)
-    };
-    outbox::distribute(
-        conn,
-        &state.urls,
-        community,
-        Distribution { inner, boost: None },
-    )
-    .await
 }
 
 async fn local_community_of_post(
@@ -127,10 +63,10 @@ pub async fn moderate_post(
     let mut conn = state.pool.get().await?;
     require_moderator(&mut conn, &community, moderator).await?;
     let (kind, action) = match (what, on) {
-        (PostModeration::Remove, true) => (ActivityKind::Delete, "remove_post"),
-        (PostModeration::Remove, false) => (ActivityKind::Delete, "restore_post"),
-        (PostModeration::Lock, true) => (ActivityKind::Lock, "lock_post"),
-        (PostModeration::Lock, false) => (ActivityKind::Lock, "unlock_post"),
+        (PostModeration::Remove, true) => (Moderation::Remove, "remove_post"),
+        (PostModeration::Remove, false) => (Moderation::Remove, "restore_post"),
+        (PostModeration::Lock, true) => (Moderation::Lock, "lock_post"),
+        (PostModeration::Lock, false) => (Moderation::Lock, "unlock_post"),
     };
     conn.transaction(async |conn| {
         match what {
@@ -146,17 +82,15 @@ pub async fn moderate_post(
             reason.as_deref(),
         )
         .await?;
-        announce(
-            conn,
-            state,
-            &community,
-            moderator,
-            kind,
-            &post.ap_id,
-            reason.as_deref(),
-            !on,
-        )
-        .await
+        let event = Outgoing::Moderated {
+            community_id: community.id,
+            moderator_id: moderator.id,
+            action: kind,
+            target: post.ap_id.clone(),
+            reason: reason.clone(),
+            undo: !on,
+        };
+        state.emit(conn, event).await
     })
     .await?;
     Ok(())
@@ -191,17 +125,15 @@ pub async fn set_banned(
         )
         .await?;
         // Announced while the banned person is still a follower, so their instance learns of it.
-        announce(
-            conn,
-            state,
-            community,
-            moderator,
-            ActivityKind::Block,
-            &person.ap_id,
-            reason.as_deref(),
-            !banned,
-        )
-        .await?;
+        let event = Outgoing::Moderated {
+            community_id: community.id,
+            moderator_id: moderator.id,
+            action: Moderation::Ban,
+            target: person.ap_id.clone(),
+            reason: reason.clone(),
+            undo: !banned,
+        };
+        state.emit(conn, event).await?;
         if banned {
             db::follow::remove(conn, community.id, person.id).await?;
         }
@@ -236,26 +168,26 @@ pub async fn modlog(state: &AppState, community: &CommunityRow) -> AppResult<Vec
 pub async fn apply_remote(
     conn: &mut AsyncPgConnection,
     community: &CommunityRow,
-    kind: ActivityKind,
+    kind: Moderation,
     object: &str,
     undo: bool,
     reason: Option<&str>,
 ) -> AppResult<()> {
     match kind {
-        ActivityKind::Delete | ActivityKind::Lock => {
+        Moderation::Remove | Moderation::Lock => {
             let Some(post) = db::post::find_by_ap_id(conn, object)
                 .await?
                 .filter(|p| p.community_id == community.id)
             else {
                 return Ok(());
             };
-            if kind == ActivityKind::Delete {
+            if kind == Moderation::Remove {
                 db::post::set_removed(conn, post.id, !undo).await?;
             } else {
                 db::post::set_locked(conn, post.id, !undo).await?;
             }
         }
-        ActivityKind::Block => {
+        Moderation::Ban => {
             if let Some(person) = db::person::find_by_ap_id(conn, object).await? {
                 db::moderation::set_banned(conn, community.id, person.id, !undo).await?;
                 if !undo {
@@ -263,13 +195,14 @@ pub async fn apply_remote(
                 }
             }
         }
-        other => {
-            return Err(AppError::forbidden(format!(
-                "{other:?} is not a moderation"
-            )));
-        }
     }
-    let action = format!("{}{kind:?}", if undo { "undo_" } else { "" }).to_ascii_lowercase();
+    // Logged in the words of the activity that carried it (Lemmy's).
+    let verb = match kind {
+        Moderation::Remove => "delete",
+        Moderation::Lock => "lock",
+        Moderation::Ban => "block",
+    };
+    let action = format!("{}{verb}", if undo { "undo_" } else { "" });
     db::moderation::log(conn, community.id, None, &action, object, reason).await?;
     Ok(())
 }

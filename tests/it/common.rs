@@ -253,7 +253,7 @@ impl TestApp {
         let pool = guildhall::db::connect(&self.db.url, &self.db.url, 2)
             .await
             .unwrap();
-        guildhall::services::AppState::new(self.settings.clone(), pool)
+        guildhall::startup::app_state(self.settings.clone(), pool)
     }
 
     /// POSTs JSON, with a bearer token when given.

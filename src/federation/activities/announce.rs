@@ -27,7 +27,7 @@ use crate::{
         resolve::same_origin,
     },
     protocol::{
-        activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject},
+        activity::{Activity, Announced, AnyActivity, AnyObject},
         lenient::IdOrObject,
     },
     services::post::remote,
@@ -243,20 +243,14 @@ async fn receive_boost(
         .clone()
         .ok_or_else(|| refused("the post has no author"))?;
     let author = super::person(fed, &author_id, budget).await?;
-    let create = Activity::new(
-        ActivityKind::Create,
-        announce_id.clone(),
-        author_id,
-        AnyObject::Post(object.clone()),
-    );
     let mut conn = fed.state.pool.get().await?;
     remote::receive_post(
         &mut conn,
         &fed.state,
         community,
         &author,
-        &object,
-        AnyActivity::Create(create),
+        &super::remote_post(&object),
+        announce_id.as_str(),
     )
     .await?;
     Ok(())

@@ -3,7 +3,7 @@
 //! remote communities arrive through the community's `Announce` instead
 //! (`announce`), which calls [`store`] with the announcing community.
 
-use super::{fetch_failed, only_from_its_group, person, refused};
+use super::{fetch_failed, only_from_its_group, person, refused, remote_post};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
@@ -57,7 +57,15 @@ pub(super) async fn store(
         .ok_or_else(|| refused("the post has no author"))?;
     let author = person(fed, author_id, budget).await?;
     let mut conn = fed.state.pool.get().await?;
-    remote::receive_post(&mut conn, &fed.state, community, &author, object, activity).await?;
+    remote::receive_post(
+        &mut conn,
+        &fed.state,
+        community,
+        &author,
+        &remote_post(object),
+        activity.id().as_str(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ pub async fn receive_delete(
         &fed.state,
         &actor,
         delete.object.0.as_str(),
-        activity.clone(),
+        delete.id.as_str(),
     )
     .await
 }

@@ -26,7 +26,14 @@ pub async fn receive_follow(
     drop(conn);
     let follower = person(fed, &activity.actor, budget).await?;
     let mut conn = fed.state.pool.get().await?;
-    follow::receive_follow(&mut conn, &fed.state, &community, &follower, &activity).await?;
+    follow::receive_follow(
+        &mut conn,
+        &fed.state,
+        &community,
+        &follower,
+        activity.id.as_str(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -57,8 +57,11 @@ pub(super) async fn apply(
     let object = object.as_str().to_owned();
     match like_id {
         Some(like_id) => {
-            remote::receive_like(&mut conn, &fed.state, &person, &object, &like_id, activity).await
+            remote::receive_like(&mut conn, &fed.state, &person, &object, &like_id, &like_id).await
         }
-        None => remote::receive_unlike(&mut conn, &fed.state, &person, &object, activity).await,
+        None => {
+            let id = activity.id().to_string();
+            remote::receive_unlike(&mut conn, &fed.state, &person, &object, &id).await
+        }
     }
 }

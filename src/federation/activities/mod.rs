@@ -20,7 +20,8 @@ use super::{
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     error::{AppError, AppResult},
-    protocol::activity::AnyActivity,
+    protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
+    services::post::remote::RemotePost,
 };
 use url::Url;
 
@@ -101,5 +102,21 @@ pub(crate) fn only_from_its_group(community: &CommunityRow) -> AppResult<()> {
         Err(refused(
             "activities in a remote community are taken only from the community's announces",
         ))
+    }
+}
+
+/// What services need of a post object.
+pub(crate) fn remote_post(object: &PostObject) -> RemotePost {
+    RemotePost {
+        ap_id: object.id.to_string(),
+        title: object.name.clone(),
+        content: object.content.clone(),
+        in_reply_to: object.in_reply_to.as_ref().map(ToString::to_string),
+        published: object.published.map(|p| p.with_timezone(&chrono::Utc)),
+        public: object
+            .to
+            .iter()
+            .chain(&object.cc)
+            .any(|a| a.as_str() == PUBLIC),
     }
 }

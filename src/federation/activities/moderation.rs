@@ -6,11 +6,8 @@ use crate::{
     db::{self, community::CommunityRow},
     error::AppResult,
     federation::context::Federation,
-    protocol::{
-        activity::{ActivityKind, AnyActivity},
-        lenient::IdOrObject,
-    },
-    services::moderation,
+    protocol::{activity::AnyActivity, lenient::IdOrObject},
+    services::{moderation, outgoing::Moderation},
 };
 
 /// Applies `inner` when it is a moderation; `None` when it is not one.
@@ -27,18 +24,18 @@ pub async fn receive_from_group(
         other => (other, false),
     };
     let (kind, object, reason) = match activity {
-        AnyActivity::Lock(a) => (ActivityKind::Lock, a.object.0.clone(), a.summary.clone()),
+        AnyActivity::Lock(a) => (Moderation::Lock, a.object.0.clone(), a.summary.clone()),
         AnyActivity::Block(a)
             if a.target.as_ref().map(|t| t.as_str()) == Some(community.ap_id.as_str()) =>
         {
-            (ActivityKind::Block, a.object.0.clone(), a.summary.clone())
+            (Moderation::Ban, a.object.0.clone(), a.summary.clone())
         }
-        AnyActivity::Delete(a) => (ActivityKind::Delete, a.object.0.clone(), a.summary.clone()),
+        AnyActivity::Delete(a) => (Moderation::Remove, a.object.0.clone(), a.summary.clone()),
         _ => return None,
     };
     let result = async {
         let mut conn = fed.state.pool.get().await?;
-        if kind == ActivityKind::Delete {
+        if kind == Moderation::Remove {
             // The author's own deletion (or restore) is not a moderation.
             if let Some(post) = db::post::find_by_ap_id(&mut conn, object.as_str()).await? {
                 let author = db::person::find(&mut conn, post.author_id).await?;

@@ -82,7 +82,7 @@ pub(super) async fn apply(
         return Err(refused("only the actor of an activity can undo it"));
     }
     let person = person(fed, &undo.actor, budget).await?;
-    let whole = AnyActivity::Undo(undo.clone());
+    let whole = undo.id.as_str();
     let mut conn = fed.state.pool.get().await?;
     match inner.as_ref() {
         AnyActivity::Like(like) => {

@@ -52,5 +52,12 @@ pub(super) async fn apply(
     check_authorship(&update.actor, object)?;
     let author = person(fed, &update.actor, budget).await?;
     let mut conn = fed.state.pool.get().await?;
-    remote::receive_update(&mut conn, &fed.state, &author, object, activity.clone()).await
+    remote::receive_update(
+        &mut conn,
+        &fed.state,
+        &author,
+        &super::remote_post(object),
+        activity.id().as_str(),
+    )
+    .await
 }

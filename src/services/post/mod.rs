@@ -1,9 +1,8 @@
-//! Posts and replies: what local people do (`local`), what arrives from
-//! other servers (`remote`), and a post's ActivityPub object (`object`).
+//! Posts and replies: what local people do (`local`, `edit`), what arrives
+//! from other servers (`remote`), and who may post or reply (`standing`).
 
 pub mod edit;
 pub mod local;
-pub mod object;
 pub mod remote;
 pub mod standing;
 

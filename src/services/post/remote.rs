@@ -10,46 +10,51 @@ use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::markdown,
     error::{AppError, AppResult},
-    protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
-    services::{
-        AppState,
-        outbox::{self, Distribution},
-    },
+    services::{AppState, outgoing::Outgoing},
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+/// A post as another server sent it, read off its wire object.
+#[derive(Clone, Debug)]
+pub struct RemotePost {
+    pub ap_id: String,
+    /// The title (`name`), if any.
+    pub title: Option<String>,
+    /// HTML, not sanitised yet.
+    pub content: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    /// Addressed to the public (not followers-only or direct).
+    pub public: bool,
+}
 
 fn refuse(reason: impl Into<String>) -> AppError {
     AppError::forbidden(reason)
 }
 
 /// Stores a remote post or reply in `community` and, when the community is
-/// ours, passes `inner` (the activity that carried it) on to its followers.
-/// A post we already have is returned as it is.
+/// ours, passes on `activity` (the stored incoming activity that carried
+/// it) to its followers. A post we already have is returned as it is.
 pub async fn receive_post(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
     author: &PersonRow,
-    object: &PostObject,
-    inner: AnyActivity,
+    object: &RemotePost,
+    activity: &str,
 ) -> AppResult<PostRow> {
-    if let Some(existing) = db::post::find_by_ap_id(conn, object.id.as_str()).await? {
+    if let Some(existing) = db::post::find_by_ap_id(conn, &object.ap_id).await? {
         return Ok(existing);
     }
-    let public = object
-        .to
-        .iter()
-        .chain(&object.cc)
-        .any(|a| a.as_str() == PUBLIC);
-    if !public {
+    if !object.public {
         return Err(refuse(
             "only public posts are published (this one is followers-only or direct)",
         ));
     }
     let parent = match &object.in_reply_to {
         Some(parent) => Some(
-            db::post::find_by_ap_id(conn, parent.as_str())
+            db::post::find_by_ap_id(conn, parent)
                 .await?
                 .ok_or_else(|| refuse("a reply to a post we do not know"))?,
         ),
@@ -63,21 +68,18 @@ pub async fn receive_post(
     }
     standing::check(conn, community, author, parent.as_ref(), Origin::Remote).await?;
     let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
-    let title = match (&parent, &object.name) {
+    let title = match (&parent, &object.title) {
         (Some(_), _) => None,
         (None, Some(name)) if !name.trim().is_empty() => Some(name.trim().to_string()),
         (None, _) => title_from_first_line(&content),
     };
-    let published = object
-        .published
-        .map(|p| p.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now);
+    let published = object.published.unwrap_or_else(Utc::now);
     let row = conn
         .transaction(async |conn| {
             let row = db::post::insert_remote(
                 conn,
                 &db::post::NewPost {
-                    ap_id: object.id.as_str(),
+                    ap_id: &object.ap_id,
                     community_id: community.id,
                     author_id: author.id,
                     parent_id: parent.as_ref().map(|p| p.id),
@@ -91,9 +93,12 @@ pub async fn receive_post(
             )
             .await?;
             if community.local {
-                let boost = parent.is_none().then(|| object.id.clone());
-                outbox::distribute(conn, &state.urls, community, Distribution { inner, boost })
-                    .await?;
+                let event = Outgoing::Forwarded {
+                    community_id: community.id,
+                    activity_id: activity.to_owned(),
+                    boost: parent.is_none().then(|| object.ap_id.clone()),
+                };
+                state.emit(conn, event).await?;
             }
             Ok::<_, diesel::result::Error>(row)
         })
@@ -106,10 +111,10 @@ pub async fn receive_update(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     author: &PersonRow,
-    object: &PostObject,
-    inner: AnyActivity,
+    object: &RemotePost,
+    activity: &str,
 ) -> AppResult<()> {
-    let post = db::post::find_by_ap_id(conn, object.id.as_str())
+    let post = db::post::find_by_ap_id(conn, &object.ap_id)
         .await?
         .ok_or_else(|| refuse("an update of a post we do not know"))?;
     if post.author_id != author.id {
@@ -122,11 +127,11 @@ pub async fn receive_update(
     let title = if post.parent_id.is_some() {
         None
     } else {
-        object.name.clone().or(post.title.clone())
+        object.title.clone().or(post.title.clone())
     };
     conn.transaction(async |conn| {
         db::post::update_content(conn, post.id, title.as_deref(), &content, None).await?;
-        pass_on(conn, state, &community, inner).await?;
+        pass_on(conn, state, &community, activity).await?;
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
@@ -139,7 +144,7 @@ pub async fn receive_delete(
     state: &AppState,
     actor: &PersonRow,
     object_id: &str,
-    inner: AnyActivity,
+    activity: &str,
 ) -> AppResult<()> {
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
@@ -155,7 +160,7 @@ pub async fn receive_delete(
     }
     conn.transaction(async |conn| {
         db::post::set_deleted(conn, post.id, true).await?;
-        pass_on(conn, state, &community, inner).await?;
+        pass_on(conn, state, &community, activity).await?;
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
@@ -169,7 +174,7 @@ pub async fn receive_restore(
     state: &AppState,
     author: &PersonRow,
     object_id: &str,
-    inner: AnyActivity,
+    activity: &str,
 ) -> AppResult<()> {
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
@@ -185,7 +190,7 @@ pub async fn receive_restore(
         .ok_or_else(|| refuse("no community"))?;
     conn.transaction(async |conn| {
         db::post::set_deleted(conn, post.id, false).await?;
-        pass_on(conn, state, &community, inner).await?;
+        pass_on(conn, state, &community, activity).await?;
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
@@ -199,7 +204,7 @@ pub async fn receive_like(
     person: &PersonRow,
     object_id: &str,
     like_id: &str,
-    inner: AnyActivity,
+    activity: &str,
 ) -> AppResult<()> {
     let post = db::post::find_by_ap_id(conn, object_id)
         .await?
@@ -209,7 +214,7 @@ pub async fn receive_like(
         .ok_or_else(|| refuse("no community"))?;
     conn.transaction(async |conn| {
         if db::post::like(conn, post.id, person.id, Some(like_id)).await? {
-            pass_on(conn, state, &community, inner).await?;
+            pass_on(conn, state, &community, activity).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -223,7 +228,7 @@ pub async fn receive_unlike(
     state: &AppState,
     person: &PersonRow,
     object_id: &str,
-    inner: AnyActivity,
+    activity: &str,
 ) -> AppResult<()> {
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
@@ -233,7 +238,7 @@ pub async fn receive_unlike(
         .ok_or_else(|| refuse("no community"))?;
     conn.transaction(async |conn| {
         if db::post::unlike(conn, post.id, person.id).await?.is_some() {
-            pass_on(conn, state, &community, inner).await?;
+            pass_on(conn, state, &community, activity).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -241,21 +246,21 @@ pub async fn receive_unlike(
     Ok(())
 }
 
-/// In a local community, passes an accepted member activity on to the followers.
+/// In a local community, passes an accepted member activity (the stored
+/// incoming activity `activity`) on to the followers.
 async fn pass_on(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
-    inner: AnyActivity,
+    activity: &str,
 ) -> diesel::QueryResult<()> {
     if community.local {
-        outbox::distribute(
-            conn,
-            &state.urls,
-            community,
-            Distribution { inner, boost: None },
-        )
-        .await?;
+        let event = Outgoing::Forwarded {
+            community_id: community.id,
+            activity_id: activity.to_owned(),
+            boost: None,
+        };
+        state.emit(conn, event).await?;
     }
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! addressed to the community and the public, naming the community in
 //! `audience` and in a `Mention` tag, with `inReplyTo` and `context`.
 
-use super::PostView;
 use crate::{
     domain::markdown,
     protocol::{
@@ -11,6 +10,7 @@ use crate::{
         lenient::PUBLIC,
         note::{Mention, PostKind, PostObject, Tag},
     },
+    services::post::PostView,
 };
 use url::Url;
 

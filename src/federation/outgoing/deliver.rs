@@ -1,0 +1,164 @@
+//! Queuing: stores an activity (with our `@context`) and one delivery row
+//! per inbox, in the caller's transaction (`db::delivery::publish`).
+//! Nothing here sends; the delivery workers do.
+//!
+//! A community distributes a member's activity to its followers as
+//! FEP-1b12 does: group-aware software gets `Announce{activity}`; other
+//! software (Mastodon) gets `Announce{object URI}` for new top-level posts
+//! only, which it shows as a boost.
+
+use super::bad;
+use crate::{
+    db::{self, community::CommunityRow},
+    protocol::{
+        activity::{Activity, ActivityKind, Announced, AnyActivity},
+        jsonld::Context,
+        lenient::{IdOrObject, PUBLIC},
+    },
+    urls::Urls,
+};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+use serde::Serialize;
+use url::Url;
+
+/// Stores `activity` and queues it for `inboxes`.
+pub async fn publish<O: Serialize>(
+    conn: &mut AsyncPgConnection,
+    mut activity: Activity<O>,
+    inboxes: &[String],
+) -> QueryResult<()> {
+    activity.context = Some(Context);
+    let body = serde_json::to_string(&activity).map_err(bad)?;
+    let kind = format!("{:?}", activity.kind);
+    db::delivery::publish(
+        conn,
+        activity.id.as_str(),
+        &kind,
+        activity.actor.as_str(),
+        &body,
+        inboxes,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Publishes an [`AnyActivity`] as it is.
+pub async fn publish_any(
+    conn: &mut AsyncPgConnection,
+    activity: AnyActivity,
+    inboxes: &[String],
+) -> QueryResult<()> {
+    match activity {
+        AnyActivity::Create(a) | AnyActivity::Update(a) => publish(conn, a, inboxes).await,
+        AnyActivity::Delete(a) | AnyActivity::Like(a) => publish(conn, a, inboxes).await,
+        AnyActivity::Undo(a) => publish(conn, a, inboxes).await,
+        other => Err(bad(format!("cannot publish {:?} here", other.kind()))),
+    }
+}
+
+/// Sends a member's activity: a local community passes it on to its
+/// followers; a remote one receives it in its inbox.
+pub async fn member_activity(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    community: &CommunityRow,
+    inner: AnyActivity,
+    boost: Option<Url>,
+) -> QueryResult<()> {
+    if community.local {
+        distribute(conn, urls, community, inner, boost).await
+    } else {
+        let inbox = community
+            .shared_inbox
+            .clone()
+            .unwrap_or_else(|| community.inbox.clone());
+        publish_any(conn, inner, &[inbox]).await
+    }
+}
+
+/// Queues a local community's announces of `inner` to its remote followers
+/// (and the bare `boost` of a new top-level post to non-group software).
+pub async fn distribute(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    community: &CommunityRow,
+    inner: AnyActivity,
+    boost: Option<Url>,
+) -> QueryResult<()> {
+    let group = Url::parse(&community.ap_id).map_err(bad)?;
+    let followers = community
+        .followers_url
+        .as_deref()
+        .and_then(|f| Url::parse(f).ok());
+    let mut group_aware = Vec::new();
+    let mut others = Vec::new();
+    for follower in db::follow::follower_inboxes(conn, community.id).await? {
+        if is_group_aware(follower.software.as_deref()) {
+            group_aware.push(follower.inbox);
+        } else {
+            others.push(follower.inbox);
+        }
+    }
+    let to = vec![Url::parse(PUBLIC).map_err(bad)?];
+    let cc: Vec<Url> = followers.iter().cloned().collect();
+    if !group_aware.is_empty() {
+        let mut announce = Activity::new(
+            ActivityKind::Announce,
+            urls.activity_id("Announce"),
+            group.clone(),
+            IdOrObject::Object(Box::new(inner)),
+        );
+        announce.to = to.clone();
+        announce.cc = cc.clone();
+        announce.audience = Some(group.clone());
+        publish(conn, announce, &group_aware).await?;
+    }
+    if let Some(object) = boost.filter(|_| !others.is_empty()) {
+        let mut announce = Activity::new(
+            ActivityKind::Announce,
+            urls.activity_id("Announce"),
+            group.clone(),
+            IdOrObject::<Box<Announced>>::Id(object),
+        );
+        announce.to = to;
+        announce.cc = cc;
+        announce.audience = Some(group);
+        publish(conn, announce, &others).await?;
+    }
+    Ok(())
+}
+
+/// Passes on a remote member's activity that a local community accepted:
+/// the stored incoming activity `activity_id`, as it arrived.
+pub async fn forwarded(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    community_id: i64,
+    activity_id: &str,
+    boost: Option<String>,
+) -> QueryResult<()> {
+    let community = db::community::find(conn, community_id)
+        .await?
+        .ok_or(diesel::result::Error::NotFound)?;
+    if !community.local {
+        return Ok(());
+    }
+    let body = db::incoming::body(conn, activity_id)
+        .await?
+        .ok_or_else(|| bad(format!("the incoming activity {activity_id} has no body")))?;
+    let inner: AnyActivity = serde_json::from_str(&body).map_err(bad)?;
+    let boost = boost.map(|b| Url::parse(&b)).transpose().map_err(bad)?;
+    distribute(conn, urls, &community, inner, boost).await
+}
+
+/// Software known to understand groups (FEP-1b12 announces of activities),
+/// by its NodeInfo name.
+pub fn is_group_aware(software: Option<&str>) -> bool {
+    matches!(
+        software,
+        Some(
+            "guildhall" | "lemmy" | "mbin" | "kbin" | "piefed" | "lotide" | "nodebb" | "friendica"
+        )
+    )
+}

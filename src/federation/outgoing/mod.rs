@@ -1,0 +1,101 @@
+//! The way out: turns what services say happened ([`Outgoing`]) into
+//! ActivityPub activities and delivery rows, in the caller's transaction.
+//! `Translator` is the [`Publisher`] that `startup` gives every service.
+//! Builders per concern (`post`, `follow`, `moderation`), a post's object
+//! (`post_object`), and queuing with FEP-1b12's announces (`deliver`).
+
+pub mod deliver;
+mod follow;
+mod moderation;
+mod post;
+pub mod post_object;
+
+use crate::{
+    services::outgoing::{Outgoing, Publisher},
+    urls::Urls,
+};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+
+/// The publisher that speaks ActivityPub.
+pub struct Translator {
+    urls: Urls,
+}
+
+impl Translator {
+    /// A translator minting ids with `urls`.
+    pub fn new(urls: Urls) -> Self {
+        Translator { urls }
+    }
+}
+
+#[async_trait::async_trait]
+impl Publisher for Translator {
+    async fn publish(&self, conn: &mut AsyncPgConnection, event: Outgoing) -> QueryResult<()> {
+        let urls = &self.urls;
+        match event {
+            Outgoing::PostCreated { post_id } => post::created(conn, urls, post_id).await,
+            Outgoing::PostEdited { post_id } => post::edited(conn, urls, post_id).await,
+            Outgoing::PostDeleted { post_id } => post::deleted(conn, urls, post_id).await,
+            Outgoing::Liked {
+                post_id,
+                person_id,
+                like_id,
+            } => post::vote(conn, urls, post_id, person_id, &like_id, false).await,
+            Outgoing::Unliked {
+                post_id,
+                person_id,
+                like_id,
+            } => post::vote(conn, urls, post_id, person_id, &like_id, true).await,
+            Outgoing::Followed {
+                community_id,
+                person_id,
+                follow_id,
+            } => follow::followed(conn, urls, community_id, person_id, &follow_id, false).await,
+            Outgoing::Unfollowed {
+                community_id,
+                person_id,
+                follow_id,
+            } => follow::followed(conn, urls, community_id, person_id, &follow_id, true).await,
+            Outgoing::FollowAnswered {
+                community_id,
+                follower_id,
+                follow_id,
+                accepted,
+            } => {
+                follow::answered(conn, urls, community_id, follower_id, &follow_id, accepted).await
+            }
+            Outgoing::Moderated {
+                community_id,
+                moderator_id,
+                action,
+                target,
+                reason,
+                undo,
+            } => {
+                moderation::moderated(
+                    conn,
+                    urls,
+                    community_id,
+                    moderator_id,
+                    action,
+                    &target,
+                    reason.as_deref(),
+                    undo,
+                )
+                .await
+            }
+            Outgoing::Forwarded {
+                community_id,
+                activity_id,
+                boost,
+            } => deliver::forwarded(conn, urls, community_id, &activity_id, boost).await,
+        }
+    }
+}
+
+/// A value we could not turn into an activity (a stored URL that does not
+/// parse, JSON that does not serialise): the transaction fails.
+fn bad(err: impl std::fmt::Display) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(err.to_string().into())
+}

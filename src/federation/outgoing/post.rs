@@ -1,0 +1,197 @@
+//! A local person's posts, edits, deletions and likes as activities:
+//! `Create`, `Update`, `Delete`, `Like` and `Undo{Like}` by the author, sent
+//! to a remote community's inbox or announced by a local one; a reply to a
+//! remote author on non-group software (Mastodon) also goes to that author.
+
+use super::{bad, deliver, post_object::post_object};
+use crate::{
+    db::{self, person::PersonRow, post::PostRow},
+    protocol::{
+        activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
+        lenient::{IdOrObject, PUBLIC},
+        note::PostObject,
+    },
+    services::post::PostView,
+    urls::Urls,
+};
+use diesel::{QueryResult, result::Error::NotFound};
+use diesel_async::AsyncPgConnection;
+use url::Url;
+
+/// A post with its community and author, and the ids of its parent and root.
+struct Loaded {
+    view: PostView,
+    parent: Option<PostRow>,
+    root_ap_id: Option<String>,
+}
+
+async fn load(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<Loaded> {
+    let row = db::post::find(conn, post_id).await?.ok_or(NotFound)?;
+    let community = db::community::find(conn, row.community_id)
+        .await?
+        .ok_or(NotFound)?;
+    let author = db::person::find(conn, row.author_id)
+        .await?
+        .ok_or(NotFound)?;
+    let parent = match row.parent_id {
+        Some(id) => db::post::find(conn, id).await?,
+        None => None,
+    };
+    let root_ap_id = match row.root_id {
+        Some(id) => db::post::find(conn, id).await?.map(|r| r.ap_id),
+        None => None,
+    };
+    Ok(Loaded {
+        view: PostView {
+            row,
+            community,
+            author,
+            likes: 0,
+        },
+        parent,
+        root_ap_id,
+    })
+}
+
+impl Loaded {
+    fn object(&self) -> PostObject {
+        post_object(
+            &self.view,
+            self.parent.as_ref().map(|p| p.ap_id.as_str()),
+            self.root_ap_id.as_deref(),
+        )
+    }
+}
+
+/// The author's `Create` or `Update` of the object.
+fn carrying(urls: &Urls, kind: ActivityKind, object: &PostObject) -> Activity<AnyObject> {
+    let mut activity = Activity::new(
+        kind,
+        urls.activity_id(&format!("{kind:?}")),
+        object
+            .attributed_to
+            .clone()
+            .unwrap_or_else(|| object.id.clone()),
+        AnyObject::Post(Box::new(object.clone())),
+    );
+    activity.to = object.to.clone();
+    activity.cc = object.cc.clone();
+    activity.audience = object.audience.clone();
+    activity
+}
+
+/// A new post or reply.
+pub async fn created(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+    let loaded = load(conn, post_id).await?;
+    let object = loaded.object();
+    let create = carrying(urls, ActivityKind::Create, &object);
+    let boost = loaded.parent.is_none().then(|| object.id.clone());
+    let community = &loaded.view.community;
+    deliver::member_activity(conn, urls, community, AnyActivity::Create(create), boost).await?;
+    if let Some(parent) = &loaded.parent {
+        let parent_author = db::person::find(conn, parent.author_id).await?;
+        if let Some(parent_author) = parent_author.filter(|p| !p.local) {
+            notify_participant(conn, urls, &parent_author, &object).await?;
+        }
+    }
+    Ok(())
+}
+
+/// An edited post.
+pub async fn edited(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+    let loaded = load(conn, post_id).await?;
+    let update = carrying(urls, ActivityKind::Update, &loaded.object());
+    let community = &loaded.view.community;
+    deliver::member_activity(conn, urls, community, AnyActivity::Update(update), None).await
+}
+
+/// A post its author deleted.
+pub async fn deleted(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+    let loaded = load(conn, post_id).await?;
+    let view = &loaded.view;
+    let mut delete = Activity::new(
+        ActivityKind::Delete,
+        urls.activity_id("Delete"),
+        Url::parse(&view.author.ap_id).map_err(bad)?,
+        Reference(Url::parse(&view.row.ap_id).map_err(bad)?),
+    );
+    delete.audience = Url::parse(&view.community.ap_id).ok();
+    delete.to = [Url::parse(PUBLIC).map_err(bad)?]
+        .into_iter()
+        .chain(delete.audience.clone())
+        .collect();
+    deliver::member_activity(
+        conn,
+        urls,
+        &view.community,
+        AnyActivity::Delete(delete),
+        None,
+    )
+    .await
+}
+
+/// A like (`undo`: its withdrawal) by `person_id` of `post_id`.
+pub async fn vote(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    post_id: i64,
+    person_id: i64,
+    like_id: &str,
+    undo: bool,
+) -> QueryResult<()> {
+    let post = db::post::find(conn, post_id).await?.ok_or(NotFound)?;
+    let community = db::community::find(conn, post.community_id)
+        .await?
+        .ok_or(NotFound)?;
+    let person = db::person::find(conn, person_id).await?.ok_or(NotFound)?;
+    let actor = Url::parse(&person.ap_id).map_err(bad)?;
+    let audience = Url::parse(&community.ap_id).ok();
+    let mut like = Activity::new(
+        ActivityKind::Like,
+        Url::parse(like_id).map_err(bad)?,
+        actor.clone(),
+        Reference(Url::parse(&post.ap_id).map_err(bad)?),
+    );
+    let activity = if undo {
+        let mut undo = Activity::new(
+            ActivityKind::Undo,
+            urls.activity_id("Undo"),
+            actor,
+            IdOrObject::Object(Box::new(AnyActivity::Like(like))),
+        );
+        undo.audience = audience;
+        undo.to = undo.audience.iter().cloned().collect();
+        AnyActivity::Undo(undo)
+    } else {
+        like.audience = audience;
+        like.to = like.audience.iter().cloned().collect();
+        AnyActivity::Like(like)
+    };
+    deliver::member_activity(conn, urls, &community, activity, None).await
+}
+
+/// Sends a reply's `Create` straight to the remote author it answers, when
+/// their software does not follow groups (Mastodon): they take part, so they
+/// see it; other followers there do not get it boosted.
+async fn notify_participant(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    participant: &PersonRow,
+    object: &PostObject,
+) -> QueryResult<()> {
+    let software = db::peer::software(conn, &participant.domain).await?;
+    if deliver::is_group_aware(software.as_deref()) {
+        return Ok(());
+    }
+    let mut object = object.clone();
+    if let Ok(who) = Url::parse(&participant.ap_id) {
+        object.cc.push(who);
+    }
+    let mut create = carrying(urls, ActivityKind::Create, &object);
+    create.audience = None;
+    let inbox = participant
+        .shared_inbox
+        .clone()
+        .unwrap_or_else(|| participant.inbox.clone());
+    deliver::publish(conn, create, &[inbox]).await
+}

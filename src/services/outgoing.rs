@@ -1,0 +1,91 @@
+//! What happened, as services tell it. A service that changes something
+//! others must hear about emits an [`Outgoing`] value through the
+//! [`Publisher`] port, inside its own transaction; `federation::outgoing`
+//! turns it into ActivityPub activities and delivery rows in that same
+//! transaction (the transactional outbox). Services never build or send
+//! activities themselves.
+
+use diesel_async::AsyncPgConnection;
+
+/// Something that happened that other servers must hear about. Rows are
+/// named by id; the publisher reads what it needs in the same transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outgoing {
+    /// A local person's new post or reply.
+    PostCreated { post_id: i64 },
+    /// A local person edited their post.
+    PostEdited { post_id: i64 },
+    /// A local person deleted their post.
+    PostDeleted { post_id: i64 },
+    /// A local person liked a post; `like_id` is the `Like`'s id.
+    Liked {
+        post_id: i64,
+        person_id: i64,
+        like_id: String,
+    },
+    /// A local person took back the like `like_id`.
+    Unliked {
+        post_id: i64,
+        person_id: i64,
+        like_id: String,
+    },
+    /// A local person asked to follow a remote community with `follow_id`.
+    Followed {
+        community_id: i64,
+        person_id: i64,
+        follow_id: String,
+    },
+    /// A local person left a remote community they followed with `follow_id`.
+    Unfollowed {
+        community_id: i64,
+        person_id: i64,
+        follow_id: String,
+    },
+    /// A local community answered a remote person's follow `follow_id`.
+    FollowAnswered {
+        community_id: i64,
+        follower_id: i64,
+        follow_id: String,
+        accepted: bool,
+    },
+    /// A moderator of a local community acted (or undid an action) on
+    /// `target` (a post's or person's id).
+    Moderated {
+        community_id: i64,
+        moderator_id: i64,
+        action: Moderation,
+        target: String,
+        reason: Option<String>,
+        undo: bool,
+    },
+    /// A local community accepted a remote member's activity (the stored
+    /// incoming activity `activity_id`) and passes it on to its followers;
+    /// `boost` names a new top-level post to boost to non-group software.
+    Forwarded {
+        community_id: i64,
+        activity_id: String,
+        boost: Option<String>,
+    },
+}
+
+/// What a moderator did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moderation {
+    /// Removed a post.
+    Remove,
+    /// Locked a thread.
+    Lock,
+    /// Banned a person from the community.
+    Ban,
+}
+
+/// The port services emit through.
+#[async_trait::async_trait]
+pub trait Publisher: Send + Sync {
+    /// Records what `event` causes to be sent, in the caller's transaction.
+    async fn publish(
+        &self,
+        conn: &mut AsyncPgConnection,
+        event: Outgoing,
+    ) -> diesel::QueryResult<()>;
+}
