@@ -1,7 +1,7 @@
 //! Operations endpoints: `/healthz` (the process answers), `/readyz` (it
 //! can reach its database) and `/metrics` (Prometheus text format).
 
-use crate::{db, error::AppResult, services::AppState};
+use crate::{db, error::AppResult, federation::context::Federation};
 use actix_web::{HttpResponse, web};
 use std::fmt::Write;
 
@@ -18,7 +18,7 @@ async fn healthz() -> HttpResponse {
 }
 
 /// `GET /readyz`: 200 when the database answers, 503 otherwise.
-async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+async fn readyz(state: web::Data<Federation>) -> HttpResponse {
     let ready = match state.pool.get().await {
         Ok(mut conn) => db::instance::find(&mut conn).await.is_ok(),
         Err(_) => false,
@@ -33,7 +33,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// `GET /metrics`: queue sizes and counts as Prometheus gauges.
-async fn metrics(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn metrics(state: web::Data<Federation>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let gauges = [
         (

@@ -62,7 +62,7 @@ impl Application {
             tokio::spawn(processor::run(fed.clone()));
             tokio::spawn(purge_expired_sessions(state.clone()));
         }
-        let server = run(listener, state.clone(), fed)?;
+        let server = run(listener, fed)?;
         Ok(Application {
             server,
             port,
@@ -125,13 +125,13 @@ async fn ensure_instance_actor(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run(listener: TcpListener, state: AppState, fed: Federation) -> anyhow::Result<Server> {
-    let max_body = state.settings.max_body_bytes;
-    let data = web::Data::new(state);
+/// Serves every route; handlers get one state, the federation context
+/// (which derefs to the services' `AppState`).
+fn run(listener: TcpListener, fed: Federation) -> anyhow::Result<Server> {
+    let max_body = fed.state.settings.max_body_bytes;
     let fed = web::Data::new(fed);
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(data.clone())
             .app_data(fed.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(ErrorHandlers::new().default_handler(json_error_body))

@@ -4,6 +4,7 @@ use super::{auth::SignedIn, json};
 use crate::{
     db::person::PersonRow,
     error::{AppError, AppResult},
+    federation::context::Federation,
     services::{AppState, federation_admin},
 };
 use actix_web::{HttpResponse, web};
@@ -31,7 +32,7 @@ struct DomainPolicy {
 
 /// `GET /api/v1/admin/federation`: mode, queue sizes, per-instance delivery state.
 pub async fn get_federation(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(person): SignedIn,
 ) -> AppResult<HttpResponse> {
     require_admin(&person)?;
@@ -63,7 +64,7 @@ async fn change(
 
 /// `POST /api/v1/admin/blocks {domain}`.
 pub async fn create_block(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
@@ -72,7 +73,7 @@ pub async fn create_block(
 
 /// `DELETE /api/v1/admin/blocks {domain}`.
 pub async fn delete_block(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
@@ -81,7 +82,7 @@ pub async fn delete_block(
 
 /// `POST /api/v1/admin/partners {domain}`.
 pub async fn create_partner(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
@@ -90,7 +91,7 @@ pub async fn create_partner(
 
 /// `DELETE /api/v1/admin/partners {domain}`.
 pub async fn delete_partner(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {

@@ -1,9 +1,7 @@
 //! Authentication extractors: the bearer token and the signed-in person.
 
 use crate::{
-    db::person::PersonRow,
-    error::AppError,
-    services::{AppState, account},
+    db::person::PersonRow, error::AppError, federation::context::Federation, services::account,
 };
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::{future::Future, pin::Pin};
@@ -29,7 +27,7 @@ impl FromRequest for SignedIn {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let state = req.app_data::<web::Data<Federation>>().cloned();
         Box::pin(async move {
             let token = token?;
             let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;

@@ -4,10 +4,8 @@ use super::{Page, auth::SignedIn, json};
 use crate::{
     domain::charter::Charter,
     error::AppResult,
-    services::{
-        AppState,
-        charter::{self, CharterVersion},
-    },
+    federation::context::Federation,
+    services::charter::{self, CharterVersion},
 };
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -35,7 +33,7 @@ impl From<CharterVersion> for CharterResponse {
 
 /// `GET /api/v1/communities/{name}/charter`: the current version.
 pub async fn get_charter(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let current = charter::get_charter(&state, &name).await?;
@@ -45,7 +43,7 @@ pub async fn get_charter(
 /// `PUT /api/v1/communities/{name}/charter` with a charter object: stores a
 /// new version (moderators and admins).
 pub async fn put_charter(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(person): SignedIn,
     name: web::Path<String>,
     body: web::Bytes,
@@ -57,7 +55,7 @@ pub async fn put_charter(
 
 /// `GET /api/v1/communities/{name}/charter/history`: every version, newest first.
 pub async fn get_charter_history(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let versions = charter::history(&state, &name).await?;

@@ -13,10 +13,7 @@ use crate::{
     },
     error::AppResult,
     federation::context::Federation,
-    services::{
-        AppState,
-        community::{self, CommunityUpdate, CommunityView, NewCommunityInput},
-    },
+    services::community::{self, CommunityUpdate, CommunityView, NewCommunityInput},
 };
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -85,7 +82,7 @@ struct CreateCommunity {
 
 /// `POST /api/v1/communities`: 201 with the community; 409 when the name is taken.
 pub async fn create_community(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(owner): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
@@ -115,7 +112,7 @@ pub struct ListQuery {
 /// `GET /api/v1/communities?after=&limit=`: listed communities by name
 /// (unlisted ones too for admins).
 pub async fn list_communities(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     MaybeSignedIn(person): MaybeSignedIn,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
@@ -140,7 +137,7 @@ pub async fn get_community(
     MaybeSignedIn(person): MaybeSignedIn,
     handle: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let row = super::handle::community(&fed, &handle, person.is_some()).await?;
+    let row = crate::federation::handle::community(&fed, &handle, person.is_some()).await?;
     let view = community::describe(&fed.state, row).await?;
     let mut response = CommunityResponse::from(view);
     if let Some(person) = person {
@@ -164,7 +161,7 @@ struct UpdateCommunity {
 /// `PATCH /api/v1/communities/{name}`: moderators change title, summary,
 /// visibility and posting policy.
 pub async fn update_community(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     SignedIn(person): SignedIn,
     name: web::Path<String>,
     body: web::Bytes,

@@ -1,6 +1,7 @@
 //! `POST` / `DELETE /api/v1/communities/{handle}/follow`: join and leave.
 
-use super::{auth::SignedIn, handle};
+use super::auth::SignedIn;
+use crate::federation::handle;
 use crate::{error::AppResult, federation::context::Federation, services::follow};
 use actix_web::{HttpResponse, web};
 use serde::Serialize;

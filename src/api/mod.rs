@@ -6,7 +6,6 @@ pub mod auth;
 pub mod charter;
 pub mod communities;
 pub mod follow;
-pub mod handle;
 pub mod json;
 pub mod moderation;
 pub mod posts;

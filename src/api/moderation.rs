@@ -1,7 +1,8 @@
 //! Moderation: remove/restore and lock/unlock posts, ban/unban people, and
 //! the moderation log.
 
-use super::{Page, auth::SignedIn, handle, json};
+use super::{Page, auth::SignedIn, json};
+use crate::federation::handle;
 use crate::{
     error::AppResult,
     federation::context::Federation,

@@ -4,11 +4,11 @@
 use super::{
     Page,
     auth::{MaybeSignedIn, SignedIn},
-    handle, json,
+    json,
 };
 use crate::{
     error::AppResult,
-    federation::context::Federation,
+    federation::{context::Federation, handle},
     services::post::{self, PostView, edit, local},
 };
 use actix_web::{HttpResponse, web};

@@ -4,9 +4,7 @@
 
 use super::{auth::BearerToken, json};
 use crate::{
-    error::AppResult,
-    services::{AppState, account},
-    throttle::client_address,
+    error::AppResult, federation::context::Federation, services::account, throttle::client_address,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -26,7 +24,7 @@ struct Token {
 /// `POST /api/v1/session` `{username, password}` → `{token}`; 401 when wrong.
 pub async fn create_session(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: SignIn = json::parse(&body, "")?;
@@ -37,7 +35,7 @@ pub async fn create_session(
 
 /// `DELETE /api/v1/session`: ends the session of the bearer token.
 pub async fn delete_session(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     token: BearerToken,
 ) -> AppResult<HttpResponse> {
     account::sign_out(&state, &token.0).await?;
@@ -46,7 +44,7 @@ pub async fn delete_session(
 
 /// `GET /api/v1/sessions`: the caller's valid sessions, newest first.
 pub async fn list_sessions(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     token: BearerToken,
 ) -> AppResult<HttpResponse> {
     let items = account::list_sessions(&state, &token.0).await?;
@@ -55,7 +53,7 @@ pub async fn list_sessions(
 
 /// `DELETE /api/v1/sessions/{id}`: revokes one of the caller's sessions.
 pub async fn delete_other_session(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     token: BearerToken,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {

@@ -140,6 +140,16 @@ impl Federation {
     }
 }
 
+/// Handlers reach the services' state through the federation context (one
+/// state type for every handler).
+impl std::ops::Deref for Federation {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
 /// `host[:port]` of a URL, as our `domain` setting is written.
 pub fn url_authority(url: &url::Url) -> String {
     match (url.host_str(), url.port()) {

@@ -8,6 +8,7 @@ pub mod client;
 pub mod context;
 pub mod delivery;
 pub mod fetch;
+pub mod handle;
 pub mod inbox;
 pub mod limits;
 pub mod negotiate;

@@ -1,20 +1,20 @@
 //! NodeInfo 2.1 (FEP-f1d5/0151): the discovery document and the
 //! instance's software, usage and community count.
 
+use super::context::Federation;
 use crate::{
     db,
     error::AppResult,
     protocol::nodeinfo::{
         NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services, Software, Usage, Users,
     },
-    services::AppState,
 };
 use actix_web::{HttpResponse, web};
 
 const SCHEMA_21: &str = "http://nodeinfo.diaspora.software/ns/schema/2.1";
 
 /// `GET /.well-known/nodeinfo`: where the NodeInfo document lives.
-pub async fn get_nodeinfo_links(state: web::Data<AppState>) -> HttpResponse {
+pub async fn get_nodeinfo_links(state: web::Data<Federation>) -> HttpResponse {
     HttpResponse::Ok().json(NodeInfoLinks {
         links: vec![NodeInfoLink {
             rel: SCHEMA_21.into(),
@@ -24,7 +24,7 @@ pub async fn get_nodeinfo_links(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// `GET /nodeinfo/2.1`.
-pub async fn get_nodeinfo(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn get_nodeinfo(state: web::Data<Federation>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let users = db::person::count_local(&mut conn).await?;
     let communities = db::community::count_local(&mut conn).await?;

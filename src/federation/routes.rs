@@ -13,7 +13,7 @@ use crate::{
     db,
     error::{AppError, AppResult},
     protocol::{collection::Collection, jsonld::Context},
-    services::{AppState, community},
+    services::community,
 };
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use url::Url;
@@ -61,7 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn get_instance_actor(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn get_instance_actor(state: web::Data<Federation>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let row = db::instance::find(&mut conn)
         .await?
@@ -73,14 +73,17 @@ async fn get_instance_actor(state: web::Data<AppState>) -> AppResult<HttpRespons
     )))
 }
 
-async fn get_instance_outbox(state: web::Data<AppState>) -> HttpResponse {
+async fn get_instance_outbox(state: web::Data<Federation>) -> HttpResponse {
     collection_json(Collection::<Url>::ordered(
         state.urls.path("/actor/outbox"),
         vec![],
     ))
 }
 
-async fn get_group(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
+async fn get_group(
+    state: web::Data<Federation>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let view = community::get_community(&state, &name).await?;
     Ok(activity_json(&actors::group(
         &state.urls,
@@ -94,7 +97,7 @@ async fn get_group(state: web::Data<AppState>, name: web::Path<String>) -> AppRe
 async fn get_group_collection(
     req: HttpRequest,
     fed: web::Data<Federation>,
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (name, collection) = path.into_inner();
@@ -125,7 +128,7 @@ async fn get_group_collection(
 }
 
 async fn get_person(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -141,7 +144,7 @@ async fn get_person(
 
 /// `outbox`, `followers` and `following` of a person (empty for now).
 async fn get_person_collection(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (name, collection) = path.into_inner();

@@ -1,11 +1,11 @@
 //! `GET /.well-known/webfinger`: `acct:` addresses (and actor URLs) of our
 //! communities, people and instance actor, with typed `rel=self` links.
 
+use super::context::Federation;
 use crate::{
     db::{self, handle::HandleKind},
     error::{AppError, AppResult},
     protocol::{actor::ActorKind, webfinger::WebFinger},
-    services::AppState,
 };
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ pub struct WebfingerQuery {
 
 /// `GET /.well-known/webfinger?resource=acct:name@domain`.
 pub async fn get_webfinger(
-    state: web::Data<AppState>,
+    state: web::Data<Federation>,
     query: web::Query<WebfingerQuery>,
 ) -> AppResult<HttpResponse> {
     let resource = query

@@ -3,13 +3,14 @@
 use super::layout;
 use crate::{
     domain::{charter::Charter, markdown},
-    services::{AppState, community, post},
+    federation::context::Federation,
+    services::{community, post},
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, PreEscaped, html};
 
 /// `GET /c/{name}` (HTML).
-pub async fn community_page(state: web::Data<AppState>, name: web::Path<String>) -> HttpResponse {
+pub async fn community_page(state: web::Data<Federation>, name: web::Path<String>) -> HttpResponse {
     let instance = &state.settings.instance_name;
     let view = match community::get_community(&state, &name).await {
         Ok(view) => view,

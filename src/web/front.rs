@@ -1,12 +1,12 @@
 //! `/`: the instance front page with its listed communities.
 
 use super::layout;
-use crate::services::{AppState, community};
+use crate::{federation::context::Federation, services::community};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::html;
 
 /// `GET /`: lists the public and approval-required communities.
-pub async fn front_page(state: web::Data<AppState>) -> HttpResponse {
+pub async fn front_page(state: web::Data<Federation>) -> HttpResponse {
     let name = &state.settings.instance_name;
     match community::list_communities(&state, false, None, 200).await {
         Ok((communities, _)) => super::html(

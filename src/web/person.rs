@@ -1,12 +1,12 @@
 //! `/u/{name}`: a local person's page.
 
 use super::layout;
-use crate::{db, error::AppError, services::AppState};
+use crate::{db, error::AppError, federation::context::Federation};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::html;
 
 /// `GET /u/{name}` (HTML).
-pub async fn person_page(state: web::Data<AppState>, name: web::Path<String>) -> HttpResponse {
+pub async fn person_page(state: web::Data<Federation>, name: web::Path<String>) -> HttpResponse {
     let instance = &state.settings.instance_name;
     let person = async {
         let mut conn = state.pool.get().await?;

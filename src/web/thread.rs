@@ -4,16 +4,14 @@
 use super::layout;
 use crate::{
     domain::markdown,
-    services::{
-        AppState,
-        post::{self, PostView},
-    },
+    federation::context::Federation,
+    services::post::{self, PostView},
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, PreEscaped, html};
 
 /// `GET /p/{id}` (HTML).
-pub async fn thread_page(state: web::Data<AppState>, id: web::Path<i64>) -> HttpResponse {
+pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> HttpResponse {
     let instance = &state.settings.instance_name;
     let (post, replies) = match async {
         let post = post::get_post(&state, *id).await?;

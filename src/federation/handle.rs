@@ -1,6 +1,7 @@
-//! Finding the community a `{handle}` in a path names: a local name
-//! (`secguild`) or a remote one (`secguild@other.example`), fetched through
-//! WebFinger the first time.
+//! Finding the community or person a handle names: a local name
+//! (`secguild`), a remote one (`secguild@other.example`, fetched through
+//! WebFinger the first time) or an actor URL. For the API, the pages and
+//! the command line alike.
 
 use crate::{
     db::{self, community::CommunityRow},
