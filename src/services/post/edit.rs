@@ -1,14 +1,17 @@
-//! Changing published posts: the author edits (`Update`) or deletes
-//! (`Delete`) them; both federate through the community.
+//! Changing published posts: the author edits or deletes them, through the
+//! shared write path (`store`) with a local origin.
 
-use super::{PostView, view, visible};
+use super::{
+    PostView,
+    store::{self, Origin},
+    view, visible,
+};
 use crate::{
-    db::{self, person::PersonRow},
+    db::person::PersonRow,
     domain::{FieldError, markdown},
     error::{AppError, AppResult},
-    services::{AppState, outgoing::Outgoing},
+    services::AppState,
 };
-use diesel_async::AsyncConnection;
 
 /// Replaces the title and/or content of one's own post.
 pub async fn edit_post(
@@ -37,17 +40,16 @@ pub async fn edit_post(
         return Err(FieldError::new("content", "must be 1 to 20000 characters").into());
     }
     let html = markdown::to_html(&source);
-    let row = conn
-        .transaction(async |conn| {
-            let row =
-                db::post::update_content(conn, post.id, title.as_deref(), &html, Some(&source))
-                    .await?;
-            state
-                .emit(conn, Outgoing::PostEdited { post_id: row.id })
-                .await?;
-            Ok::<_, diesel::result::Error>(row)
-        })
-        .await?;
+    let row = store::edit(
+        &mut conn,
+        state,
+        &post,
+        title.as_deref(),
+        &html,
+        Some(&source),
+        Origin::Local,
+    )
+    .await?;
     view(&mut conn, row).await
 }
 
@@ -58,12 +60,5 @@ pub async fn delete_post(state: &AppState, person: &PersonRow, post_id: i64) -> 
     if post.author_id != person.id {
         return Err(AppError::forbidden("only the author may delete a post"));
     }
-    conn.transaction(async |conn| {
-        db::post::set_deleted(conn, post.id, true).await?;
-        state
-            .emit(conn, Outgoing::PostDeleted { post_id: post.id })
-            .await
-    })
-    .await?;
-    Ok(())
+    store::set_deleted(&mut conn, state, &post, true, Origin::Local).await
 }

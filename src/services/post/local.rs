@@ -1,19 +1,18 @@
-//! What local people do with posts: publish, reply, edit, delete, like.
-//! Each change and the activities it causes commit in one transaction.
+//! What local people do with posts: publish, reply, like. The change goes
+//! through the shared write path (`store`) with a local origin.
 
 use super::{
     PostView,
-    standing::{self, Origin},
+    store::{self, Draft, Origin},
     view, visible,
 };
 use crate::{
     db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::{FieldError, markdown},
     error::{AppError, AppResult},
-    services::{AppState, outgoing::Outgoing},
+    services::AppState,
 };
 use chrono::Utc;
-use diesel_async::AsyncConnection;
 
 const MAX_TITLE: usize = 200;
 const MAX_CONTENT: usize = 20_000;
@@ -48,8 +47,7 @@ pub async fn create_post(
 ) -> AppResult<PostView> {
     check(title.as_deref(), content)?;
     let mut conn = state.pool.get().await?;
-    standing::check(&mut conn, community, author, None, Origin::Local).await?;
-    insert_and_send(state, &mut conn, author, community, None, title, content).await
+    write(state, &mut conn, author, community, None, title, content).await
 }
 
 /// Replies to a post (in its community, local or remote).
@@ -65,8 +63,7 @@ pub async fn reply(
     let community = db::community::find(&mut conn, parent.community_id)
         .await?
         .ok_or_else(|| AppError::not_found("the community is gone"))?;
-    standing::check(&mut conn, &community, author, Some(&parent), Origin::Local).await?;
-    insert_and_send(
+    write(
         state,
         &mut conn,
         author,
@@ -78,7 +75,7 @@ pub async fn reply(
     .await
 }
 
-async fn insert_and_send(
+async fn write(
     state: &AppState,
     conn: &mut DbConn,
     author: &PersonRow,
@@ -88,34 +85,14 @@ async fn insert_and_send(
     content: &str,
 ) -> AppResult<PostView> {
     let html = markdown::to_html(content);
-    let urls = &state.urls;
-    let row = conn
-        .transaction(async |conn| {
-            let id = db::post::next_id(conn).await?;
-            let ap_id = urls.post(id).to_string();
-            let row = db::post::insert_with_id(
-                conn,
-                id,
-                &db::post::NewPost {
-                    ap_id: &ap_id,
-                    community_id: community.id,
-                    author_id: author.id,
-                    parent_id: parent.map(|p| p.id),
-                    root_id: parent.map(|p| p.root_id.unwrap_or(p.id)),
-                    local: true,
-                    title: title.as_deref(),
-                    content: &html,
-                    source: Some(content),
-                    published: Utc::now(),
-                },
-            )
-            .await?;
-            state
-                .emit(conn, Outgoing::PostCreated { post_id: row.id })
-                .await?;
-            Ok::<_, diesel::result::Error>(row)
-        })
-        .await?;
+    let draft = Draft {
+        ap_id: None,
+        title: title.as_deref(),
+        html: &html,
+        source: Some(content),
+        published: Utc::now(),
+    };
+    let row = store::create(conn, state, community, author, parent, draft, Origin::Local).await?;
     view(conn, row).await
 }
 
@@ -124,17 +101,14 @@ pub async fn like(state: &AppState, person: &PersonRow, post_id: i64) -> AppResu
     let mut conn = state.pool.get().await?;
     let post = visible(&mut conn, post_id).await?;
     let like_id = state.urls.activity_id("Like").to_string();
-    conn.transaction(async |conn| {
-        if db::post::like(conn, post.id, person.id, Some(like_id.as_str())).await? {
-            let event = Outgoing::Liked {
-                post_id: post.id,
-                person_id: person.id,
-                like_id,
-            };
-            state.emit(conn, event).await?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
+    store::vote(
+        &mut conn,
+        state,
+        &post,
+        person,
+        Some(&like_id),
+        Origin::Local,
+    )
     .await?;
     let row = visible(&mut conn, post_id).await?;
     view(&mut conn, row).await
@@ -144,18 +118,7 @@ pub async fn like(state: &AppState, person: &PersonRow, post_id: i64) -> AppResu
 pub async fn unlike(state: &AppState, person: &PersonRow, post_id: i64) -> AppResult<PostView> {
     let mut conn = state.pool.get().await?;
     let post = visible(&mut conn, post_id).await?;
-    conn.transaction(async |conn| {
-        if let Some(Some(like_id)) = db::post::unlike(conn, post.id, person.id).await? {
-            let event = Outgoing::Unliked {
-                post_id: post.id,
-                person_id: person.id,
-                like_id,
-            };
-            state.emit(conn, event).await?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
+    store::vote(&mut conn, state, &post, person, None, Origin::Local).await?;
     let row = visible(&mut conn, post_id).await?;
     view(&mut conn, row).await
 }

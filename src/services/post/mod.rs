@@ -5,6 +5,7 @@ pub mod edit;
 pub mod local;
 pub mod remote;
 pub mod standing;
+pub mod store;
 
 use super::AppState;
 use crate::{

@@ -1,19 +1,21 @@
 //! Posts arriving from other servers: new posts and replies, edits,
-//! deletions and likes, checked against the community's rules. In a local
-//! community the accepted activity is passed on to the followers.
+//! deletions and likes. This module reads what the other server sent and
+//! who may change what; the change itself goes through the shared write
+//! path (`store`) with the incoming activity as its origin, the same rules
+//! as our people's, and in a local community it is passed on.
 
 use super::{
-    standing::{self, Origin},
+    store::{self, Draft, Origin},
     title_from_first_line,
 };
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::markdown,
     error::{AppError, AppResult},
-    services::{AppState, outgoing::Outgoing},
+    services::AppState,
 };
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 
 /// A post as another server sent it, read off its wire object.
 #[derive(Clone, Debug)]
@@ -33,9 +35,9 @@ fn refuse(reason: impl Into<String>) -> AppError {
     AppError::forbidden(reason)
 }
 
-/// Stores a remote post or reply in `community` and, when the community is
-/// ours, passes on `activity` (the stored incoming activity that carried
-/// it) to its followers. A post we already have is returned as it is.
+/// Stores a remote post or reply in `community`; `activity` is the stored
+/// incoming activity that carried it. A post we already have is returned
+/// as it is.
 pub async fn receive_post(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -66,44 +68,30 @@ pub async fn receive_post(
     {
         return Err(refuse("the post answers a post of another community"));
     }
-    standing::check(conn, community, author, parent.as_ref(), Origin::Remote).await?;
-    let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
     let title = match (&parent, &object.title) {
         (Some(_), _) => None,
         (None, Some(name)) if !name.trim().is_empty() => Some(name.trim().to_string()),
-        (None, _) => title_from_first_line(&content),
+        (None, _) => title_from_first_line(&html),
     };
-    let published = object.published.unwrap_or_else(Utc::now);
-    let row = conn
-        .transaction(async |conn| {
-            let row = db::post::insert_remote(
-                conn,
-                &db::post::NewPost {
-                    ap_id: &object.ap_id,
-                    community_id: community.id,
-                    author_id: author.id,
-                    parent_id: parent.as_ref().map(|p| p.id),
-                    root_id: parent.as_ref().map(|p| p.root_id.unwrap_or(p.id)),
-                    local: false,
-                    title: title.as_deref(),
-                    content: &content,
-                    source: None,
-                    published,
-                },
-            )
-            .await?;
-            if community.local {
-                let event = Outgoing::Forwarded {
-                    community_id: community.id,
-                    activity_id: activity.to_owned(),
-                    boost: parent.is_none().then(|| object.ap_id.clone()),
-                };
-                state.emit(conn, event).await?;
-            }
-            Ok::<_, diesel::result::Error>(row)
-        })
-        .await?;
-    Ok(row)
+    let draft = Draft {
+        ap_id: Some(&object.ap_id),
+        title: title.as_deref(),
+        html: &html,
+        source: None,
+        published: object.published.unwrap_or_else(Utc::now),
+    };
+    let origin = Origin::Remote { activity };
+    store::create(
+        conn,
+        state,
+        community,
+        author,
+        parent.as_ref(),
+        draft,
+        origin,
+    )
+    .await
 }
 
 /// Applies an author's edit of a remote post.
@@ -120,21 +108,14 @@ pub async fn receive_update(
     if post.author_id != author.id {
         return Err(refuse("only the author may edit a post"));
     }
-    let community = db::community::find(conn, post.community_id)
-        .await?
-        .ok_or_else(|| refuse("no community"))?;
-    let content = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
     let title = if post.parent_id.is_some() {
         None
     } else {
         object.title.clone().or(post.title.clone())
     };
-    conn.transaction(async |conn| {
-        db::post::update_content(conn, post.id, title.as_deref(), &content, None).await?;
-        pass_on(conn, state, &community, activity).await?;
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
+    let origin = Origin::Remote { activity };
+    store::edit(conn, state, &post, title.as_deref(), &html, None, origin).await?;
     Ok(())
 }
 
@@ -149,22 +130,13 @@ pub async fn receive_delete(
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
     };
-    let community = db::community::find(conn, post.community_id)
-        .await?
-        .ok_or_else(|| refuse("no community"))?;
-    let moderator = db::community::moderator_ids(conn, community.id)
+    let moderator = db::community::moderator_ids(conn, post.community_id)
         .await?
         .contains(&actor.id);
     if post.author_id != actor.id && !moderator {
         return Err(refuse("only the author may delete a post"));
     }
-    conn.transaction(async |conn| {
-        db::post::set_deleted(conn, post.id, true).await?;
-        pass_on(conn, state, &community, activity).await?;
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
-    Ok(())
+    store::set_deleted(conn, state, &post, true, Origin::Remote { activity }).await
 }
 
 /// Restores a post its author deleted (`Undo{Delete}` by the author; a
@@ -185,16 +157,7 @@ pub async fn receive_restore(
     if !post.deleted {
         return Ok(());
     }
-    let community = db::community::find(conn, post.community_id)
-        .await?
-        .ok_or_else(|| refuse("no community"))?;
-    conn.transaction(async |conn| {
-        db::post::set_deleted(conn, post.id, false).await?;
-        pass_on(conn, state, &community, activity).await?;
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
-    Ok(())
+    store::set_deleted(conn, state, &post, false, Origin::Remote { activity }).await
 }
 
 /// Counts a like (`like_id` is the Like activity's id).
@@ -209,17 +172,15 @@ pub async fn receive_like(
     let post = db::post::find_by_ap_id(conn, object_id)
         .await?
         .ok_or_else(|| refuse("a like of a post we do not know"))?;
-    let community = db::community::find(conn, post.community_id)
-        .await?
-        .ok_or_else(|| refuse("no community"))?;
-    conn.transaction(async |conn| {
-        if db::post::like(conn, post.id, person.id, Some(like_id)).await? {
-            pass_on(conn, state, &community, activity).await?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
-    Ok(())
+    store::vote(
+        conn,
+        state,
+        &post,
+        person,
+        Some(like_id),
+        Origin::Remote { activity },
+    )
+    .await
 }
 
 /// Takes back a like given by `person` on `object_id`.
@@ -233,34 +194,13 @@ pub async fn receive_unlike(
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
     };
-    let community = db::community::find(conn, post.community_id)
-        .await?
-        .ok_or_else(|| refuse("no community"))?;
-    conn.transaction(async |conn| {
-        if db::post::unlike(conn, post.id, person.id).await?.is_some() {
-            pass_on(conn, state, &community, activity).await?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
-    Ok(())
-}
-
-/// In a local community, passes an accepted member activity (the stored
-/// incoming activity `activity`) on to the followers.
-async fn pass_on(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    community: &CommunityRow,
-    activity: &str,
-) -> diesel::QueryResult<()> {
-    if community.local {
-        let event = Outgoing::Forwarded {
-            community_id: community.id,
-            activity_id: activity.to_owned(),
-            boost: None,
-        };
-        state.emit(conn, event).await?;
-    }
-    Ok(())
+    store::vote(
+        conn,
+        state,
+        &post,
+        person,
+        None,
+        Origin::Remote { activity },
+    )
+    .await
 }

@@ -2,21 +2,13 @@
 //! community, for local people (API, pages) and remote ones (the inbox)
 //! alike: it loads the person's standing and applies `domain::rules`.
 
+use super::store::Origin;
 use crate::{
     db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
     domain::rules::{self, Standing},
     error::{AppError, AppResult},
 };
 use diesel_async::AsyncPgConnection;
-
-/// Where a post comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// A local person, through the API or the pages.
-    Local,
-    /// Another server: the author's own, or a community's announce.
-    Remote,
-}
 
 /// Checks that `author` may start a post in `community` (`parent` = `None`)
 /// or answer `parent`; a refusal is 403 with the rule's reason.
@@ -25,7 +17,7 @@ pub async fn check(
     community: &CommunityRow,
     author: &PersonRow,
     parent: Option<&PostRow>,
-    origin: Origin,
+    origin: Origin<'_>,
 ) -> AppResult<()> {
     let standing = standing(conn, community, author).await?;
     let verdict = match parent {

@@ -1,0 +1,197 @@
+//! The one write path for posts, whoever wrote them: the rules, the row
+//! change and what goes out, in one transaction. `local` and `edit` (our
+//! people, through the API and the pages) and `remote` (the inbox) only
+//! prepare the change and say where it comes from ([`Origin`]): a local
+//! change goes out as what happened, a remote one accepted into one of
+//! our communities is passed on as it arrived.
+
+use super::standing;
+use crate::{
+    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
+    error::AppResult,
+    services::{AppState, outgoing::Outgoing},
+};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+/// Where a change comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A local person, through the API or the pages.
+    Local,
+    /// Another server: the stored incoming activity `activity` carried it.
+    Remote { activity: &'a str },
+}
+
+/// A new post or reply, ready to store.
+pub struct Draft<'a> {
+    /// The id a remote post already has; local posts get theirs here.
+    pub ap_id: Option<&'a str>,
+    pub title: Option<&'a str>,
+    /// Sanitised HTML.
+    pub html: &'a str,
+    /// The Markdown source (local posts).
+    pub source: Option<&'a str>,
+    pub published: DateTime<Utc>,
+}
+
+/// Stores a post (`parent`: the post it answers) if the rules allow it.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    author: &PersonRow,
+    parent: Option<&PostRow>,
+    draft: Draft<'_>,
+    origin: Origin<'_>,
+) -> AppResult<PostRow> {
+    standing::check(conn, community, author, parent, origin).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let mut new = db::post::NewPost {
+                ap_id: "",
+                community_id: community.id,
+                author_id: author.id,
+                parent_id: parent.map(|p| p.id),
+                root_id: parent.map(|p| p.root_id.unwrap_or(p.id)),
+                local: origin == Origin::Local,
+                title: draft.title,
+                content: draft.html,
+                source: draft.source,
+                published: draft.published,
+            };
+            let row = match draft.ap_id {
+                Some(ap_id) => {
+                    new.ap_id = ap_id;
+                    db::post::insert_remote(conn, &new).await?
+                }
+                None => {
+                    let id = db::post::next_id(conn).await?;
+                    let ap_id = state.urls.post(id).to_string();
+                    new.ap_id = &ap_id;
+                    db::post::insert_with_id(conn, id, &new).await?
+                }
+            };
+            let boost = parent.is_none().then(|| row.ap_id.clone());
+            let happened = Outgoing::PostCreated { post_id: row.id };
+            tell(conn, state, community, origin, happened, boost).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(row)
+}
+
+/// Replaces a post's title and content (`source`: the Markdown of a local post).
+pub async fn edit(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    post: &PostRow,
+    title: Option<&str>,
+    html: &str,
+    source: Option<&str>,
+    origin: Origin<'_>,
+) -> AppResult<PostRow> {
+    let community = community_of(conn, post).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = db::post::update_content(conn, post.id, title, html, source).await?;
+            let happened = Outgoing::PostEdited { post_id: row.id };
+            tell(conn, state, &community, origin, happened, None).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(row)
+}
+
+/// Deletes a post (`deleted = false`: its author restores it).
+pub async fn set_deleted(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    post: &PostRow,
+    deleted: bool,
+    origin: Origin<'_>,
+) -> AppResult<()> {
+    let community = community_of(conn, post).await?;
+    conn.transaction(async |conn| {
+        db::post::set_deleted(conn, post.id, deleted).await?;
+        // Our people have no restore yet; only a remote author's is passed on.
+        if deleted || origin != Origin::Local {
+            let happened = Outgoing::PostDeleted { post_id: post.id };
+            tell(conn, state, &community, origin, happened, None).await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// A like by `person` (`like_id`: its `Like`'s id), or with `None` its
+/// withdrawal; nothing goes out when nothing changed.
+pub async fn vote(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    post: &PostRow,
+    person: &PersonRow,
+    like_id: Option<&str>,
+    origin: Origin<'_>,
+) -> AppResult<()> {
+    let community = community_of(conn, post).await?;
+    conn.transaction(async |conn| {
+        let happened = match like_id {
+            Some(like_id) => db::post::like(conn, post.id, person.id, Some(like_id))
+                .await?
+                .then(|| Outgoing::Liked {
+                    post_id: post.id,
+                    person_id: person.id,
+                    like_id: like_id.to_owned(),
+                }),
+            None => match db::post::unlike(conn, post.id, person.id).await? {
+                // A local like we cannot name cannot be taken back elsewhere.
+                Some(None) if origin == Origin::Local => None,
+                Some(stored) => Some(Outgoing::Unliked {
+                    post_id: post.id,
+                    person_id: person.id,
+                    like_id: stored.unwrap_or_default(),
+                }),
+                None => None,
+            },
+        };
+        if let Some(happened) = happened {
+            tell(conn, state, &community, origin, happened, None).await?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+async fn community_of(conn: &mut AsyncPgConnection, post: &PostRow) -> AppResult<CommunityRow> {
+    db::community::find(conn, post.community_id)
+        .await?
+        .ok_or_else(|| crate::error::AppError::not_found("the post's community is gone"))
+}
+
+/// Says what happened: a local change as itself; a remote one accepted
+/// into a local community by passing on the activity that carried it
+/// (`boost`: a new top-level post, boosted to non-group software).
+async fn tell(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    origin: Origin<'_>,
+    happened: Outgoing,
+    boost: Option<String>,
+) -> diesel::QueryResult<()> {
+    match origin {
+        Origin::Local => state.emit(conn, happened).await,
+        Origin::Remote { activity } if community.local => {
+            let event = Outgoing::Forwarded {
+                community_id: community.id,
+                activity_id: activity.to_owned(),
+                boost,
+            };
+            state.emit(conn, event).await
+        }
+        Origin::Remote { .. } => Ok(()),
+    }
+}
