@@ -30,7 +30,7 @@ use tokio::sync::Semaphore;
 /// process after a crash) may take it: longer than an attempt may last.
 const LEASE_SECS: f64 = 60.0;
 /// The same in fast-queue (test) mode.
-const FAST_LEASE_SECS: f64 = 5.0;
+const FAST_LEASE_SECS: f64 = 2.0;
 /// How long we keep trying an unreachable inbox.
 const GIVE_UP_AFTER: Duration = Duration::days(4);
 /// How much of an error answer we read (for the log and the admin view).
