@@ -57,8 +57,8 @@ pub struct Settings {
     /// Incoming activities accepted per remote instance per minute; more get 429.
     /// Only activities whose signature verified count.
     pub inbox_rate_limit: u32,
-    /// Refused inbox requests one client address may make per minute; more
-    /// get 429.
+    /// Inbox requests with a malformed body or a signature that does not
+    /// verify one client address may make per minute; more get 429.
     pub inbox_failure_limit: u32,
     /// Outgoing fetches allowed while handling one incoming activity.
     pub fetch_budget: u32,

@@ -19,8 +19,8 @@
 //!    fails is fetched again at most once per few minutes;
 //! 6. the host's verified activities are within `inbox_rate_limit` (429).
 //!
-//! Nothing is written before step 5 passed. Every refusal counts against
-//! the sender's address (step 1).
+//! Nothing is written before step 5 passed. Malformed bodies and signatures
+//! that do not verify count against the sender's address (step 1).
 
 use super::{
     context::Federation,
@@ -55,8 +55,11 @@ pub async fn post_inbox(
         }
     }
     let result = accept(&req, &body, &fed).await;
+    // What an attacker sends: bodies that do not parse and signatures that
+    // do not verify. (An honest server's activity of a type we do not take
+    // is refused too, but must not get its whole instance throttled.)
     if let (Err(err), Some(address)) = (&result, address) {
-        if err.kind != ErrorKind::Internal && err.kind != ErrorKind::TooManyRequests {
+        if matches!(err.kind, ErrorKind::BadRequest | ErrorKind::Unauthorized) {
             fed.count_failure(address);
         }
     }

@@ -400,3 +400,28 @@ async fn a_delivery_answered_401_is_retried_until_it_is_taken() {
     .await;
     assert_eq!(alpha.count("deliveries").await, 0);
 }
+
+#[tokio::test]
+async fn activities_of_a_type_we_do_not_take_do_not_throttle_their_server() {
+    let alpha = TestApp::spawn_named_with("alpha", |s| s.inbox_failure_limit = 3).await;
+    let mona = FakeMastodon::start().await;
+    let inbox = format!("{}/inbox", alpha.base);
+    for n in 0..5 {
+        let moved = json!({"id": format!("{}#moves/{n}", mona.actor), "type": "Move",
+                           "actor": mona.actor, "object": mona.actor});
+        assert_eq!(mona.deliver(&inbox, &moved).await, 422, "Move {n}");
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let res = alpha
+            .client
+            .post(alpha.url("/inbox"))
+            .header("content-type", "application/activity+json")
+            .body("{\"type\": ")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [400, 400, 400, 429]);
+}
