@@ -306,6 +306,20 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Waits until this instance's queues are empty: every stored incoming
+    /// activity processed and every delivery sent (for up to 15 seconds;
+    /// the workers run in fast-queue mode).
+    pub async fn settle(&self) {
+        eventually("the inbox and delivery queues are empty", || async {
+            let pending = self
+                .count("incoming_activities WHERE processed_at IS NULL")
+                .await
+                + self.count("deliveries").await;
+            (pending == 0).then_some(())
+        })
+        .await;
+    }
+
     /// Counts rows of `table` (to prove that refused input changed nothing).
     pub async fn count(&self, table: &str) -> i64 {
         #[derive(diesel::QueryableByName)]

@@ -247,14 +247,7 @@ async fn a_processed_activity_keeps_its_id_but_not_its_body() {
     let inbox = format!("{}/inbox", alpha.base);
     let activity = like(&eve, 1, &alpha);
     assert_eq!(peer.deliver(&eve, &inbox, &activity).await, 202);
-    eventually("processed", || async {
-        (alpha
-            .count("incoming_activities WHERE processed_at IS NOT NULL")
-            .await
-            == 1)
-            .then_some(())
-    })
-    .await;
+    alpha.settle().await;
     assert_eq!(
         alpha.count("incoming_activities WHERE body IS NULL").await,
         1

@@ -94,13 +94,6 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{}/inbox", alpha.base);
     let peer = FakeMastodon::start().await;
-    let processed = || alpha.count("incoming_activities WHERE processed_at IS NOT NULL");
-    let settle = |n: i64| async move {
-        eventually("alpha processed what it got", || async {
-            (processed().await >= n).then_some(())
-        })
-        .await
-    };
 
     let mut follow = lemmy("lemmy/activities/following/follow.json", &peer, &group);
     follow["actor"] = json!(peer.actor);
@@ -117,7 +110,7 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     let mut like = lemmy("lemmy/activities/voting/like_note.json", &peer, &group);
     like["object"] = post_ap_id.clone();
     assert_eq!(peer.deliver(&inbox, &like).await, 202);
-    settle(3).await;
+    alpha.settle().await;
     assert_eq!(alpha.count("post_likes").await, 1);
 
     // Lemmy turns the upvote into a downvote with a bare Dislike.
@@ -126,7 +119,7 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     dislike["object"] = post_ap_id.clone();
     dislike["id"] = json!(format!("{}/activities/dislike/1", peer.actor));
     assert_eq!(peer.deliver(&inbox, &dislike).await, 202);
-    settle(4).await;
+    alpha.settle().await;
     assert_eq!(alpha.count("post_likes").await, 0, "the like is withdrawn");
     assert_eq!(
         alpha
@@ -141,7 +134,7 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     let mut delete = lemmy("lemmy/activities/deletion/delete_page.json", &peer, &group);
     delete["object"] = post_ap_id.clone();
     assert_eq!(peer.deliver(&inbox, &delete).await, 202);
-    settle(5).await;
+    alpha.settle().await;
     assert_eq!(alpha.count("posts WHERE deleted").await, 1);
     let (_, posts) = alpha
         .get_json("/api/v1/communities/secguild/modlog", "application/json")
@@ -175,7 +168,7 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     );
     undo["object"]["object"] = post_ap_id.clone();
     assert_eq!(peer.deliver(&inbox, &undo).await, 202);
-    settle(6).await;
+    alpha.settle().await;
     assert_eq!(alpha.count("posts WHERE deleted").await, 0, "restored");
     assert_eq!(
         alpha.count("posts WHERE removed").await,
