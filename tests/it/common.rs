@@ -248,6 +248,14 @@ impl TestApp {
             .to_string()
     }
 
+    /// Creates the community `name` as the owner of `token`.
+    pub async fn community(&self, token: &str, name: &str) {
+        let res = self
+            .post("/api/v1/communities", Some(token), &json!({"name": name}))
+            .await;
+        assert_eq!(res.status(), 201, "create community {name}");
+    }
+
     /// Application state over this instance's database (for direct service calls).
     pub async fn state(&self) -> guildhall::services::AppState {
         let pool = guildhall::db::connect(&self.db.url, &self.db.url, 2)

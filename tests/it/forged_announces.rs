@@ -25,14 +25,7 @@ struct Scene {
 async fn scene() -> Scene {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    let res = alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
+    alpha.community(&alice, "secguild").await;
     let mut posts = Vec::new();
     for n in 1..=2 {
         let res = alpha

@@ -244,13 +244,7 @@ async fn a_post_that_mentions_script_arrives_intact_on_the_other_instance() {
 async fn the_summary_we_send_is_escaped_text() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let res = alpha
         .post(
             "/api/v1/communities/secguild/posts",
@@ -269,12 +263,7 @@ async fn the_summary_we_send_is_escaped_text() {
 async fn a_sign_in_flood_gets_401_or_429_and_readers_are_not_held_up() {
     let app = TestApp::spawn_with(|s| s.database_pool_size = 4).await;
     let token = app.user("alice", false).await;
-    app.post(
-        "/api/v1/communities",
-        Some(&token),
-        &json!({"name": "secguild"}),
-    )
-    .await;
+    app.community(&token, "secguild").await;
     let flood: Vec<_> = (0..200)
         .map(|n| {
             let client = app.client.clone();
@@ -371,13 +360,7 @@ async fn a_post_sent_straight_to_us_for_a_remote_community_is_refused() {
 async fn a_delivery_answered_401_is_retried_until_it_is_taken() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let peer = FakePeer::start("peer", "mastodon").await;
     let dana = peer.actor("users/dana", "Person");
     // The peer does not know our key yet: it answers 401 (with a huge body).

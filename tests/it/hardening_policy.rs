@@ -73,13 +73,7 @@ async fn a_block_covers_subdomains_and_activities_already_queued() {
 async fn the_outbox_needs_a_signed_fetch_under_authorized_fetch() {
     let alpha = TestApp::spawn_named_with("alpha", |s| s.authorized_fetch = true).await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let (status, _) = alpha
         .get_json("/c/secguild/outbox", "application/activity+json")
         .await;

@@ -162,13 +162,7 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     })
     .await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &serde_json::json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let post: Value = alpha
         .post(
             "/api/v1/communities/secguild/posts",

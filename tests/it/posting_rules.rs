@@ -15,13 +15,7 @@ async fn a_banned_person_is_refused_by_the_same_rule_through_the_api_and_a_signe
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
     let carol = alpha.user("carol", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let group = format!("{}/c/secguild", alpha.base);
     // Both join: carol here, mona from her Mastodon server.
     let res = alpha
