@@ -18,16 +18,18 @@ fn require_admin(person: &PersonRow) -> AppResult<()> {
     }
 }
 
-#[derive(Deserialize)]
+/// `POST`/`DELETE /api/v1/admin/blocks|partners` body.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DomainInput {
-    domain: String,
+pub struct DomainInput {
+    pub domain: String,
 }
 
-#[derive(Serialize)]
-struct DomainPolicy {
-    domain: String,
-    policy: &'static str,
+/// An instance's policy after a change: `blocked` or `partner`.
+#[derive(Serialize, Deserialize)]
+pub struct DomainPolicy {
+    pub domain: String,
+    pub policy: String,
 }
 
 /// `GET /api/v1/admin/federation`: mode, queue sizes, per-instance delivery state.
@@ -59,7 +61,10 @@ async fn change(
         ),
         _ => return Err(AppError::bad_request("nothing to change")),
     };
-    Ok(HttpResponse::Ok().json(DomainPolicy { domain, policy }))
+    Ok(HttpResponse::Ok().json(DomainPolicy {
+        domain,
+        policy: policy.to_string(),
+    }))
 }
 
 /// `POST /api/v1/admin/blocks {domain}`.

@@ -9,10 +9,10 @@ use crate::{
 };
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One charter version as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct CharterResponse {
     pub version: i32,
     pub charter: Charter,

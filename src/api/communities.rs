@@ -9,7 +9,7 @@ use crate::{
     db,
     domain::{
         charter::Charter,
-        community::{PostingPolicy, Visibility},
+        community::{Membership, PostingPolicy, Visibility},
     },
     error::AppResult,
     federation::context::Federation,
@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A community as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct CommunityResponse {
     pub id: i64,
     pub ap_id: String,
@@ -37,7 +37,7 @@ pub struct CommunityResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The caller's membership: `none`, `pending` or `accepted`.
-    pub follow_state: &'static str,
+    pub follow_state: Membership,
 }
 
 impl From<CommunityView> for CommunityResponse {
@@ -62,22 +62,26 @@ impl From<CommunityView> for CommunityResponse {
             charter_version: row.charter_version,
             created_at: row.created_at,
             updated_at: row.updated_at,
-            follow_state: "none",
+            follow_state: Membership::None,
         }
     }
 }
 
-#[derive(Deserialize)]
+/// `POST /api/v1/communities` body.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateCommunity {
-    name: String,
-    title: Option<String>,
-    summary: Option<String>,
+pub struct CreateCommunity {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     #[serde(default)]
-    visibility: Visibility,
+    pub visibility: Visibility,
     #[serde(default)]
-    posting_policy: PostingPolicy,
-    charter: Option<Charter>,
+    pub posting_policy: PostingPolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charter: Option<Charter>,
 }
 
 /// `POST /api/v1/communities`: 201 with the community; 409 when the name is taken.
@@ -143,19 +147,24 @@ pub async fn get_community(
     if let Some(person) = person {
         let mut conn = fed.state.pool.get().await?;
         if let Some((state, _)) = db::follow::find(&mut conn, response.id, person.id).await? {
-            response.follow_state = state.as_str();
+            response.follow_state = state.into();
         }
     }
     Ok(HttpResponse::Ok().json(response))
 }
 
-#[derive(Deserialize)]
+/// `PATCH /api/v1/communities/{name}` body: the fields to change.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UpdateCommunity {
-    title: Option<String>,
-    summary: Option<String>,
-    visibility: Option<Visibility>,
-    posting_policy: Option<PostingPolicy>,
+pub struct UpdateCommunity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posting_policy: Option<PostingPolicy>,
 }
 
 /// `PATCH /api/v1/communities/{name}`: moderators change title, summary,

@@ -1,14 +1,16 @@
 //! `POST` / `DELETE /api/v1/communities/{handle}/follow`: join and leave.
 
 use super::auth::SignedIn;
+use crate::domain::community::Membership;
 use crate::federation::handle;
 use crate::{error::AppResult, federation::context::Federation, services::follow};
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Serialize)]
-struct FollowResponse {
-    follow_state: &'static str,
+/// The answer to joining or leaving.
+#[derive(Serialize, Deserialize)]
+pub struct FollowResponse {
+    pub follow_state: Membership,
 }
 
 /// `POST /api/v1/communities/{handle}/follow` → `{follow_state}` (`pending`
@@ -21,7 +23,7 @@ pub async fn follow_community(
     let community = handle::community(&fed, &path, true).await?;
     let state = follow::follow(&fed.state, &person, &community).await?;
     Ok(HttpResponse::Ok().json(FollowResponse {
-        follow_state: state.as_str(),
+        follow_state: state.into(),
     }))
 }
 
@@ -34,14 +36,15 @@ pub async fn unfollow_community(
     let community = handle::community(&fed, &path, true).await?;
     follow::unfollow(&fed.state, &person, &community).await?;
     Ok(HttpResponse::Ok().json(FollowResponse {
-        follow_state: "none",
+        follow_state: Membership::None,
     }))
 }
 
-#[derive(Serialize)]
-struct PendingFollower {
-    actor: String,
-    follow_id: Option<String>,
+/// A follow request waiting for a moderator.
+#[derive(Serialize, Deserialize)]
+pub struct PendingFollower {
+    pub actor: String,
+    pub follow_id: Option<String>,
 }
 
 /// `GET /api/v1/communities/{name}/followers/pending`: follow requests
@@ -62,11 +65,12 @@ pub async fn list_pending_followers(
     Ok(HttpResponse::Ok().json(super::Page { items, next: None }))
 }
 
-#[derive(serde::Deserialize)]
+/// `POST .../followers/approve|reject` body.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Decision {
+pub struct Decision {
     /// The follower's actor id.
-    actor: String,
+    pub actor: String,
 }
 
 async fn decide(

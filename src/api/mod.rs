@@ -121,7 +121,7 @@ async fn get_openapi() -> actix_web::HttpResponse {
 }
 
 /// A page of a list: `{"items": [...], "next": cursor-or-null}`.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<String>,

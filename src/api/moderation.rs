@@ -9,12 +9,14 @@ use crate::{
     services::moderation::{self, PostModeration},
 };
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize, Default)]
+/// Optional body of a moderation action.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Reason {
-    reason: Option<String>,
+pub struct Reason {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn reason(body: &[u8]) -> AppResult<Option<String>> {
@@ -91,12 +93,14 @@ pub async fn unlock_post(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+/// `POST`/`DELETE /api/v1/communities/{name}/bans` body.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BanInput {
+pub struct BanInput {
     /// `name`, `name@host` or an actor URL.
-    person: String,
-    reason: Option<String>,
+    pub person: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 async fn ban(

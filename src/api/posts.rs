@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A post as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct PostResponse {
     pub id: i64,
     pub ap_id: String,
@@ -64,11 +64,14 @@ impl From<PostView> for PostResponse {
     }
 }
 
-#[derive(Deserialize)]
+/// `POST /api/v1/communities/{handle}/posts` body.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewPost {
-    title: Option<String>,
-    content: String,
+pub struct NewPost {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Markdown.
+    pub content: String,
 }
 
 /// `POST /api/v1/communities/{handle}/posts` `{title?, content}` (Markdown) → 201.
@@ -116,11 +119,14 @@ pub async fn get_post(fed: web::Data<Federation>, id: web::Path<i64>) -> AppResu
     Ok(HttpResponse::Ok().json(PostResponse::from(view)))
 }
 
-#[derive(Deserialize)]
+/// `PATCH /api/v1/posts/{id}` body: the fields to change.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PostChanges {
-    title: Option<String>,
-    content: Option<String>,
+pub struct PostChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// `PATCH /api/v1/posts/{id}` `{title?, content?}`: the author edits.
@@ -145,10 +151,12 @@ pub async fn delete_post(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+/// `POST /api/v1/posts/{id}/replies` body.
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewReply {
-    content: String,
+pub struct NewReply {
+    /// Markdown.
+    pub content: String,
 }
 
 /// `POST /api/v1/posts/{id}/replies` `{content}` → 201.

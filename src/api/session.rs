@@ -9,16 +9,18 @@ use crate::{
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// `POST /api/v1/session` body.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SignIn {
-    username: String,
-    password: String,
+pub struct SignIn {
+    pub username: String,
+    pub password: String,
 }
 
-#[derive(Serialize)]
-struct Token {
-    token: String,
+/// A new session's bearer token.
+#[derive(Serialize, Deserialize)]
+pub struct Token {
+    pub token: String,
 }
 
 /// `POST /api/v1/session` `{username, password}` → `{token}`; 401 when wrong.

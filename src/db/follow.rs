@@ -22,6 +22,15 @@ impl FollowState {
     }
 }
 
+impl From<FollowState> for crate::domain::community::Membership {
+    fn from(state: FollowState) -> Self {
+        match state {
+            FollowState::Pending => Self::Pending,
+            FollowState::Accepted => Self::Accepted,
+        }
+    }
+}
+
 /// Creates or updates a follow.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,

@@ -26,6 +26,19 @@ pub enum PostingPolicy {
     Moderators,
 }
 
+/// A person's membership of a community, as the API shows it.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    /// Not a follower.
+    #[default]
+    None,
+    /// Asked to follow; waiting for the community (or a moderator).
+    Pending,
+    /// An accepted follower.
+    Accepted,
+}
+
 macro_rules! text_enum {
     ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $ty {

@@ -157,7 +157,7 @@ fn sessions_since(state: &AppState) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// A session as its owner sees it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SessionView {
     /// Public id, for revoking it.
     pub id: String,

@@ -10,10 +10,10 @@ use crate::{
 use chrono::{DateTime, Utc};
 
 /// One instance as an admin sees it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InstanceState {
     pub domain: String,
-    pub policy: &'static str,
+    pub policy: String,
     pub software: Option<String>,
     pub pending_deliveries: i64,
     pub oldest_pending: Option<DateTime<Utc>>,
@@ -25,10 +25,10 @@ pub struct InstanceState {
 }
 
 /// The whole federation picture.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FederationState {
     /// `open` (everyone not blocked) or `allowlist` (partners only).
-    pub mode: &'static str,
+    pub mode: String,
     pub deliveries_pending: i64,
     pub incoming_pending: i64,
     /// Received activities given up after retrying for days.
@@ -95,7 +95,7 @@ pub async fn federation_state(state: &AppState) -> AppResult<FederationState> {
         .map(|p| {
             let queued = pending.iter().find(|(d, ..)| *d == p.domain);
             InstanceState {
-                policy: p.policy().as_str(),
+                policy: p.policy().as_str().to_string(),
                 software: p.software.clone(),
                 pending_deliveries: queued.map_or(0, |q| q.1),
                 oldest_pending: queued.and_then(|q| q.2),
@@ -112,7 +112,7 @@ pub async fn federation_state(state: &AppState) -> AppResult<FederationState> {
         if !instances.iter().any(|i| i.domain == domain) {
             instances.push(InstanceState {
                 domain,
-                policy: "none",
+                policy: "none".to_string(),
                 software: None,
                 pending_deliveries: count,
                 oldest_pending: oldest,
@@ -129,7 +129,8 @@ pub async fn federation_state(state: &AppState) -> AppResult<FederationState> {
             "allowlist"
         } else {
             "open"
-        },
+        }
+        .to_string(),
         deliveries_pending: db::delivery::pending_count(&mut conn).await?,
         incoming_pending: db::incoming::pending_count(&mut conn).await?,
         incoming_dead: db::incoming::dead_count(&mut conn).await?,

@@ -155,7 +155,9 @@ fn random_suffix() -> String {
         .collect()
 }
 
-/// A running instance with its own database.
+/// A running instance with its own database. When the test ends, it checks
+/// that no work was left behind: no incoming activity unprocessed or
+/// dead-lettered, no delivery still queued (see [`TestApp::expect_leftovers`]).
 pub struct TestApp {
     pub port: u16,
     pub base: String,
@@ -163,6 +165,7 @@ pub struct TestApp {
     pub db: TestDb,
     pub client: reqwest::Client,
     pub settings: Settings,
+    leftovers_expected: std::sync::atomic::AtomicBool,
 }
 
 impl TestApp {
@@ -220,7 +223,16 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             settings,
+            leftovers_expected: Default::default(),
         }
+    }
+
+    /// Says that this test leaves queued or dead-lettered work behind on
+    /// purpose (an unreachable peer, a poisoned activity), so the end-of-test
+    /// check does not fail it.
+    pub fn expect_leftovers(&self) {
+        self.leftovers_expected
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The URL of `path` on this instance (loopback address).
@@ -234,26 +246,19 @@ impl TestApp {
         guildhall::services::account::create_user(&state, name, "correct horse battery", admin)
             .await
             .expect("create user");
-        let res = self
-            .post(
-                "/api/v1/session",
-                None,
-                &json!({"username": name, "password": "correct horse battery"}),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-        res.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.anonymous()
+            .sign_in(name, "correct horse battery")
+            .await
+            .expect("sign in")
+            .token
     }
 
     /// Creates the community `name` as the owner of `token`.
     pub async fn community(&self, token: &str, name: &str) {
-        let res = self
-            .post("/api/v1/communities", Some(token), &json!({"name": name}))
-            .await;
-        assert_eq!(res.status(), 201, "create community {name}");
+        self.api(token)
+            .create_community(&crate::client::named(name))
+            .await
+            .unwrap_or_else(|e| panic!("create community {name}: {e:?}"));
     }
 
     /// Application state over this instance's database (for direct service calls).
@@ -314,18 +319,16 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    /// Waits until this instance's queues are empty: every stored incoming
-    /// activity processed and every delivery sent (for up to 15 seconds;
-    /// the workers run in fast-queue mode).
+    /// Waits until this instance's queues are empty (see [`settle`]).
     pub async fn settle(&self) {
-        eventually("the inbox and delivery queues are empty", || async {
-            let pending = self
-                .count("incoming_activities WHERE processed_at IS NULL")
-                .await
-                + self.count("deliveries").await;
-            (pending == 0).then_some(())
-        })
-        .await;
+        settle(&[self]).await;
+    }
+
+    /// Incoming activities unprocessed or dead, and deliveries still queued.
+    async fn queued(&self) -> i64 {
+        self.count("incoming_activities WHERE processed_at IS NULL OR dead_at IS NOT NULL")
+            .await
+            + self.count("deliveries").await
     }
 
     /// Counts rows of `table` (to prove that refused input changed nothing).
@@ -362,6 +365,81 @@ pub fn sample_charter() -> Value {
         "organisations": ["Example Corp"],
         "languages": ["en", "pt-BR"]
     })
+}
+
+/// Waits until the queues of every instance are empty, twice in a row 50 ms
+/// apart: every stored incoming activity processed and every delivery sent,
+/// including what one instance's work queued on another (for up to 15
+/// seconds; the workers run in fast-queue mode).
+pub async fn settle(apps: &[&TestApp]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut quiet_rounds = 0;
+    while quiet_rounds < 2 {
+        let mut quiet = true;
+        for app in apps {
+            quiet &= app.queued().await == 0;
+        }
+        quiet_rounds = if quiet { quiet_rounds + 1 } else { 0 };
+        if !quiet && std::time::Instant::now() > deadline {
+            let mut left = Vec::new();
+            for app in apps {
+                left.extend(leftovers(&app.db.url).await);
+            }
+            panic!("the queues did not empty in 15 s: {left:#?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let expected = std::sync::atomic::AtomicBool::load(
+            &self.leftovers_expected,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        if std::thread::panicking() || expected {
+            return;
+        }
+        let url = self.db.url.clone();
+        let left = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(leftovers(&url))
+        })
+        .join()
+        .unwrap();
+        assert!(
+            left.is_empty(),
+            "{} left work behind (settle() before the test ends, or expect_leftovers()): {left:#?}",
+            self.domain
+        );
+    }
+}
+
+/// What an instance's queues still hold: unprocessed or dead incoming
+/// activities, and queued deliveries.
+async fn leftovers(url: &str) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Left {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        what: String,
+    }
+    let Ok(mut conn) = AsyncPgConnection::establish(url).await else {
+        return Vec::new();
+    };
+    let rows: Vec<Left> = diesel::sql_query(
+        "SELECT 'incoming ' || kind || ' ' || ap_id || CASE WHEN dead_at IS NULL THEN ' (unprocessed)' ELSE ' (dead: ' || coalesce(error, '') || ')' END AS what
+           FROM incoming_activities WHERE processed_at IS NULL OR dead_at IS NOT NULL
+         UNION ALL
+         SELECT 'delivery to ' || inbox || ' (attempts ' || attempts || coalesce(', ' || last_error, '') || ')'
+           FROM deliveries",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap_or_default();
+    rows.into_iter().map(|r| r.what).collect()
 }
 
 /// Polls `check` until it returns `Some`, for up to 15 seconds.
@@ -401,28 +479,16 @@ impl MemberPair {
         let beta = TestApp::spawn_named("beta").await;
         let alice = alpha.user("alice", false).await;
         let bob = beta.user("bob", false).await;
-        let res = alpha
-            .post(
-                "/api/v1/communities",
-                Some(&alice),
-                &json!({"name": "secguild"}),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
+        alpha.community(&alice, "secguild").await;
         let handle = format!("secguild@{}", alpha.domain);
-        beta.post(
-            &format!("/api/v1/communities/{handle}/follow"),
-            Some(&bob),
-            &json!({}),
-        )
-        .await;
-        eventually("bob becomes a member", || async {
-            let (_, c) = beta
-                .api_get(&format!("/api/v1/communities/{handle}"), &bob)
-                .await;
-            (c["follow_state"] == "accepted").then_some(())
-        })
-        .await;
+        beta.api(&bob).follow(&handle).await.expect("follow");
+        settle(&[&alpha, &beta]).await;
+        let community = beta.api(&bob).community(&handle).await.unwrap();
+        assert_eq!(
+            community.follow_state,
+            guildhall::domain::community::Membership::Accepted,
+            "bob becomes a member"
+        );
         MemberPair {
             alpha,
             beta,
@@ -430,5 +496,10 @@ impl MemberPair {
             bob,
             handle,
         }
+    }
+
+    /// Waits until both instances' queues are empty.
+    pub async fn settle(&self) {
+        settle(&[&self.alpha, &self.beta]).await;
     }
 }

@@ -140,6 +140,7 @@ async fn forged_replayed_oversized_and_unknown_activities_are_refused_and_nothin
             .await,
         202
     );
+    alpha.settle().await;
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod architecture;
 mod bad_input;
 mod charters;
 mod cli;
+mod client;
 mod common;
 mod communities;
 mod config;

@@ -245,4 +245,5 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
         (p["likes"] == 1).then_some(())
     })
     .await;
+    alpha.settle().await;
 }
