@@ -1,10 +1,11 @@
-//! Domain values as column types: visibility and posting policy stored as
-//! their text, the charter as JSON. Rows carry the domain types, so no
+//! Domain values as column types: visibility, posting policy and the event
+//! enums stored as their text, the charter and an event's place as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
 
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
+    event::{EventStatus, JoinMode, Place, RsvpState, RsvpStatus},
 };
 use diesel::{
     deserialize::{self, FromSql, Queryable},
@@ -43,23 +44,34 @@ macro_rules! text_column {
 text_column!(Visibility);
 text_column!(PostingPolicy);
 
-impl FromSql<Jsonb, Pg> for Charter {
-    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-        let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(bytes)?;
-        Ok(serde_json::from_value(json)?)
-    }
+macro_rules! json_column {
+    ($ty:ty) => {
+        impl FromSql<Jsonb, Pg> for $ty {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(bytes)?;
+                Ok(serde_json::from_value(json)?)
+            }
+        }
+
+        impl Queryable<Jsonb, Pg> for $ty {
+            type Row = Self;
+
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    };
 }
 
-impl Queryable<Jsonb, Pg> for Charter {
-    type Row = Self;
+json_column!(Charter);
+json_column!(Place);
+text_column!(JoinMode);
+text_column!(EventStatus);
+text_column!(RsvpStatus);
+text_column!(RsvpState);
 
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
-    }
-}
-
-/// A charter as the JSON it is stored as.
-pub(super) fn charter_json(charter: &Charter) -> diesel::QueryResult<serde_json::Value> {
-    serde_json::to_value(charter)
+/// A charter, a place or another domain value as the JSON it is stored as.
+pub(super) fn to_json(value: &impl serde::Serialize) -> diesel::QueryResult<serde_json::Value> {
+    serde_json::to_value(value)
         .map_err(|err| diesel::result::Error::SerializationError(Box::new(err)))
 }
