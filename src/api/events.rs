@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An occurrence of a series, in brief.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct OccurrenceResponse {
     pub id: i64,
     pub start: NaiveDateTime,
@@ -31,7 +31,7 @@ pub struct OccurrenceResponse {
 
 /// An event as the API shows it (`start`/`end`: local times in `timezone`;
 /// `starts_at`/`ends_at`: the same instants in UTC).
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct EventResponse {
     pub id: i64,
     pub ap_id: String,
@@ -83,7 +83,11 @@ impl From<EventView> for EventResponse {
             id: row.id,
             ap_id: row.ap_id,
             community: handle(&v.community.name, &v.community.domain, v.community.local),
-            organiser: handle(&v.organiser.username, &v.organiser.domain, v.organiser.local),
+            organiser: handle(
+                &v.organiser.username,
+                &v.organiser.domain,
+                v.organiser.local,
+            ),
             title: row.title,
             description: row.description,
             source: row.source,
@@ -161,7 +165,10 @@ pub async fn list_events(
     let views =
         event::list_events(&fed.state, &community, query.past, limit, reader.as_ref()).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: views.into_iter().map(EventResponse::from).collect::<Vec<_>>(),
+        items: views
+            .into_iter()
+            .map(EventResponse::from)
+            .collect::<Vec<_>>(),
         next: None,
     }))
 }

@@ -87,7 +87,11 @@ pub async fn insert(
     who: &EventIdentity<'_>,
     fields: &EventFields,
 ) -> QueryResult<EventRow> {
-    let place = fields.place.as_ref().map(super::typed::to_json).transpose()?;
+    let place = fields
+        .place
+        .as_ref()
+        .map(super::typed::to_json)
+        .transpose()?;
     let values = (
         events::ap_id.eq(who.ap_id),
         events::community_id.eq(who.community_id),
@@ -136,7 +140,11 @@ pub async fn update(
     id: i64,
     fields: &EventFields,
 ) -> QueryResult<EventRow> {
-    let place = fields.place.as_ref().map(super::typed::to_json).transpose()?;
+    let place = fields
+        .place
+        .as_ref()
+        .map(super::typed::to_json)
+        .transpose()?;
     diesel::update(events::table.find(id))
         .set((
             events::title.eq(&fields.title),

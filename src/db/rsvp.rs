@@ -93,7 +93,11 @@ pub async fn find_by_activity(
 }
 
 /// Removes a person's RSVP.
-pub async fn delete(conn: &mut AsyncPgConnection, event_id: i64, person_id: i64) -> QueryResult<()> {
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    event_id: i64,
+    person_id: i64,
+) -> QueryResult<()> {
     diesel::delete(event_rsvps::table.find((event_id, person_id)))
         .execute(conn)
         .await

@@ -52,7 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/c/{name}", ap().to(get_group))
     .route(
-        "/c/{name}/{collection}",
+        "/c/{name}/{collection:outbox|followers|moderators|featured}",
         web::get().to(get_group_collection),
     )
     .route("/u/{name}", ap().to(get_person))

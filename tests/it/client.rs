@@ -78,7 +78,7 @@ pub fn named(name: &str) -> CreateCommunity {
 const NO_BODY: Option<&()> = None;
 
 impl Api<'_> {
-    async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

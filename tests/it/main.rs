@@ -11,6 +11,7 @@ mod common;
 mod communities;
 mod config;
 mod delivery_recovery;
+mod events;
 mod fake_peer;
 mod federation_flow;
 mod federation_lifecycle;

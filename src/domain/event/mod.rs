@@ -138,11 +138,16 @@ impl Place {
         let mut parts = vec![self.name.clone()];
         if let Some(address) = &self.address {
             parts.extend(
-                [&address.street, &address.postal_code, &address.locality, &address.country]
-                    .into_iter()
-                    .flatten()
-                    .filter(|p| !p.trim().is_empty())
-                    .cloned(),
+                [
+                    &address.street,
+                    &address.postal_code,
+                    &address.locality,
+                    &address.country,
+                ]
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.trim().is_empty())
+                .cloned(),
             );
         }
         parts.join(", ")
@@ -172,7 +177,10 @@ pub fn check_online_url(field: &str, value: &str) -> Result<(), FieldError> {
     if ok {
         Ok(())
     } else {
-        Err(FieldError::new(field, "must be an http(s) URL of at most 2,048 bytes"))
+        Err(FieldError::new(
+            field,
+            "must be an http(s) URL of at most 2,048 bytes",
+        ))
     }
 }
 
@@ -257,18 +265,54 @@ mod tests {
 
     #[test]
     fn capacity_join_mode_status_and_time_decide_an_rsvp() {
-        assert_eq!(decide_rsvp(OPEN, RsvpStatus::Going, false), Ok(RsvpState::Accepted));
-        let full = Occasion { going_others: 1, ..OPEN };
-        assert_eq!(decide_rsvp(full, RsvpStatus::Going, false), Err(RsvpRefusal::Full));
-        assert_eq!(decide_rsvp(full, RsvpStatus::Interested, false), Ok(RsvpState::Accepted));
-        let approval = Occasion { join_mode: JoinMode::Approval, ..OPEN };
-        assert_eq!(decide_rsvp(approval, RsvpStatus::Going, false), Ok(RsvpState::Pending));
-        let invite = Occasion { join_mode: JoinMode::Invite, ..OPEN };
-        assert_eq!(decide_rsvp(invite, RsvpStatus::Going, false), Err(RsvpRefusal::InviteOnly));
-        let cancelled = Occasion { status: EventStatus::Cancelled, ..OPEN };
-        assert_eq!(decide_rsvp(cancelled, RsvpStatus::Interested, false), Err(RsvpRefusal::Cancelled));
+        assert_eq!(
+            decide_rsvp(OPEN, RsvpStatus::Going, false),
+            Ok(RsvpState::Accepted)
+        );
+        let full = Occasion {
+            going_others: 1,
+            ..OPEN
+        };
+        assert_eq!(
+            decide_rsvp(full, RsvpStatus::Going, false),
+            Err(RsvpRefusal::Full)
+        );
+        assert_eq!(
+            decide_rsvp(full, RsvpStatus::Interested, false),
+            Ok(RsvpState::Accepted)
+        );
+        let approval = Occasion {
+            join_mode: JoinMode::Approval,
+            ..OPEN
+        };
+        assert_eq!(
+            decide_rsvp(approval, RsvpStatus::Going, false),
+            Ok(RsvpState::Pending)
+        );
+        let invite = Occasion {
+            join_mode: JoinMode::Invite,
+            ..OPEN
+        };
+        assert_eq!(
+            decide_rsvp(invite, RsvpStatus::Going, false),
+            Err(RsvpRefusal::InviteOnly)
+        );
+        let cancelled = Occasion {
+            status: EventStatus::Cancelled,
+            ..OPEN
+        };
+        assert_eq!(
+            decide_rsvp(cancelled, RsvpStatus::Interested, false),
+            Err(RsvpRefusal::Cancelled)
+        );
         let past = Occasion { over: true, ..OPEN };
-        assert_eq!(decide_rsvp(past, RsvpStatus::Going, false), Err(RsvpRefusal::Past));
-        assert_eq!(decide_rsvp(OPEN, RsvpStatus::Going, true), Err(RsvpRefusal::Banned));
+        assert_eq!(
+            decide_rsvp(past, RsvpStatus::Going, false),
+            Err(RsvpRefusal::Past)
+        );
+        assert_eq!(
+            decide_rsvp(OPEN, RsvpStatus::Going, true),
+            Err(RsvpRefusal::Banned)
+        );
     }
 }

@@ -49,7 +49,10 @@ impl Recurrence {
             rule: value.to_string(),
             set,
         };
-        if recurrence.starts_after(schedule.starts_at() - chrono::Duration::seconds(1), 1).is_empty() {
+        if recurrence
+            .starts_after(schedule.starts_at() - chrono::Duration::seconds(1), 1)
+            .is_empty()
+        {
             return Err(invalid("the rule gives no occurrence".into()));
         }
         Ok(recurrence)
@@ -86,18 +89,31 @@ mod tests {
     #[test]
     fn every_second_tuesday_keeps_nine_oclock_across_the_clock_change() {
         let berlin = parse_timezone("Europe/Berlin").unwrap();
-        let schedule = Schedule::new(at("2027-03-09T09:00"), at("2027-03-09T10:30"), berlin).unwrap();
+        let schedule =
+            Schedule::new(at("2027-03-09T09:00"), at("2027-03-09T10:30"), berlin).unwrap();
         let rule = Recurrence::new("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", &schedule).unwrap();
         let starts = rule.starts_after(schedule.starts_at() - chrono::Duration::minutes(1), 4);
-        let shown: Vec<String> = starts.iter().map(|s| s.format("%m-%d %H:%M").to_string()).collect();
-        assert_eq!(shown, ["03-09 09:00", "03-23 09:00", "04-06 09:00", "04-20 09:00"]);
+        let shown: Vec<String> = starts
+            .iter()
+            .map(|s| s.format("%m-%d %H:%M").to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            ["03-09 09:00", "03-23 09:00", "04-06 09:00", "04-20 09:00"]
+        );
     }
 
     #[test]
     fn malformed_too_frequent_and_empty_rules_are_refused() {
         let berlin = parse_timezone("Europe/Berlin").unwrap();
-        let schedule = Schedule::new(at("2027-03-09T09:00"), at("2027-03-09T10:30"), berlin).unwrap();
-        for bad in ["FREQ=SOMETIMES", "FREQ=HOURLY", "BYDAY=TU", "FREQ=WEEKLY;UNTIL=20200101T000000Z"] {
+        let schedule =
+            Schedule::new(at("2027-03-09T09:00"), at("2027-03-09T10:30"), berlin).unwrap();
+        for bad in [
+            "FREQ=SOMETIMES",
+            "FREQ=HOURLY",
+            "BYDAY=TU",
+            "FREQ=WEEKLY;UNTIL=20200101T000000Z",
+        ] {
             let err = Recurrence::new(bad, &schedule).unwrap_err();
             assert_eq!(err.field, "rrule", "{bad}");
         }

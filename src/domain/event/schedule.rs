@@ -124,6 +124,9 @@ mod tests {
         assert_eq!(gap.unwrap_err().field, "start");
         let backwards = Schedule::new(at("2027-03-09T10:00"), at("2027-03-09T09:00"), berlin);
         assert_eq!(backwards.unwrap_err().field, "end");
-        assert_eq!(parse_timezone("Mars/Olympus").unwrap_err().field, "timezone");
+        assert_eq!(
+            parse_timezone("Mars/Olympus").unwrap_err().field,
+            "timezone"
+        );
     }
 }

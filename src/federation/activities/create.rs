@@ -43,9 +43,20 @@ pub async fn receive_create(
             .content
             .as_deref()
             .and_then(rsvp::rsvp_in_reply)
-            .ok_or_else(|| refused("a reply to an event must say going, interested or not going"))?;
+            .ok_or_else(|| {
+                refused("a reply to an event must say going, interested or not going")
+            })?;
         let asked = object.id.as_str();
-        return rsvp::answer(fed, &event, &create.actor, Some(status), asked, true, budget).await;
+        return rsvp::answer(
+            fed,
+            &event,
+            &create.actor,
+            Some(status),
+            asked,
+            true,
+            budget,
+        )
+        .await;
     }
     let community = community_of(fed, object).await?.ok_or_else(|| {
         refused("the post is not addressed to a community of ours and answers no post of ours")

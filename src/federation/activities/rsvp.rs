@@ -78,15 +78,35 @@ pub fn rsvp_in_reply(html: &str) -> Option<RsvpStatus> {
         .collect();
     let said = words.join(" ");
     const NOT_GOING: [&str; 9] = [
-        "not going", "can't make", "cannot make", "nicht dabei", "komme nicht", "pas là",
-        "no voy", "não vou", "niet aanwezig",
+        "not going",
+        "can't make",
+        "cannot make",
+        "nicht dabei",
+        "komme nicht",
+        "pas là",
+        "no voy",
+        "não vou",
+        "niet aanwezig",
     ];
     const GOING: [&str; 10] = [
-        "going", "attending", "count me", "dabei", "komme", "je viens", "présent", "voy",
-        "vou", "aanwezig",
+        "going",
+        "attending",
+        "count me",
+        "dabei",
+        "komme",
+        "je viens",
+        "présent",
+        "voy",
+        "vou",
+        "aanwezig",
     ];
     const INTERESTED: [&str; 6] = [
-        "interested", "maybe", "vielleicht", "peut-être", "quizás", "talvez",
+        "interested",
+        "maybe",
+        "vielleicht",
+        "peut-être",
+        "quizás",
+        "talvez",
     ];
     if NOT_GOING.iter().any(|p| said.starts_with(p)) {
         Some(RsvpStatus::NotGoing)
@@ -106,9 +126,18 @@ mod tests {
     #[test]
     fn replies_are_read_as_answers_in_several_languages_and_other_replies_are_not() {
         let cases = [
-            ("<p><span class=\"h-card\"><a href=\"x\">@secguild</a></span> Going!</p>", Some(RsvpStatus::Going)),
-            ("<p>@secguild not going, sorry</p>", Some(RsvpStatus::NotGoing)),
-            ("<p>Maybe, if the train is on time</p>", Some(RsvpStatus::Interested)),
+            (
+                "<p><span class=\"h-card\"><a href=\"x\">@secguild</a></span> Going!</p>",
+                Some(RsvpStatus::Going),
+            ),
+            (
+                "<p>@secguild not going, sorry</p>",
+                Some(RsvpStatus::NotGoing),
+            ),
+            (
+                "<p>Maybe, if the train is on time</p>",
+                Some(RsvpStatus::Interested),
+            ),
             ("<p>Ich bin dabei</p>", None),
             ("<p>Dabei!</p>", Some(RsvpStatus::Going)),
             ("<p>Je viens</p>", Some(RsvpStatus::Going)),

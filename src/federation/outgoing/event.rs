@@ -57,7 +57,9 @@ pub async fn deleted(
     let community = db::community::find(conn, community_id)
         .await?
         .ok_or(NotFound)?;
-    let organiser = db::person::find(conn, organiser_id).await?.ok_or(NotFound)?;
+    let organiser = db::person::find(conn, organiser_id)
+        .await?
+        .ok_or(NotFound)?;
     let mut delete = Activity::new(
         ActivityKind::Delete,
         urls.activity_id("Delete"),
@@ -137,7 +139,9 @@ pub async fn confirmed(
     let who = Url::parse(&person.ap_id).map_err(bad)?;
     let handle = format!("@{}@{}", person.username, person.domain);
     let said = match (accepted, rsvp.map(|r| r.status)) {
-        (false, _) => "could not be counted: the event is full, cancelled, over or by invitation".to_string(),
+        (false, _) => {
+            "could not be counted: the event is full, cancelled, over or by invitation".to_string()
+        }
         (true, Some(status)) => format!("is counted: {}", status.as_str().replace('_', " ")),
         (true, None) => "is counted".to_string(),
     };

@@ -6,8 +6,8 @@ use crate::{
     domain::event::{EventStatus, JoinMode},
     protocol::{
         event::{
-            Address, Event, EventStatus as WireStatus, JoinMode as WireJoinMode, Location,
-            Place, PostalAddress, PostalAddressKind, VirtualLocation,
+            Address, Event, EventStatus as WireStatus, JoinMode as WireJoinMode, Location, Place,
+            PostalAddress, PostalAddressKind, VirtualLocation,
         },
         lenient::PUBLIC,
     },

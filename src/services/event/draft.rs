@@ -59,9 +59,17 @@ pub struct EventChanges {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "some_local_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "some_local_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start: Option<NaiveDateTime>,
-    #[serde(default, deserialize_with = "some_local_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "some_local_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
@@ -97,7 +105,9 @@ impl EventChanges {
             end: self.end.unwrap_or(current.ends_local),
             timezone: self.timezone.unwrap_or_else(|| current.timezone.clone()),
             location: self.location.unwrap_or_else(|| current.place.clone()),
-            online_url: self.online_url.unwrap_or_else(|| current.online_url.clone()),
+            online_url: self
+                .online_url
+                .unwrap_or_else(|| current.online_url.clone()),
             capacity: self
                 .capacity
                 .unwrap_or_else(|| current.capacity.map(i64::from)),

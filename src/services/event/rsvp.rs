@@ -27,9 +27,10 @@ async fn record(
     let banned = db::community::is_banned(conn, event.community_id, person.id).await?;
     let mine = db::rsvp::find(conn, event.id, person.id).await?;
     let mut going_others = db::rsvp::count(conn, event.id, RsvpStatus::Going).await?;
-    if mine.as_ref().is_some_and(|r| {
-        r.status == RsvpStatus::Going && r.state == RsvpState::Accepted
-    }) {
+    if mine
+        .as_ref()
+        .is_some_and(|r| r.status == RsvpStatus::Going && r.state == RsvpState::Accepted)
+    {
         going_others -= 1;
     }
     let occasion = Occasion {
@@ -63,7 +64,9 @@ pub async fn answer(
                 return Ok(None);
             }
             if !event.local {
-                return Ok(Some(Err("answering events of other instances is not supported yet")));
+                return Ok(Some(Err(
+                    "answering events of other instances is not supported yet",
+                )));
             }
             Ok::<_, diesel::result::Error>(Some(
                 record(conn, &event, person, status, None)

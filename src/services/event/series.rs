@@ -6,7 +6,10 @@
 use super::schedule_of;
 use crate::{
     db::{self, event::EventRow},
-    domain::event::{EventStatus, recurrence::{Recurrence, WINDOW}},
+    domain::event::{
+        EventStatus,
+        recurrence::{Recurrence, WINDOW},
+    },
     error::AppResult,
     services::{AppState, outgoing::Outgoing},
 };

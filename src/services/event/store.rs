@@ -115,7 +115,12 @@ pub async fn update(
                     fields.rrule = None;
                     db::event::update(conn, occurrence.id, &fields).await?;
                     state
-                        .emit(conn, Outgoing::EventChanged { event_id: occurrence.id })
+                        .emit(
+                            conn,
+                            Outgoing::EventChanged {
+                                event_id: occurrence.id,
+                            },
+                        )
                         .await?;
                 }
             } else {
@@ -145,7 +150,10 @@ pub async fn delete(state: &AppState, person: &PersonRow, id: i64) -> AppResult<
     conn.transaction(async |conn| {
         let mut gone = db::event::occurrences(conn, row.id).await?;
         gone.push(row.clone());
-        for event in gone.iter().filter(|e| e.rrule.is_none() || e.series_id.is_some()) {
+        for event in gone
+            .iter()
+            .filter(|e| e.rrule.is_none() || e.series_id.is_some())
+        {
             let happened = Outgoing::EventDeleted {
                 community_id: event.community_id,
                 organiser_id: event.organiser_id,

@@ -96,10 +96,11 @@ fn vevent(row: &EventRow) -> Event {
             EventStatus::Tentative => icalendar::EventStatus::Tentative,
             EventStatus::Cancelled => icalendar::EventStatus::Cancelled,
         });
-    let description = row
-        .source
-        .clone()
-        .unwrap_or_else(|| ammonia::Builder::empty().clean(&row.description).to_string());
+    let description = row.source.clone().unwrap_or_else(|| {
+        ammonia::Builder::empty()
+            .clean(&row.description)
+            .to_string()
+    });
     if !description.trim().is_empty() {
         event.description(&description);
     }
