@@ -223,14 +223,13 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
             status < 500,
             "case {case} ({signing:?}) got {status}: {body:.300}"
         );
-        if status == 202 {
-            if let Some(id) = serde_json::from_str::<Value>(&body)
+        if status == 202
+            && let Some(id) = serde_json::from_str::<Value>(&body)
                 .ok()
                 .and_then(|v| v["id"].as_str().map(str::to_owned))
             {
                 accepted.insert(id);
             }
-        }
     }
     let rss_after = rss_kb();
     eprintln!(
