@@ -6,7 +6,7 @@
 //! wire itself — malformed JSON, unknown fields, wrong types, oversized
 //! bodies — send raw bodies with `TestApp::send` instead.
 
-use crate::common::TestApp;
+use crate::{common::TestApp, process::ServerProcess};
 use guildhall::{
     api::{
         Page,
@@ -50,6 +50,18 @@ impl TestApp {
     }
 
     /// The API without a token.
+    pub fn anonymous(&self) -> Api {
+        Api::at(&self.url(""), None)
+    }
+}
+
+impl ServerProcess {
+    /// The API of this process as the holder of `token`.
+    pub fn api(&self, token: &str) -> Api {
+        Api::at(&self.url(""), Some(token))
+    }
+
+    /// The API of this process without a token.
     pub fn anonymous(&self) -> Api {
         Api::at(&self.url(""), None)
     }
@@ -225,6 +237,12 @@ impl Api {
     /// `GET /api/v1/communities/{handle}/posts` (the newest 20).
     pub async fn posts(&self, handle: &str) -> Answer<Page<PostResponse>> {
         let path = format!("/api/v1/communities/{handle}/posts");
+        self.call(Method::GET, &path, NO_BODY, OK).await
+    }
+
+    /// `GET /api/v1/communities/{handle}/posts?limit=`.
+    pub async fn newest_posts(&self, handle: &str, limit: u32) -> Answer<Page<PostResponse>> {
+        let path = format!("/api/v1/communities/{handle}/posts?limit={limit}");
         self.call(Method::GET, &path, NO_BODY, OK).await
     }
 
