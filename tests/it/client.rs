@@ -10,13 +10,16 @@ use crate::{common::TestApp, process::ServerProcess};
 use guildhall::{
     api::{
         Page,
+        admin::{DomainInput, DomainPolicy},
         charter::CharterResponse,
         communities::{CommunityResponse, CreateCommunity, UpdateCommunity},
-        follow::FollowResponse,
-        posts::{NewPost, NewReply, PostResponse},
+        follow::{Decision, FollowResponse, PendingFollower},
+        moderation::{BanInput, Reason},
+        posts::{NewPost, NewReply, PostChanges, PostResponse},
         session::{SignIn, Token},
     },
     domain::charter::Charter,
+    services::{account::SessionView, federation_admin::FederationState, moderation::LogEntry},
 };
 use reqwest::Method;
 use serde::{Serialize, de::DeserializeOwned};
@@ -165,6 +168,18 @@ impl Api {
             .await
     }
 
+    /// `GET /api/v1/sessions`.
+    pub async fn sessions(&self) -> Answer<Page<SessionView>> {
+        self.call(Method::GET, "/api/v1/sessions", NO_BODY, OK)
+            .await
+    }
+
+    /// `DELETE /api/v1/sessions/{id}`.
+    pub async fn revoke_session(&self, id: &str) -> Answer<()> {
+        let path = format!("/api/v1/sessions/{id}");
+        self.call(Method::DELETE, &path, NO_BODY, NO_CONTENT).await
+    }
+
     /// `POST /api/v1/communities`.
     pub async fn create_community(&self, input: &CreateCommunity) -> Answer<CommunityResponse> {
         self.call(Method::POST, "/api/v1/communities", Some(input), CREATED)
@@ -228,6 +243,29 @@ impl Api {
         self.call(Method::POST, &path, NO_BODY, OK).await
     }
 
+    /// `DELETE /api/v1/communities/{handle}/follow`.
+    pub async fn unfollow(&self, handle: &str) -> Answer<FollowResponse> {
+        let path = format!("/api/v1/communities/{handle}/follow");
+        self.call(Method::DELETE, &path, NO_BODY, OK).await
+    }
+
+    /// `GET /api/v1/communities/{handle}/followers/pending`.
+    pub async fn pending_followers(&self, handle: &str) -> Answer<Page<PendingFollower>> {
+        let path = format!("/api/v1/communities/{handle}/followers/pending");
+        self.call(Method::GET, &path, NO_BODY, OK).await
+    }
+
+    /// `POST /api/v1/communities/{handle}/followers/approve` (or `reject`).
+    pub async fn decide_follower(&self, handle: &str, actor: &str, approve: bool) -> Answer<()> {
+        let verb = if approve { "approve" } else { "reject" };
+        let path = format!("/api/v1/communities/{handle}/followers/{verb}");
+        let body = Decision {
+            actor: actor.to_string(),
+        };
+        self.call(Method::POST, &path, Some(&body), NO_CONTENT)
+            .await
+    }
+
     /// `POST /api/v1/communities/{handle}/posts`.
     pub async fn create_post(&self, handle: &str, post: &NewPost) -> Answer<PostResponse> {
         let path = format!("/api/v1/communities/{handle}/posts");
@@ -252,6 +290,18 @@ impl Api {
         self.call(Method::GET, &path, NO_BODY, OK).await
     }
 
+    /// `PATCH /api/v1/posts/{id}`.
+    pub async fn edit_post(&self, id: i64, changes: &PostChanges) -> Answer<PostResponse> {
+        let path = format!("/api/v1/posts/{id}");
+        self.call(Method::PATCH, &path, Some(changes), OK).await
+    }
+
+    /// `DELETE /api/v1/posts/{id}`.
+    pub async fn delete_post(&self, id: i64) -> Answer<()> {
+        let path = format!("/api/v1/posts/{id}");
+        self.call(Method::DELETE, &path, NO_BODY, NO_CONTENT).await
+    }
+
     /// `POST /api/v1/posts/{id}/replies`.
     pub async fn reply(&self, id: i64, content: &str) -> Answer<PostResponse> {
         let body = NewReply {
@@ -271,6 +321,54 @@ impl Api {
     pub async fn like(&self, id: i64) -> Answer<PostResponse> {
         let path = format!("/api/v1/posts/{id}/like");
         self.call(Method::POST, &path, NO_BODY, OK).await
+    }
+
+    /// `POST /api/v1/posts/{id}/{action}` for `remove`, `restore` or `lock`
+    /// (`DELETE .../lock` when `action` is `unlock`).
+    pub async fn moderate(&self, id: i64, action: &str, reason: Option<&str>) -> Answer<()> {
+        let body = Reason {
+            reason: reason.map(str::to_string),
+        };
+        let (method, action) = match action {
+            "unlock" => (Method::DELETE, "lock"),
+            other => (Method::POST, other),
+        };
+        let path = format!("/api/v1/posts/{id}/{action}");
+        self.call(method, &path, Some(&body), NO_CONTENT).await
+    }
+
+    /// `POST /api/v1/communities/{handle}/bans`: bans `person` (`name`,
+    /// `name@host` or an actor URL).
+    pub async fn ban(&self, handle: &str, person: &str, reason: &str) -> Answer<()> {
+        let body = BanInput {
+            person: person.to_string(),
+            reason: Some(reason.to_string()),
+        };
+        let path = format!("/api/v1/communities/{handle}/bans");
+        self.call(Method::POST, &path, Some(&body), NO_CONTENT)
+            .await
+    }
+
+    /// `GET /api/v1/communities/{handle}/modlog`.
+    pub async fn modlog(&self, handle: &str) -> Answer<Page<LogEntry>> {
+        let path = format!("/api/v1/communities/{handle}/modlog");
+        self.call(Method::GET, &path, NO_BODY, OK).await
+    }
+
+    /// `GET /api/v1/admin/federation`.
+    pub async fn federation_state(&self) -> Answer<FederationState> {
+        self.call(Method::GET, "/api/v1/admin/federation", NO_BODY, OK)
+            .await
+    }
+
+    /// `POST` or `DELETE /api/v1/admin/{list}` (`blocks` or `partners`).
+    pub async fn admin_domain(&self, list: &str, domain: &str, add: bool) -> Answer<DomainPolicy> {
+        let body = DomainInput {
+            domain: domain.to_string(),
+        };
+        let method = if add { Method::POST } else { Method::DELETE };
+        let path = format!("/api/v1/admin/{list}");
+        self.call(method, &path, Some(&body), OK).await
     }
 }
 

@@ -263,12 +263,6 @@ impl TestApp {
         guildhall::startup::app_state(self.settings.clone(), pool)
     }
 
-    /// POSTs JSON, with a bearer token when given.
-    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
-        self.send(reqwest::Method::POST, path, token, Some(body.to_string()))
-            .await
-    }
-
     /// Sends a request with an optional raw body.
     pub async fn send(
         &self,
@@ -293,19 +287,6 @@ impl TestApp {
             .client
             .get(self.url(path))
             .header("accept", accept)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    /// GETs a JSON API path with a bearer token.
-    pub async fn api_get(&self, path: &str, token: &str) -> (u16, Value) {
-        let res = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
             .send()
             .await
             .unwrap();
