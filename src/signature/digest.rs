@@ -90,9 +90,10 @@ pub(crate) fn check_content_digest(value: &str, body: &[u8]) -> Result<(), Signa
         };
         known = true;
         if let Member::Item(item) = member
-            && item.bare == BareItem::Bytes(expected) {
-                return Ok(());
-            }
+            && item.bare == BareItem::Bytes(expected)
+        {
+            return Ok(());
+        }
     }
     if known {
         Err(SignatureError::DigestMismatch)

@@ -15,16 +15,19 @@ fn declared() -> BTreeMap<String, Vec<String>> {
     let mut current: Option<(String, Vec<String>)> = None;
     for line in text.lines().map(str::trim) {
         if let Some((name, _)) = line.split_once(" (")
-            && line.ends_with('{') && !name.contains(' ') {
-                current = Some((name.to_string(), Vec::new()));
-                continue;
-            }
+            && line.ends_with('{')
+            && !name.contains(' ')
+        {
+            current = Some((name.to_string(), Vec::new()));
+            continue;
+        }
         if let Some((_, columns)) = current.as_mut() {
             if let Some(column) = line.strip_suffix(',')
-                && column.contains(" -> ") {
-                    columns.push(column.to_string());
-                    continue;
-                }
+                && column.contains(" -> ")
+            {
+                columns.push(column.to_string());
+                continue;
+            }
             if line == "}" {
                 let (name, columns) = current.take().unwrap();
                 tables.insert(name, columns);

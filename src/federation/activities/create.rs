@@ -110,9 +110,10 @@ pub(super) fn check_authorship(actor: &Url, object: &PostObject) -> AppResult<()
 async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option<CommunityRow>> {
     let mut conn = fed.state.pool.get().await?;
     if let Some(parent) = &object.in_reply_to
-        && let Some(post) = db::post::find_by_ap_id(&mut conn, parent.as_str()).await? {
-            return Ok(db::community::find(&mut conn, post.community_id).await?);
-        }
+        && let Some(post) = db::post::find_by_ap_id(&mut conn, parent.as_str()).await?
+    {
+        return Ok(db::community::find(&mut conn, post.community_id).await?);
+    }
     let mut remote = None;
     for candidate in addressees(object) {
         match db::community::find_by_ap_id(&mut conn, candidate.as_str()).await? {
