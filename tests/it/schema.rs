@@ -57,6 +57,7 @@ fn diesel_type(udt: &str) -> String {
         "text" | "varchar" => "Text",
         "bool" => "Bool",
         "timestamptz" => "Timestamptz",
+        "timestamp" => "Timestamp",
         "jsonb" => "Jsonb",
         other => panic!("no diesel type written for `{other}` here yet"),
     }
