@@ -241,6 +241,19 @@ async fn a_mastodon_follower_gets_the_event_with_local_time_and_place_and_answer
     );
     assert_eq!(told.body["object"]["tag"][0]["href"], mona.actor.as_str());
     assert_eq!(alpha.count("posts").await, 0, "an answer is not a post");
+
+    // Cancelled: mona, who answered, is told by mention under the event.
+    alpha.api(&alice).cancel_event(event.id).await.unwrap();
+    alpha.settle().await;
+    let creates = mona.received("Create");
+    let notice = creates
+        .iter()
+        .find(|c| c.body["object"]["inReplyTo"] == event.ap_id.as_str())
+        .expect("mona hears of the cancellation");
+    assert_eq!(notice.verified, Ok(()));
+    let text = notice.body["object"]["content"].as_str().unwrap();
+    assert!(text.contains("is cancelled"), "{text}");
+    assert_eq!(notice.body["object"]["to"], json!([mona.actor]));
 }
 
 /// Reads `ics` with Python's icalendar.

@@ -3,15 +3,14 @@
 //! bare to Mastodon), and the community's `Accept` or `Reject` of a remote
 //! person's `Join` / `TentativeAccept`.
 
-use super::{bad, deliver, event_object::event_object};
+use super::{bad, deliver, event_object::event_object, mention::direct_note};
 use crate::{
     db,
     protocol::{
         activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
         lenient::{IdOrObject, PUBLIC},
-        note::{Mention, PostKind, PostObject, Tag},
     },
-    services::event::view,
+    services::event::{EventView, schedule_of, view},
     urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
@@ -43,7 +42,11 @@ pub async fn published(
     } else {
         (AnyActivity::Update(activity), None)
     };
-    deliver::member_activity(conn, urls, &view.community, activity, boost).await
+    deliver::member_activity(conn, urls, &view.community, activity, boost).await?;
+    if kind == ActivityKind::Update {
+        notify_attendees(conn, urls, &view).await?;
+    }
+    Ok(())
 }
 
 /// The organiser's `Delete` of an event that is gone.
@@ -136,8 +139,6 @@ pub async fn confirmed(
     let person = db::person::find(conn, person_id).await?.ok_or(NotFound)?;
     let rsvp = db::rsvp::find(conn, event_id, person_id).await?;
     let view = view(conn, row, None).await.map_err(bad)?;
-    let who = Url::parse(&person.ap_id).map_err(bad)?;
-    let handle = format!("@{}@{}", person.username, person.domain);
     let said = match (accepted, rsvp.map(|r| r.status)) {
         (false, _) => {
             "could not be counted: the event is full, cancelled, over or by invitation".to_string()
@@ -146,32 +147,36 @@ pub async fn confirmed(
         (true, None) => "is counted".to_string(),
     };
     let text = format!(
-        "{handle} your answer to “{}” {said}. {} going.",
+        "your answer to “{}” {said}. {} going.",
         view.row.title, view.going
     );
-    let mut note = PostObject::new(PostKind::Note, urls.activity_id("Note"));
-    note.content = Some(format!(
-        "<p><span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">{}</a></span>{}</p>",
-        maud::html! { (who.as_str()) }.into_string(),
-        maud::html! { (handle) }.into_string(),
-        maud::html! { (text.trim_start_matches(&handle)) }.into_string(),
-    ));
-    note.attributed_to = Url::parse(&view.community.ap_id).ok();
-    note.in_reply_to = Url::parse(reply_id).ok();
-    note.to = vec![who.clone()];
-    note.tag = vec![Tag::Mention(Mention {
-        href: who.clone(),
-        name: Some(handle),
-    })];
-    note.published = Some(chrono::Utc::now().fixed_offset());
-    let group = note.attributed_to.clone().ok_or(NotFound)?;
-    let mut create = Activity::new(
-        ActivityKind::Create,
-        urls.activity_id("Create"),
-        group,
-        AnyObject::Post(Box::new(note)),
-    );
-    create.to = vec![who];
-    let inbox = person.shared_inbox.clone().unwrap_or(person.inbox.clone());
-    deliver::publish(conn, create, &[inbox]).await
+    let reply = Url::parse(reply_id).ok();
+    direct_note(conn, urls, &view.community, &person, &text, reply).await
+}
+
+/// Tells the people who answered a changed event, on software that does not
+/// follow groups (Mastodon), what it looks like now, by a direct mention
+/// threaded under the event; group-aware software has the `Update`.
+async fn notify_attendees(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    view: &EventView,
+) -> QueryResult<()> {
+    let what = if view.row.status == crate::domain::event::EventStatus::Cancelled {
+        "is cancelled".to_string()
+    } else {
+        format!("changed: {}", schedule_of(&view.row).readable())
+    };
+    let text = format!("“{}” {what}. {}", view.row.title, view.row.ap_id);
+    let event = Url::parse(&view.row.ap_id).ok();
+    for (_, person) in db::rsvp::attendees(conn, view.row.id).await? {
+        if person.local {
+            continue;
+        }
+        let software = db::peer::software(conn, &person.domain).await?;
+        if !deliver::is_group_aware(software.as_deref()) {
+            direct_note(conn, urls, &view.community, &person, &text, event.clone()).await?;
+        }
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@ pub mod deliver;
 mod event;
 pub mod event_object;
 mod follow;
+mod mention;
 mod moderation;
 mod post;
 pub mod post_object;
