@@ -1,9 +1,10 @@
 //! Server-rendered HTML pages (the minimal web UI): the front page and the
-//! community and person pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
+//! community, person and event pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
 //! same URLs are answered by `federation` routes registered before these.
 
 mod calendar;
 mod community;
+mod event;
 mod front;
 mod layout;
 mod person;
@@ -21,7 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/c/{name}/events.ics",
             web::get().to(calendar::community_calendar),
         )
-        .route("/events/{id}.ics", web::get().to(calendar::event_calendar));
+        .route("/events/{id}.ics", web::get().to(calendar::event_calendar))
+        .route("/events/{id:\\d+}", web::get().to(event::event_page));
 }
 
 /// An HTML response with the given status.

@@ -390,6 +390,37 @@ async fn the_calendar_feed_keeps_nine_oclock_across_the_clock_change_and_cancels
     assert_eq!(one["status"], "CANCELLED");
     assert_eq!(one["sequence"], 1);
 
+    // One event's page and its own calendar file.
+    let page = alpha
+        .client
+        .get(alpha.url(&format!("/events/{}", march.id)))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Tue 12 Mar 2030, 09:00–10:30 (Europe/Berlin, UTC+01:00)"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("/events/{}.ics", march.id)));
+    let own = alpha
+        .client
+        .get(alpha.url(&format!("/events/{}.ics", series.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let own = read_ics(&own);
+    assert_eq!(
+        own["events"].as_array().unwrap().len(),
+        2,
+        "the series and its cancelled occurrence"
+    );
+
     // Each occurrence went out as an Event of its own (Mastodon sees boosts).
     alpha.settle().await;
     let boosted: Vec<String> = mona
