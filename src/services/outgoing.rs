@@ -62,6 +62,17 @@ pub enum Outgoing {
     EventPublished { event_id: i64 },
     /// A local event changed (or was cancelled).
     EventChanged { event_id: i64 },
+    /// The answers to a local event changed (its counts go out again,
+    /// without notifying anyone).
+    AttendanceChanged { event_id: i64 },
+    /// A local person answered a remote event with `activity_id`: `Join`
+    /// (going), `TentativeAccept` (interested) or `Leave` (not going).
+    RsvpSent {
+        event_id: i64,
+        person_id: i64,
+        activity_id: String,
+        status: crate::domain::event::RsvpStatus,
+    },
     /// A local event was deleted (the row is gone: what the `Delete` needs).
     EventDeleted {
         community_id: i64,

@@ -506,3 +506,80 @@ async fn bad_events_are_refused_naming_the_field_and_nothing_is_stored() {
     assert_eq!(alpha.count("events").await, 1, "only the valid one");
     assert_eq!(alpha.count("event_rsvps").await, 0);
 }
+
+#[tokio::test]
+async fn a_member_on_another_instance_sees_the_event_answers_it_and_both_sides_agree() {
+    let pair = crate::common::MemberPair::start().await;
+    let (alice, bob) = (pair.alpha.api(&pair.alice), pair.beta.api(&pair.bob));
+    let event = alice
+        .create_event("secguild", &clinic("2030-11-12T09:00"))
+        .await
+        .unwrap();
+    pair.settle().await;
+
+    let path = format!("/api/v1/communities/{}/events", pair.handle);
+    let none: Option<&()> = None;
+    let listed: guildhall::api::Page<EventResponse> =
+        bob.call(Method::GET, &path, none, 200).await.unwrap();
+    let copy = listed
+        .items
+        .iter()
+        .find(|e| e.ap_id == event.ap_id)
+        .expect("beta shows alpha's event");
+    assert!(!copy.local);
+    assert_eq!(
+        (copy.start, copy.timezone.as_str()),
+        (event.start, "Europe/Berlin")
+    );
+    assert_eq!(copy.starts_at, event.starts_at);
+    assert_eq!(copy.location, event.location);
+
+    // Bob answers on beta: a Join goes to alpha, which accepts and counts.
+    bob.rsvp(copy.id, RsvpStatus::Going).await.unwrap();
+    pair.settle().await;
+    assert_eq!(alice.event(event.id).await.unwrap().going, 1);
+    assert_eq!(
+        bob.event(copy.id).await.unwrap().going,
+        1,
+        "the same count on both sides"
+    );
+    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
+        &pair.beta.db.url,
+    )
+    .await
+    .unwrap();
+    let state: Vec<guildhall::db::rsvp::RsvpRow> = {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        guildhall::db::schema::event_rsvps::table
+            .select(guildhall::db::rsvp::RsvpRow::as_select())
+            .load(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(state.len(), 1);
+    assert_eq!(
+        state[0].state,
+        guildhall::domain::event::RsvpState::Accepted,
+        "alpha's Accept arrived"
+    );
+
+    // Cancelled on alpha: cancelled on beta and in alpha's calendar file.
+    alice.cancel_event(event.id).await.unwrap();
+    pair.settle().await;
+    assert_eq!(
+        bob.event(copy.id).await.unwrap().status,
+        EventStatus::Cancelled
+    );
+    let ics = pair
+        .alpha
+        .client
+        .get(pair.alpha.url(&format!("/events/{}.ics", event.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(read_ics(&ics)["events"][0]["status"], "CANCELLED");
+}

@@ -16,7 +16,8 @@
 //!   community's posts only (`moderation`).
 
 use super::{
-    create, fetch_failed, like, moderation::receive_from_group, post_in, refused, undo, update,
+    create, fetch_failed, like, moderation::receive_from_group, post_in, refused, remote_event,
+    undo, update,
 };
 use crate::{
     db::{self, community::CommunityRow},
@@ -84,6 +85,9 @@ async fn receive_activity(
         ));
     }
     if let Some(result) = receive_from_group(fed, community, &inner).await {
+        return result;
+    }
+    if let Some(result) = remote_event::from_group(fed, community, &inner, budget).await {
         return result;
     }
     let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;

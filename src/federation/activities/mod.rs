@@ -9,6 +9,7 @@ mod delete;
 mod follow;
 mod like;
 mod moderation;
+mod remote_event;
 mod rsvp;
 mod undo;
 mod update;
@@ -35,8 +36,8 @@ pub async fn receive(
 ) -> AppResult<()> {
     match activity {
         AnyActivity::Follow(a) => follow::receive_follow(fed, a, budget).await,
-        AnyActivity::Accept(a) => follow::receive_answer(fed, a, true).await,
-        AnyActivity::Reject(a) => follow::receive_answer(fed, a, false).await,
+        AnyActivity::Accept(a) => rsvp::receive_answer(fed, a, true).await,
+        AnyActivity::Reject(a) => rsvp::receive_answer(fed, a, false).await,
         AnyActivity::Undo(a) => undo::receive_undo(fed, a, budget).await,
         AnyActivity::Create(_) => create::receive_create(fed, activity, budget).await,
         AnyActivity::Update(_) => update::receive_update(fed, activity, budget).await,

@@ -5,7 +5,8 @@
 //! languages). Sender: the person answering, signed by their server; about:
 //! a local event (occurrence or one-off event). The community answers
 //! `Join` / `TentativeAccept` with `Accept` or `Reject`, and a Mastodon
-//! reply with `Accept` of the reply too, so the person sees it counted.
+//! reply with a direct mention, so the person sees it counted. And the
+//! answers to our people's own `Join`s of remote events.
 
 use super::{person, refused};
 use crate::{
@@ -13,7 +14,10 @@ use crate::{
     domain::event::RsvpStatus,
     error::AppResult,
     federation::{context::Federation, fetch::FetchBudget},
-    protocol::activity::{Activity, Reference},
+    protocol::{
+        activity::{Activity, ActivityRef, Reference},
+        lenient::IdOrObject,
+    },
     services::event::rsvp,
 };
 use url::Url;
@@ -147,4 +151,42 @@ mod tests {
             assert_eq!(rsvp_in_reply(html), want, "{html}");
         }
     }
+}
+
+/// An `Accept` or `Reject`: of one of our people's answers to a remote
+/// event (the `Join` embedded or by id), from that event's community or
+/// organiser; anything else is an answer to a follow.
+pub async fn receive_answer(
+    fed: &Federation,
+    activity: Activity<ActivityRef>,
+    accepted: bool,
+) -> AppResult<()> {
+    let asked = match &activity.object {
+        IdOrObject::Id(id) => id.clone(),
+        IdOrObject::Object(inner) => inner.id().clone(),
+    };
+    let mut conn = fed.state.pool.get().await?;
+    let Some(rsvp) = db::rsvp::find_by_activity(&mut conn, asked.as_str()).await? else {
+        drop(conn);
+        return super::follow::receive_answer(fed, activity, accepted).await;
+    };
+    let event = db::event::find(&mut conn, rsvp.event_id)
+        .await?
+        .filter(|e| !e.local)
+        .ok_or_else(|| refused("an answer about an event we do not follow"))?;
+    let community = db::community::find(&mut conn, event.community_id).await?;
+    let organiser = db::person::find(&mut conn, event.organiser_id).await?;
+    drop(conn);
+    let answerers = [community.map(|c| c.ap_id), organiser.map(|p| p.ap_id)];
+    if !answerers
+        .iter()
+        .flatten()
+        .any(|a| a == activity.actor.as_str())
+    {
+        return Err(refused(
+            "only the event's community or organiser answers for it",
+        ));
+    }
+    rsvp::answered_by_organiser(&fed.state, &event, asked.as_str(), accepted).await?;
+    Ok(())
 }

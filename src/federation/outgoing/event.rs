@@ -6,6 +6,7 @@
 use super::{bad, deliver, event_object::event_object, mention::direct_note};
 use crate::{
     db,
+    domain::event::RsvpStatus,
     protocol::{
         activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
         lenient::{IdOrObject, PUBLIC},
@@ -25,6 +26,20 @@ pub async fn published(
     event_id: i64,
     kind: ActivityKind,
 ) -> QueryResult<()> {
+    let view = announce_event(conn, urls, event_id, kind).await?;
+    if kind == ActivityKind::Update {
+        notify_attendees(conn, urls, &view).await?;
+    }
+    Ok(())
+}
+
+/// The organiser's `Create` or `Update`, announced by the community.
+async fn announce_event(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    event_id: i64,
+    kind: ActivityKind,
+) -> QueryResult<EventView> {
     let row = db::event::find(conn, event_id).await?.ok_or(NotFound)?;
     let view = view(conn, row, None).await.map_err(bad)?;
     let object = event_object(&view);
@@ -43,10 +58,7 @@ pub async fn published(
         (AnyActivity::Update(activity), None)
     };
     deliver::member_activity(conn, urls, &view.community, activity, boost).await?;
-    if kind == ActivityKind::Update {
-        notify_attendees(conn, urls, &view).await?;
-    }
-    Ok(())
+    Ok(view)
 }
 
 /// The organiser's `Delete` of an event that is gone.
@@ -179,4 +191,48 @@ async fn notify_attendees(
         }
     }
     Ok(())
+}
+
+/// The event's answers changed: its `Update` goes to group-aware followers
+/// (with the new `participantCount`), and no one is notified.
+pub async fn attendance_changed(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    event_id: i64,
+) -> QueryResult<()> {
+    announce_event(conn, urls, event_id, ActivityKind::Update)
+        .await
+        .map(|_| ())
+}
+
+/// A local person's `Join` (going), `TentativeAccept` (interested) or
+/// `Leave` (not going) of a remote event, to its community's inbox.
+pub async fn rsvp_sent(
+    conn: &mut AsyncPgConnection,
+    event_id: i64,
+    person_id: i64,
+    activity_id: &str,
+    status: RsvpStatus,
+) -> QueryResult<()> {
+    let event = db::event::find(conn, event_id).await?.ok_or(NotFound)?;
+    let community = db::community::find(conn, event.community_id)
+        .await?
+        .ok_or(NotFound)?;
+    let person = db::person::find(conn, person_id).await?.ok_or(NotFound)?;
+    let mut asked = Activity::new(
+        match status {
+            RsvpStatus::Going => ActivityKind::Join,
+            RsvpStatus::Interested => ActivityKind::TentativeAccept,
+            RsvpStatus::NotGoing => ActivityKind::Leave,
+        },
+        Url::parse(activity_id).map_err(bad)?,
+        Url::parse(&person.ap_id).map_err(bad)?,
+        Reference(Url::parse(&event.ap_id).map_err(bad)?),
+    );
+    asked.to = vec![Url::parse(&community.ap_id).map_err(bad)?];
+    let inbox = community
+        .shared_inbox
+        .clone()
+        .unwrap_or(community.inbox.clone());
+    deliver::publish(conn, asked, &[inbox]).await
 }

@@ -100,6 +100,15 @@ impl Publisher for Translator {
             Outgoing::EventChanged { event_id } => {
                 event::published(conn, urls, event_id, ActivityKind::Update).await
             }
+            Outgoing::AttendanceChanged { event_id } => {
+                event::attendance_changed(conn, urls, event_id).await
+            }
+            Outgoing::RsvpSent {
+                event_id,
+                person_id,
+                activity_id,
+                status,
+            } => event::rsvp_sent(conn, event_id, person_id, &activity_id, status).await,
             Outgoing::EventDeleted {
                 community_id,
                 organiser_id,

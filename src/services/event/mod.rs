@@ -1,8 +1,10 @@
 //! Events of communities: creating and changing them (`store`), checking
 //! what people ask (`draft`), keeping a recurring series' next occurrences
-//! as events of their own (`series`), and answering them (`rsvp`).
+//! as events of their own (`series`), answering them (`rsvp`), and the
+//! events of remote communities (`remote`).
 
 pub mod draft;
+pub mod remote;
 pub mod rsvp;
 pub mod series;
 pub mod store;

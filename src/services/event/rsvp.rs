@@ -64,15 +64,16 @@ pub async fn answer(
                 return Ok(None);
             }
             if !event.local {
-                return Ok(Some(Err(
-                    "answering events of other instances is not supported yet",
-                )));
+                return ask_remote(conn, state, &event, person, status)
+                    .await
+                    .map(|state| Some(Ok(state)));
             }
-            Ok::<_, diesel::result::Error>(Some(
-                record(conn, &event, person, status, None)
-                    .await?
-                    .map_err(|refusal| refusal.message()),
-            ))
+            let verdict = record(conn, &event, person, status, None).await?;
+            if verdict.is_ok() {
+                let happened = Outgoing::AttendanceChanged { event_id: event.id };
+                state.emit(conn, happened).await?;
+            }
+            Ok::<_, diesel::result::Error>(Some(verdict.map_err(|refusal| refusal.message())))
         })
         .await;
     match verdict {
@@ -91,6 +92,62 @@ pub async fn answer(
             view(&mut conn, row, Some(person)).await
         }
     }
+}
+
+/// A local person answers a remote event: recorded as pending (not going:
+/// as it is) until its organiser answers, and sent as `Join`,
+/// `TentativeAccept` or `Leave`.
+async fn ask_remote(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    event: &EventRow,
+    person: &PersonRow,
+    status: RsvpStatus,
+) -> diesel::QueryResult<RsvpState> {
+    let kind = match status {
+        RsvpStatus::Going => "Join",
+        RsvpStatus::Interested => "TentativeAccept",
+        RsvpStatus::NotGoing => "Leave",
+    };
+    let activity_id = state.urls.activity_id(kind).to_string();
+    let asked = if status == RsvpStatus::NotGoing {
+        RsvpState::Accepted
+    } else {
+        RsvpState::Pending
+    };
+    db::rsvp::upsert(conn, event.id, person.id, status, asked, Some(&activity_id)).await?;
+    let happened = Outgoing::RsvpSent {
+        event_id: event.id,
+        person_id: person.id,
+        activity_id,
+        status,
+    };
+    state.emit(conn, happened).await?;
+    Ok(asked)
+}
+
+/// An organiser's `Accept` (or `Reject`) of a local person's answer to a
+/// remote event, the activity `asked`; false when we sent no such answer.
+pub async fn answered_by_organiser(
+    state: &AppState,
+    event: &EventRow,
+    asked: &str,
+    accepted: bool,
+) -> AppResult<bool> {
+    let mut conn = state.pool.get().await?;
+    let Some(rsvp) = db::rsvp::find_by_activity(&mut conn, asked).await? else {
+        return Ok(false);
+    };
+    if rsvp.event_id != event.id || rsvp.status == RsvpStatus::NotGoing {
+        return Ok(false);
+    }
+    let answer = if accepted {
+        RsvpState::Accepted
+    } else {
+        RsvpState::Rejected
+    };
+    db::rsvp::set_state(&mut conn, rsvp.event_id, rsvp.person_id, answer).await?;
+    Ok(true)
 }
 
 /// A remote person's `Join` (going), `TentativeAccept` (interested) or,
@@ -112,8 +169,10 @@ pub async fn answer_remote(
             let event = db::event::lock(conn, event.id)
                 .await?
                 .ok_or(diesel::result::Error::NotFound)?;
+            let counts_changed = Outgoing::AttendanceChanged { event_id: event.id };
             let Some(status) = status else {
                 db::rsvp::delete(conn, event.id, person.id).await?;
+                state.emit(conn, counts_changed).await?;
                 return Ok(None);
             };
             let verdict = record(conn, &event, person, status, Some(activity_id)).await?;
@@ -126,6 +185,9 @@ pub async fn answer_remote(
             };
             if verdict != Ok(RsvpState::Pending) {
                 state.emit(conn, happened).await?;
+            }
+            if verdict.is_ok() {
+                state.emit(conn, counts_changed).await?;
             }
             Ok::<_, diesel::result::Error>(verdict.err().map(|r| r.message()))
         })
