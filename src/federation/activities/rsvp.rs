@@ -123,36 +123,6 @@ pub fn rsvp_in_reply(html: &str) -> Option<RsvpStatus> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replies_are_read_as_answers_in_several_languages_and_other_replies_are_not() {
-        let cases = [
-            (
-                "<p><span class=\"h-card\"><a href=\"x\">@secguild</a></span> Going!</p>",
-                Some(RsvpStatus::Going),
-            ),
-            (
-                "<p>@secguild not going, sorry</p>",
-                Some(RsvpStatus::NotGoing),
-            ),
-            (
-                "<p>Maybe, if the train is on time</p>",
-                Some(RsvpStatus::Interested),
-            ),
-            ("<p>Ich bin dabei</p>", None),
-            ("<p>Dabei!</p>", Some(RsvpStatus::Going)),
-            ("<p>Je viens</p>", Some(RsvpStatus::Going)),
-            ("<p>What room is it in?</p>", None),
-        ];
-        for (html, want) in cases {
-            assert_eq!(rsvp_in_reply(html), want, "{html}");
-        }
-    }
-}
-
 /// An `Accept` or `Reject`: of one of our people's answers to a remote
 /// event (the `Join` embedded or by id), from that event's community or
 /// organiser; anything else is an answer to a follow.
@@ -189,4 +159,34 @@ pub async fn receive_answer(
     }
     rsvp::answered_by_organiser(&fed.state, &event, asked.as_str(), accepted).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_read_as_answers_in_several_languages_and_other_replies_are_not() {
+        let cases = [
+            (
+                "<p><span class=\"h-card\"><a href=\"x\">@secguild</a></span> Going!</p>",
+                Some(RsvpStatus::Going),
+            ),
+            (
+                "<p>@secguild not going, sorry</p>",
+                Some(RsvpStatus::NotGoing),
+            ),
+            (
+                "<p>Maybe, if the train is on time</p>",
+                Some(RsvpStatus::Interested),
+            ),
+            ("<p>Ich bin dabei</p>", None),
+            ("<p>Dabei!</p>", Some(RsvpStatus::Going)),
+            ("<p>Je viens</p>", Some(RsvpStatus::Going)),
+            ("<p>What room is it in?</p>", None),
+        ];
+        for (html, want) in cases {
+            assert_eq!(rsvp_in_reply(html), want, "{html}");
+        }
+    }
 }
