@@ -233,3 +233,19 @@ pub async fn rsvp_event(
     let view = rsvp::answer(&fed.state, &person, *id, input.status).await?;
     Ok(HttpResponse::Ok().json(EventResponse::from(view)))
 }
+
+/// A private calendar feed's address.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    pub url: String,
+}
+
+/// `POST /api/v1/calendar` → 201 `{url}`: a new secret address of the
+/// caller's calendar (the events they answered); the old one stops working.
+pub async fn create_calendar_feed(
+    fed: web::Data<Federation>,
+    SignedIn(person): SignedIn,
+) -> AppResult<HttpResponse> {
+    let url = event::feed::regenerate(&fed.state, &person).await?;
+    Ok(HttpResponse::Created().json(CalendarFeed { url }))
+}

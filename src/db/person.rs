@@ -80,6 +80,33 @@ pub async fn find_local(
         .optional()
 }
 
+/// Stores the hash of a local person's calendar feed secret.
+pub async fn set_calendar_token_hash(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    hash: &str,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::calendar_token_hash.eq(Some(hash)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The local person whose calendar feed secret hashes to `hash`.
+pub async fn find_by_calendar_token_hash(
+    conn: &mut AsyncPgConnection,
+    hash: &str,
+) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::local.eq(true))
+        .filter(people::calendar_token_hash.eq(hash))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// A person by id.
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<PersonRow>> {
     people::table

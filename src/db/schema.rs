@@ -207,6 +207,7 @@ diesel::table! {
         created_at -> Timestamptz,
         refreshed_at -> Timestamptz,
         key_id -> Nullable<Text>,
+        calendar_token_hash -> Nullable<Text>,
     }
 }
 

@@ -133,9 +133,7 @@ pub async fn sign_in(
         (true, Some(person)) => person,
         _ => return Err(AppError::unauthorized("wrong username or password")),
     };
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_secret();
     let mut conn = state.pool.get().await?;
     db::session::insert(&mut conn, &token_hash(&token), person.id).await?;
     Ok(token)
@@ -215,7 +213,15 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<PersonRow>
         .ok_or_else(|| AppError::unauthorized("unknown or expired token"))
 }
 
-fn token_hash(token: &str) -> String {
+/// A new random secret (32 bytes, URL-safe base64).
+pub(crate) fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// How a secret is stored: its SHA-256, in hex.
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -23,6 +23,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(calendar::community_calendar),
         )
         .route("/events/{id}.ics", web::get().to(calendar::event_calendar))
+        .route(
+            "/calendar/{secret}.ics",
+            web::get().to(calendar::person_calendar),
+        )
         .route("/events/{id:\\d+}", web::get().to(event::event_page));
 }
 

@@ -174,6 +174,33 @@ async fn a_mobilizon_join_gets_an_accept_signed_by_the_community_or_a_reject_whe
     );
     assert_eq!(attendees[0].1, RsvpStatus::Going);
 
+    // Bob's own calendar, at a secret address he can replace.
+    let feed: guildhall::api::events::CalendarFeed = alpha
+        .api(&bob)
+        .call(Method::POST, "/api/v1/calendar", None::<&()>, 201)
+        .await
+        .unwrap();
+    let fetch = |url: String| {
+        let client = alpha.client.clone();
+        let url = url.replace(&alpha.base, &alpha.url(""));
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let mine = fetch(feed.url.clone()).await.text().await.unwrap();
+    let mine = read_ics(&mine);
+    assert_eq!(mine["events"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["events"][0]["uid"], full.ap_id.as_str());
+    let renewed: guildhall::api::events::CalendarFeed = alpha
+        .api(&bob)
+        .call(Method::POST, "/api/v1/calendar", None::<&()>, 201)
+        .await
+        .unwrap();
+    assert_eq!(
+        fetch(feed.url).await.status(),
+        404,
+        "the old address stops working"
+    );
+    assert_eq!(fetch(renewed.url).await.status(), 200);
+
     // Leave (same fixture shape) takes the answer back.
     let mut leave = join_open.clone();
     leave["type"] = json!("Leave");

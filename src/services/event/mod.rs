@@ -1,9 +1,11 @@
 //! Events of communities: creating and changing them (`store`), checking
 //! what people ask (`draft`), keeping a recurring series' next occurrences
-//! as events of their own (`series`), answering them (`rsvp`), and the
-//! events of remote communities (`remote`).
+//! as events of their own (`series`), answering them (`rsvp`), the
+//! events of remote communities (`remote`), and a person's private
+//! calendar feed (`feed`).
 
 pub mod draft;
+pub mod feed;
 pub mod remote;
 pub mod rsvp;
 pub mod series;

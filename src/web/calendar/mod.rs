@@ -1,5 +1,6 @@
-//! iCalendar (RFC 5545) feeds: a community's events (`/c/{name}/events.ics`)
-//! and one event (`/events/{id}.ics`). A series is one `VEVENT` with its
+//! iCalendar (RFC 5545) feeds: a community's events (`/c/{name}/events.ics`),
+//! one event (`/events/{id}.ics`) and a person's answered events at a
+//! secret address (`/calendar/{secret}.ics`). A series is one `VEVENT` with its
 //! `RRULE`, and each occurrence that was moved, changed or cancelled is a
 //! `VEVENT` with the same `UID` and a `RECURRENCE-ID`. Times are local with
 //! a `TZID` and a `VTIMEZONE` for each zone used (`timezone`); `UID`s are the
@@ -155,4 +156,13 @@ pub async fn event_calendar(
     rows.insert(0, row);
     let title = rows[0].title.clone();
     Ok(ics(calendar(&title, &rows)))
+}
+
+/// `GET /calendar/{secret}.ics`: the events a person answered.
+pub async fn person_calendar(
+    fed: web::Data<Federation>,
+    secret: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let rows = crate::services::event::feed::events(&fed.state, &secret).await?;
+    Ok(ics(calendar("My events", &rows)))
 }
