@@ -21,7 +21,11 @@ pub struct PostResponse {
     pub id: i64,
     pub ap_id: String,
     pub community: String,
+    /// `name`, `name@host`, or the actor id of an account without a user name.
     pub author: String,
+    /// The author's display name, else user name, else the last segment of
+    /// their actor id.
+    pub author_name: String,
     pub title: Option<String>,
     /// Sanitised HTML.
     pub content: String,
@@ -38,18 +42,17 @@ pub struct PostResponse {
 
 impl From<PostView> for PostResponse {
     fn from(v: PostView) -> Self {
-        let handle = |name: &str, domain: &str, local: bool| {
-            if local {
-                name.to_string()
-            } else {
-                format!("{name}@{domain}")
-            }
-        };
+        let community = &v.community;
         PostResponse {
             id: v.row.id,
             ap_id: v.row.ap_id,
-            community: handle(&v.community.name, &v.community.domain, v.community.local),
-            author: handle(&v.author.username, &v.author.domain, v.author.local),
+            community: if community.local {
+                community.name.clone()
+            } else {
+                format!("{}@{}", community.name, community.domain)
+            },
+            author: v.author.handle(),
+            author_name: v.author.shown_name(),
             title: v.row.title,
             content: v.row.content,
             source: v.row.source,

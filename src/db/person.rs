@@ -1,6 +1,7 @@
 //! The `people` table: local accounts and cached remote actors.
 
 use super::schema::people;
+use crate::domain::name::shown_name;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -11,7 +12,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 pub struct PersonRow {
     pub id: i64,
     pub ap_id: String,
-    pub username: String,
+    /// `preferredUsername`; remote actors may have none.
+    pub username: Option<String>,
     pub domain: String,
     pub local: bool,
     pub display_name: Option<String>,
@@ -44,6 +46,27 @@ pub struct NewPerson<'a> {
     pub private_key: Option<&'a str>,
     pub password_hash: Option<&'a str>,
     pub is_admin: bool,
+}
+
+impl PersonRow {
+    /// How the API names a person: `name` (local), `name@host`, or the
+    /// actor id of a remote account without a user name.
+    pub fn handle(&self) -> String {
+        match (&self.username, self.local) {
+            (Some(name), true) => name.clone(),
+            (Some(name), false) => format!("{name}@{}", self.domain),
+            (None, _) => self.ap_id.clone(),
+        }
+    }
+
+    /// The name to show (see [`shown_name`]).
+    pub fn shown_name(&self) -> String {
+        shown_name(
+            self.display_name.as_deref(),
+            self.username.as_deref(),
+            &self.ap_id,
+        )
+    }
 }
 
 impl std::fmt::Debug for PersonRow {
@@ -113,7 +136,7 @@ pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
 #[diesel(table_name = people)]
 pub struct RemotePerson<'a> {
     pub ap_id: &'a str,
-    pub username: &'a str,
+    pub username: Option<&'a str>,
     pub domain: &'a str,
     pub local: bool,
     pub display_name: Option<&'a str>,

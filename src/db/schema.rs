@@ -150,7 +150,7 @@ diesel::table! {
     people (id) {
         id -> Int8,
         ap_id -> Text,
-        username -> Text,
+        username -> Nullable<Text>,
         domain -> Text,
         local -> Bool,
         display_name -> Nullable<Text>,

@@ -7,8 +7,9 @@
 //! 1. the sender's address has not had too many requests refused lately
 //!    (429 with `Retry-After`);
 //! 2. the body is JSON (400), its objects nest at most
-//!    [`MAX_OBJECT_NESTING`] deep, its type is one we know, and every id
-//!    and text fits its limit (422);
+//!    [`MAX_OBJECT_NESTING`] deep, every id and text fits its limit, its
+//!    type is one we know and not one we know we cannot handle
+//!    (`activities::unsupported`) (422);
 //! 3. the activity id is on its actor's origin (scheme, host and port);
 //! 4. the actor's host is federated with (blocklist with subdomains,
 //!    allowlist);
@@ -23,6 +24,7 @@
 //! that do not verify count against the sender's address (step 1).
 
 use super::{
+    activities,
     context::Federation,
     fetch::FetchBudget,
     limits,
@@ -129,12 +131,19 @@ pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
         ));
     }
     limits::check(&value).map_err(|why| AppError::new(ErrorKind::Unprocessable, why))?;
-    serde_json::from_value(value).map_err(|err| {
+    let activity = serde_json::from_value(value).map_err(|err| {
         AppError::new(
             ErrorKind::Unprocessable,
             format!("cannot take this activity: {err}"),
         )
-    })
+    })?;
+    match activities::unsupported::reason(&activity) {
+        Some(why) => Err(AppError::new(
+            ErrorKind::Unprocessable,
+            format!("cannot take this activity: {why}"),
+        )),
+        None => Ok(activity),
+    }
 }
 
 /// Verifies the request's signature for `actor`; returns the signer's key.

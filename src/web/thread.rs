@@ -44,7 +44,7 @@ fn entry(view: &PostView) -> Markup {
     html! {
         article {
             p.handle {
-                (view.author.username) "@" (view.author.domain)
+                (view.author.shown_name())
                 " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
                 " · " (view.likes) " likes"
             }

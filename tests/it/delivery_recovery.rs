@@ -272,7 +272,7 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
             &mut conn,
             &db::person::RemotePerson {
                 ap_id: &ap_id,
-                username: "x",
+                username: Some("x"),
                 domain: &format!("evil{n}.example"),
                 local: false,
                 display_name: None,

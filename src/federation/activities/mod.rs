@@ -10,6 +10,7 @@ mod follow;
 mod like;
 mod moderation;
 mod undo;
+pub mod unsupported;
 mod update;
 
 use super::{
@@ -31,6 +32,9 @@ pub async fn receive(
     activity: AnyActivity,
     budget: &FetchBudget,
 ) -> AppResult<()> {
+    if let Some(reason) = unsupported::reason(&activity) {
+        return Err(refused(reason));
+    }
     match activity {
         AnyActivity::Follow(a) => follow::receive_follow(fed, a, budget).await,
         AnyActivity::Accept(a) => follow::receive_answer(fed, a, true).await,

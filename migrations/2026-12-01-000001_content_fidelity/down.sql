@@ -1,0 +1,3 @@
+ALTER TABLE people DROP CONSTRAINT people_local_have_username;
+UPDATE people SET username = '' WHERE username IS NULL;
+ALTER TABLE people ALTER COLUMN username SET NOT NULL;

@@ -1,0 +1,64 @@
+//! What a Mastodon, bovine, Pleroma or Mobilizon member writes arrives as
+//! they wrote it: content warnings and media, titles, `Undo` by reference,
+//! actors without a user name, account deletion, and the types we refuse.
+//! Each test replays the real JSON of `../shared/fixtures/`, re-addressed to
+//! our test hosts and signed as the sender signs.
+
+mod actors;
+mod refused_types;
+
+use serde_json::{Value, json};
+
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// The fixture `file` with each `(from, to)` text replaced: how a captured
+/// payload is re-addressed to our test hosts.
+pub fn readdressed(file: &str, pairs: &[(&str, &str)]) -> Value {
+    let mut text = crate::fixtures::load::<Value>(file)
+        .expect("the fixture")
+        .to_string();
+    for (from, to) in pairs {
+        text = text.replace(from, to);
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The captured Mastodon `Follow` of `group` by `actor`, with id `id`.
+pub fn follow(actor: &str, group: &str, id: &str) -> Value {
+    let mut follow = readdressed("mastodon/activities/follow.json", &[]);
+    follow["id"] = json!(id);
+    follow["actor"] = json!(actor);
+    follow["object"] = json!(group);
+    follow
+}
+
+/// The captured Mastodon `Create{Note}`, re-addressed: status `n` of
+/// `actor`, public, addressed to and mentioning `group` (as the toot
+/// `@secguild …` is), with `content` as its HTML.
+pub fn toot(actor: &str, group: &str, n: u32, content: &str) -> Value {
+    let mut create = readdressed("mastodon/activities/create_note.json", &[]);
+    let id = format!("{actor}/statuses/{n}");
+    let cc = json!([format!("{actor}/followers"), group]);
+    create["id"] = json!(format!("{id}/activity"));
+    create["actor"] = json!(actor);
+    create["to"] = json!([PUBLIC]);
+    create["cc"] = cc.clone();
+    let note = &mut create["object"];
+    note["id"] = json!(id);
+    note["url"] = json!(id);
+    note["attributedTo"] = json!(actor);
+    note["inReplyTo"] = Value::Null;
+    note["to"] = json!([PUBLIC]);
+    note["cc"] = cc;
+    note["content"] = json!(content);
+    note["contentMap"] = json!({});
+    note["tag"] = json!([{"type": "Mention", "href": group, "name": "@secguild@alpha.test"}]);
+    create
+}
+
+/// Mastodon's HTML for a mention of the community `group`.
+pub fn mention(group: &str) -> String {
+    format!(
+        "<span class=\"h-card\" translate=\"no\"><a href=\"{group}\" class=\"u-url mention\">@<span>secguild</span></a></span>"
+    )
+}

@@ -1,0 +1,82 @@
+//! Types we know we cannot handle are refused at the inbox, with a 422
+//! and the reason, before anything is stored: the sender does not believe
+//! a 202 that would be dropped.
+
+use crate::{common::TestApp, fake_peer::FakePeer};
+
+#[tokio::test]
+async fn mobilizon_events_rsvps_and_other_types_we_cannot_handle_are_refused_before_storing() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha.community(&alice, "secguild").await;
+    let events = format!("{}/events", alpha.base);
+    let peer = FakePeer::start("mobilizon", "mobilizon").await;
+    let base = peer.base.as_str();
+    // file, the sender's path, the hosts to re-address, the reason
+    let cases = [
+        (
+            "mobilizon/fixture_mobilizon-post-activity.json",
+            "@metacartes",
+            "https://mobilizon.fr",
+            "events are not handled yet",
+        ),
+        (
+            "mobilizon/fixture_mobilizon-join-activity.json",
+            "@admin",
+            "http://mobilizon2.test",
+            "RSVPs (`Join`)",
+        ),
+        (
+            "mobilizon/fixture_mobilizon-leave-activity.json",
+            "@admin",
+            "http://mobilizon2.test",
+            "RSVPs (`Leave`)",
+        ),
+        (
+            "mastodon/activities/flag.json",
+            "actor",
+            "https://mastodon.example",
+            "reports (`Flag`)",
+        ),
+        (
+            "lemmy/activities/block/block_user.json",
+            "u/lemmy_beta",
+            "http://enterprise.lemmy.ml",
+            "taken only from a community's announce",
+        ),
+    ];
+    for (file, path, host, reason) in cases {
+        let actor = peer.actor(path, "Person");
+        let activity = super::readdressed(
+            file,
+            &[("http://mobilizon.test/events", &events), (host, base)],
+        );
+        assert_eq!(activity["actor"], actor.as_str(), "{file}: re-addressed");
+        assert_eq!(
+            peer.deliver(&actor, &format!("{}/inbox", alpha.base), &activity)
+                .await,
+            422,
+            "{file}"
+        );
+        // The refusal comes before the signature check: the reason reads
+        // the same without one.
+        let res = alpha
+            .client
+            .post(alpha.url("/inbox"))
+            .header("content-type", "application/activity+json")
+            .body(activity.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{file}");
+        let answer: serde_json::Value = res.json().await.unwrap();
+        let message = answer["message"].as_str().unwrap_or_default();
+        assert!(message.contains(reason), "{file}: {message}");
+    }
+    assert_eq!(
+        alpha.count("incoming_activities").await,
+        0,
+        "nothing stored"
+    );
+    alpha.settle().await;
+}
