@@ -1,7 +1,10 @@
 //! The `posts` and `post_likes` tables: posts and replies (threads) in
 //! communities, local or remote, and who liked them.
 
-use super::schema::{post_likes, posts};
+use super::{
+    person::PersonRow,
+    schema::{people, post_likes, posts},
+};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -216,6 +219,22 @@ pub async fn unlike(
     diesel::delete(post_likes::table.find((post_id, person_id)))
         .returning(post_likes::ap_id)
         .get_result(conn)
+        .await
+        .optional()
+}
+
+/// The post and the liker of the like whose `Like` had the id `like_ap_id`
+/// (for `Undo{object: "<id>"}`).
+pub async fn like_by_id(
+    conn: &mut AsyncPgConnection,
+    like_ap_id: &str,
+) -> QueryResult<Option<(PostRow, PersonRow)>> {
+    post_likes::table
+        .inner_join(posts::table)
+        .inner_join(people::table.on(people::id.eq(post_likes::person_id)))
+        .filter(post_likes::ap_id.eq(like_ap_id))
+        .select((PostRow::as_select(), PersonRow::as_select()))
+        .first(conn)
         .await
         .optional()
 }

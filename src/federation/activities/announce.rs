@@ -145,13 +145,15 @@ async fn receive_activity(
             like::apply(fed, vote, budget).await
         }
         AnyActivity::Undo(undone) => {
-            let IdOrObject::Object(taken_back) = &undone.object else {
-                return Err(refused("an Undo must embed the activity it takes back"));
-            };
-            let object = taken_back
-                .object_id()
-                .cloned()
-                .ok_or_else(|| refused("no object"))?;
+            let object = match &undone.object {
+                IdOrObject::Object(taken_back) => taken_back.object_id().cloned(),
+                // By id: only a like can be taken back this way here.
+                IdOrObject::Id(id) => match undo::referenced_like(fed, id).await? {
+                    Some((post, _)) => Url::parse(&post.ap_id).ok(),
+                    None => return Ok(()),
+                },
+            }
+            .ok_or_else(|| refused("no object"))?;
             if !check_post_in(fed, community, &object, false).await? {
                 return Ok(());
             }

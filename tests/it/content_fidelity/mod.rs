@@ -6,6 +6,7 @@
 
 mod actors;
 mod refused_types;
+mod undo_by_reference;
 
 use serde_json::{Value, json};
 

@@ -1,0 +1,134 @@
+//! `Undo{object: "<id>"}`, as bovine sends it: the id names a `Follow` or
+//! a `Like` we stored, and only its actor may take it back. No fixture has
+//! this shape: it is Mastodon's captured `Undo` with its object replaced
+//! by the object's id.
+
+use super::{follow, readdressed};
+use crate::{client::titled, common::TestApp, fake_peer::FakePeer};
+use serde_json::json;
+
+/// The captured Mastodon `Undo{Like}`, by `actor`, naming `undone` by id.
+fn undo(actor: &str, n: u32, undone: &str) -> serde_json::Value {
+    let mut undo = readdressed("mastodon/activities/undo_like_page.json", &[]);
+    undo["id"] = json!(format!("{actor}/undo/{n}"));
+    undo["actor"] = json!(actor);
+    undo["object"] = json!(undone);
+    undo
+}
+
+#[tokio::test]
+async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_actor() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha.community(&alice, "secguild").await;
+    let post = alpha
+        .api(&alice)
+        .create_post("secguild", &titled("Patch notes", "All patched."))
+        .await
+        .unwrap();
+    let group = format!("{}/c/secguild", alpha.base);
+    let inbox = format!("{}/inbox", alpha.base);
+    let peer = FakePeer::start("bovine", "bovine").await;
+    let bo = peer.actor("endpoints/bo", "Person");
+    let eve = peer.actor("endpoints/eve", "Person");
+
+    let follow_id = format!("{bo}/follow/1");
+    assert_eq!(
+        peer.deliver(&bo, &inbox, &follow(&bo, &group, &follow_id))
+            .await,
+        202
+    );
+    let mut like = readdressed("mastodon/activities/like_page.json", &[]);
+    let like_id = format!("{bo}/like/1");
+    like["id"] = json!(like_id);
+    like["actor"] = json!(bo);
+    like["object"] = json!(post.ap_id);
+    assert_eq!(peer.deliver(&bo, &inbox, &like).await, 202);
+    alpha.settle().await;
+    assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 1);
+    assert_eq!(
+        alpha
+            .anonymous()
+            .community("secguild")
+            .await
+            .unwrap()
+            .followers,
+        1
+    );
+
+    // Eve names bo's follow and like: refused, nothing changes.
+    for (n, undone) in [(1, &follow_id), (2, &like_id)] {
+        assert_eq!(
+            peer.deliver(&eve, &inbox, &undo(&eve, n, undone)).await,
+            202
+        );
+    }
+    // An id we never stored.
+    let unknown = undo(&bo, 3, &format!("{bo}/like/999"));
+    assert_eq!(peer.deliver(&bo, &inbox, &unknown).await, 202);
+    alpha.settle().await;
+    assert_eq!(
+        alpha
+            .count(
+                "incoming_activities WHERE error LIKE '%only the actor of an activity can undo it%'"
+            )
+            .await,
+        2
+    );
+    assert_eq!(
+        alpha
+            .count("incoming_activities WHERE error LIKE '%an Undo of an activity we do not know%'")
+            .await,
+        1
+    );
+    assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 1);
+    assert_eq!(
+        alpha
+            .anonymous()
+            .community("secguild")
+            .await
+            .unwrap()
+            .followers,
+        1
+    );
+
+    // Bo takes the like back by reference: it no longer counts.
+    assert_eq!(
+        peer.deliver(&bo, &inbox, &undo(&bo, 4, &like_id)).await,
+        202
+    );
+    alpha.settle().await;
+    assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 0);
+
+    // A delivery to bo waits (bovine is answering 503); bo leaves by
+    // reference: bo is no longer a follower and the delivery is dropped.
+    peer.set_inbox_status(503);
+    alpha
+        .api(&alice)
+        .create_post("secguild", &titled("More notes", "Still patched."))
+        .await
+        .unwrap();
+    assert_eq!(alpha.count("deliveries").await, 1);
+    assert_eq!(
+        peer.deliver(&bo, &inbox, &undo(&bo, 5, &follow_id)).await,
+        202
+    );
+    alpha.settle().await;
+    assert_eq!(
+        alpha
+            .anonymous()
+            .community("secguild")
+            .await
+            .unwrap()
+            .followers,
+        0
+    );
+    assert_eq!(alpha.count("deliveries").await, 0);
+    assert_eq!(
+        alpha
+            .count("incoming_activities WHERE error IS NOT NULL")
+            .await,
+        3,
+        "only eve's two undos and the unknown id were refused"
+    );
+}
