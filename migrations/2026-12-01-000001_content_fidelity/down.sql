@@ -1,3 +1,7 @@
+ALTER TABLE posts DROP COLUMN attachments;
+ALTER TABLE posts DROP COLUMN title_derived;
+ALTER TABLE posts DROP COLUMN sensitive;
+ALTER TABLE posts DROP COLUMN content_warning;
 DROP INDEX post_likes_ap_id;
 DROP INDEX community_follows_follow_ap_id;
 ALTER TABLE people DROP CONSTRAINT people_local_have_username;

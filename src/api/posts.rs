@@ -7,9 +7,14 @@ use super::{
     json,
 };
 use crate::{
+    domain::media::MediaAttachment,
     error::AppResult,
     federation::{context::Federation, handle},
-    services::post::{self, PostView, edit, local},
+    services::post::{
+        self, PostView,
+        edit::{self, Changes},
+        local::{self, Writing},
+    },
 };
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -27,10 +32,16 @@ pub struct PostResponse {
     /// their actor id.
     pub author_name: String,
     pub title: Option<String>,
+    /// Shown first, with the content behind it.
+    pub content_warning: Option<String>,
+    /// The author marked the post (or its media) sensitive.
+    pub sensitive: bool,
     /// Sanitised HTML.
     pub content: String,
     /// The Markdown source (local posts).
     pub source: Option<String>,
+    /// Media, as references to where they live (never copied here).
+    pub attachments: Vec<MediaAttachment>,
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub likes: i64,
@@ -54,8 +65,11 @@ impl From<PostView> for PostResponse {
             author: v.author.handle(),
             author_name: v.author.shown_name(),
             title: v.row.title,
+            content_warning: v.row.content_warning,
+            sensitive: v.row.sensitive,
             content: v.row.content,
             source: v.row.source,
+            attachments: v.row.attachments.0,
             parent_id: v.row.parent_id,
             root_id: v.row.root_id,
             likes: v.likes,
@@ -75,9 +89,13 @@ pub struct NewPost {
     pub title: Option<String>,
     /// Markdown.
     pub content: String,
+    /// Shown first, with the content behind it (Mastodon's CW).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_warning: Option<String>,
 }
 
-/// `POST /api/v1/communities/{handle}/posts` `{title?, content}` (Markdown) → 201.
+/// `POST /api/v1/communities/{handle}/posts` `{title?, content, content_warning?}`
+/// (Markdown) → 201.
 pub async fn create_post(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -86,8 +104,12 @@ pub async fn create_post(
 ) -> AppResult<HttpResponse> {
     let input: NewPost = json::parse(&body, "")?;
     let community = handle::community(&fed, &path, true).await?;
-    let view =
-        local::create_post(&fed.state, &person, &community, input.title, &input.content).await?;
+    let writing = Writing {
+        title: input.title,
+        content: input.content,
+        content_warning: input.content_warning,
+    };
+    let view = local::create_post(&fed.state, &person, &community, &writing).await?;
     Ok(HttpResponse::Created().json(PostResponse::from(view)))
 }
 
@@ -130,9 +152,16 @@ pub struct PostChanges {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// A new content warning, or `null` to take it away.
+    #[serde(
+        default,
+        deserialize_with = "json::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_warning: Option<Option<String>>,
 }
 
-/// `PATCH /api/v1/posts/{id}` `{title?, content?}`: the author edits.
+/// `PATCH /api/v1/posts/{id}` `{title?, content?, content_warning?}`: the author edits.
 pub async fn update_post(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -140,7 +169,12 @@ pub async fn update_post(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: PostChanges = json::parse(&body, "")?;
-    let view = edit::edit_post(&fed.state, &person, *id, input.title, input.content).await?;
+    let changes = Changes {
+        title: input.title,
+        content: input.content,
+        content_warning: input.content_warning,
+    };
+    let view = edit::edit_post(&fed.state, &person, *id, changes).await?;
     Ok(HttpResponse::Ok().json(PostResponse::from(view)))
 }
 
@@ -160,9 +194,12 @@ pub async fn delete_post(
 pub struct NewReply {
     /// Markdown.
     pub content: String,
+    /// Shown first, with the content behind it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_warning: Option<String>,
 }
 
-/// `POST /api/v1/posts/{id}/replies` `{content}` → 201.
+/// `POST /api/v1/posts/{id}/replies` `{content, content_warning?}` → 201.
 pub async fn create_reply(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -170,7 +207,14 @@ pub async fn create_reply(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: NewReply = json::parse(&body, "")?;
-    let view = local::reply(&fed.state, &person, *id, &input.content).await?;
+    let view = local::reply(
+        &fed.state,
+        &person,
+        *id,
+        &input.content,
+        input.content_warning,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(PostResponse::from(view)))
 }
 

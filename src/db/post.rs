@@ -5,6 +5,7 @@ use super::{
     person::PersonRow,
     schema::{people, post_likes, posts},
 };
+use crate::domain::media::Attachments;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -28,9 +29,33 @@ pub struct PostRow {
     pub deleted: bool,
     pub removed: bool,
     pub locked: bool,
+    /// Shown before the content, which stays behind it.
+    pub content_warning: Option<String>,
+    pub sensitive: bool,
+    /// True when `title` was derived from the text (an edit derives it again).
+    pub title_derived: bool,
+    pub attachments: Attachments,
 }
 
-/// A new post.
+/// What a post says: all that an edit replaces.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = posts, treat_none_as_null = true)]
+pub struct PostContent<'a> {
+    pub title: Option<&'a str>,
+    pub title_derived: bool,
+    /// Sanitised HTML.
+    pub content: &'a str,
+    /// The Markdown source (local posts).
+    pub source: Option<&'a str>,
+    pub content_warning: Option<&'a str>,
+    pub sensitive: bool,
+    #[diesel(serialize_as = super::typed::AttachmentsJson<'a>)]
+    pub attachments: &'a Attachments,
+    /// When its author last changed it (`None` for a new post never edited).
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// Where a new post goes (its content is a [`PostContent`]).
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = posts)]
 pub struct NewPost<'a> {
@@ -40,9 +65,6 @@ pub struct NewPost<'a> {
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub local: bool,
-    pub title: Option<&'a str>,
-    pub content: &'a str,
-    pub source: Option<&'a str>,
     pub published: DateTime<Utc>,
 }
 
@@ -60,9 +82,10 @@ pub async fn insert_with_id(
     conn: &mut AsyncPgConnection,
     id: i64,
     new: &NewPost<'_>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::insert_into(posts::table)
-        .values((posts::id.eq(id), new))
+        .values((posts::id.eq(id), new, content))
         .returning(PostRow::as_returning())
         .get_result(conn)
         .await
@@ -72,9 +95,10 @@ pub async fn insert_with_id(
 pub async fn insert_remote(
     conn: &mut AsyncPgConnection,
     new: &NewPost<'_>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::insert_into(posts::table)
-        .values(new)
+        .values((new, content))
         .on_conflict(posts::ap_id)
         .do_nothing()
         .execute(conn)
@@ -141,21 +165,14 @@ pub async fn replies(conn: &mut AsyncPgConnection, parent_id: i64) -> QueryResul
         .await
 }
 
-/// Replaces a post's title and content.
+/// Replaces what a post says.
 pub async fn update_content(
     conn: &mut AsyncPgConnection,
     id: i64,
-    title: Option<&str>,
-    content: &str,
-    source: Option<&str>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::update(posts::table.find(id))
-        .set((
-            posts::title.eq(title),
-            posts::content.eq(content),
-            posts::source.eq(source),
-            posts::updated.eq(Some(Utc::now())),
-        ))
+        .set(content)
         .returning(PostRow::as_returning())
         .get_result(conn)
         .await

@@ -193,6 +193,10 @@ diesel::table! {
         deleted -> Bool,
         removed -> Bool,
         locked -> Bool,
+        content_warning -> Nullable<Text>,
+        sensitive -> Bool,
+        title_derived -> Bool,
+        attachments -> Jsonb,
     }
 }
 

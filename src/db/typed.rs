@@ -1,13 +1,15 @@
 //! Domain values as column types: visibility and posting policy stored as
-//! their text, the charter as JSON. Rows carry the domain types, so no
+//! their text, the charter and a post's attachments as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
 
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
+    media::Attachments,
 };
 use diesel::{
     deserialize::{self, FromSql, Queryable},
+    expression::AsExpression,
     pg::{Pg, PgValue},
     serialize::{self, IsNull, Output, ToSql},
     sql_types::{Jsonb, Text},
@@ -43,23 +45,50 @@ macro_rules! text_column {
 text_column!(Visibility);
 text_column!(PostingPolicy);
 
-impl FromSql<Jsonb, Pg> for Charter {
-    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-        let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(bytes)?;
-        Ok(serde_json::from_value(json)?)
+macro_rules! json_column {
+    ($ty:ty) => {
+        impl FromSql<Jsonb, Pg> for $ty {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(bytes)?;
+                Ok(serde_json::from_value(json)?)
+            }
+        }
+
+        impl Queryable<Jsonb, Pg> for $ty {
+            type Row = Self;
+
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    };
+}
+
+json_column!(Charter);
+json_column!(Attachments);
+
+/// A post's attachments on their way into their `jsonb` column.
+#[derive(Debug, AsExpression)]
+#[diesel(sql_type = Jsonb)]
+pub struct AttachmentsJson<'a>(&'a Attachments);
+
+impl<'a> From<&'a Attachments> for AttachmentsJson<'a> {
+    fn from(attachments: &'a Attachments) -> Self {
+        AttachmentsJson(attachments)
     }
 }
 
-impl Queryable<Jsonb, Pg> for Charter {
-    type Row = Self;
-
-    fn build(row: Self) -> deserialize::Result<Self> {
-        Ok(row)
+impl ToSql<Jsonb, Pg> for AttachmentsJson<'_> {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        // PostgreSQL's binary `jsonb`: a version byte, then the text.
+        out.write_all(&[1])?;
+        serde_json::to_writer(out, self.0)?;
+        Ok(IsNull::No)
     }
 }
 
-/// A charter as the JSON it is stored as.
-pub(super) fn charter_json(charter: &Charter) -> diesel::QueryResult<serde_json::Value> {
-    serde_json::to_value(charter)
+/// A value (a charter, attachments) as the JSON it is stored as.
+pub(super) fn json<T: serde::Serialize>(value: &T) -> diesel::QueryResult<serde_json::Value> {
+    serde_json::to_value(value)
         .map_err(|err| diesel::result::Error::SerializationError(Box::new(err)))
 }

@@ -3,7 +3,9 @@
 pub mod charter;
 pub mod community;
 pub mod markdown;
+pub mod media;
 pub mod name;
+pub mod post;
 pub mod rules;
 
 /// A rule broken by one input field; the field is named so clients can show it.

@@ -9,7 +9,9 @@
 //! 2. the body is JSON (400), its objects nest at most
 //!    [`MAX_OBJECT_NESTING`] deep, every id and text fits its limit, its
 //!    type is one we know and not one we know we cannot handle
-//!    (`activities::unsupported`) (422);
+//!    (`activities::unsupported`), and the posts it embeds carry at most
+//!    16 media attachments, each an `https` reference (`http` in dev mode)
+//!    (422);
 //! 3. the activity id is on its actor's origin (scheme, host and port);
 //! 4. the actor's host is federated with (blocklist with subdomains,
 //!    allowlist);
@@ -70,6 +72,12 @@ pub async fn post_inbox(
 
 async fn accept(req: &HttpRequest, body: &[u8], fed: &Federation) -> AppResult<HttpResponse> {
     let activity: AnyActivity = parse(body)?;
+    activities::remote_post::check_media(&activity, fed.state.settings.dev).map_err(|e| {
+        AppError::new(
+            ErrorKind::Unprocessable,
+            format!("cannot take this activity: {e}"),
+        )
+    })?;
     let actor = activity.actor().clone();
     if !same_origin(activity.id(), &actor) {
         return Err(AppError::forbidden(

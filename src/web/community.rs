@@ -30,9 +30,9 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         @if posts.is_empty() { p { "No posts yet." } }
         @for p in &posts {
             article {
-                h3 { a href={ "/p/" (p.row.id) } { (p.row.title.clone().unwrap_or_else(|| markdown::excerpt(&p.row.content, 80))) } }
+                h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
                 p.handle { (p.author.shown_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
-                (PreEscaped(p.row.content.clone()))
+                (super::post::body(&p.row))
             }
         }
         h2 { "Moderators" }

@@ -6,6 +6,7 @@ mod community;
 mod front;
 mod layout;
 mod person;
+mod post;
 mod thread;
 
 use actix_web::{HttpResponse, web};

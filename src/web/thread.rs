@@ -3,12 +3,11 @@
 
 use super::layout;
 use crate::{
-    domain::markdown,
     federation::context::Federation,
     services::post::{self, PostView},
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 /// `GET /p/{id}` (HTML).
 pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> HttpResponse {
@@ -23,11 +22,7 @@ pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> Ht
         Ok(found) => found,
         Err(err) => return layout::error_page(instance, &err),
     };
-    let title = post
-        .row
-        .title
-        .clone()
-        .unwrap_or_else(|| markdown::excerpt(&post.row.content, 80));
+    let title = super::post::heading(&post.row, 80);
     let community = &post.community;
     let body = html! {
         p { a href=(community.ap_id) { (community.title) } }
@@ -48,7 +43,7 @@ fn entry(view: &PostView) -> Markup {
                 " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
                 " · " (view.likes) " likes"
             }
-            (PreEscaped(view.row.content.clone()))
+            (super::post::body(&view.row))
         }
     }
 }

@@ -63,6 +63,7 @@ pub fn titled(title: &str, content: &str) -> NewPost {
     NewPost {
         title: Some(title.to_string()),
         content: content.to_string(),
+        ..NewPost::default()
     }
 }
 
@@ -227,6 +228,7 @@ impl Api<'_> {
     pub async fn reply(&self, id: i64, content: &str) -> Answer<PostResponse> {
         let body = NewReply {
             content: content.to_string(),
+            ..NewReply::default()
         };
         let path = format!("/api/v1/posts/{id}/replies");
         self.call(Method::POST, &path, Some(&body)).await

@@ -151,7 +151,7 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
             .cloned()
     })
     .await;
-    assert_eq!(from_mona["title"], "@secguild Patch Tuesday recap 1");
+    assert_eq!(from_mona["title"], "Patch Tuesday recap 1");
     eventually("bob on beta sees mona's post", || async {
         let (_, posts) = beta
             .api_get(

@@ -251,7 +251,7 @@ async fn receive_boost(
         &fed.state,
         community,
         &author,
-        &super::remote_post(&object),
+        &super::read_post(fed, &object)?,
         announce_id.as_str(),
     )
     .await?;

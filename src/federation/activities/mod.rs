@@ -9,6 +9,7 @@ mod delete;
 mod follow;
 mod like;
 mod moderation;
+pub mod remote_post;
 mod undo;
 pub mod unsupported;
 mod update;
@@ -21,7 +22,7 @@ use super::{
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     error::{AppError, AppResult},
-    protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
+    protocol::{activity::AnyActivity, note::PostObject},
     services::post::remote::RemotePost,
 };
 use url::Url;
@@ -109,18 +110,8 @@ pub(crate) fn only_from_its_group(community: &CommunityRow) -> AppResult<()> {
     }
 }
 
-/// What services need of a post object.
-pub(crate) fn remote_post(object: &PostObject) -> RemotePost {
-    RemotePost {
-        ap_id: object.id.to_string(),
-        title: object.name.clone(),
-        content: object.content.clone(),
-        in_reply_to: object.in_reply_to.as_ref().map(ToString::to_string),
-        published: object.published.map(|p| p.with_timezone(&chrono::Utc)),
-        public: object
-            .to
-            .iter()
-            .chain(&object.cc)
-            .any(|a| a.as_str() == PUBLIC),
-    }
+/// What services need of a post object (see [`remote_post::read`]); a
+/// media reference we do not take is a refusal.
+pub(crate) fn read_post(fed: &Federation, object: &PostObject) -> AppResult<RemotePost> {
+    remote_post::read(object, fed.state.settings.dev).map_err(|e| refused(e.to_string()))
 }

@@ -83,14 +83,3 @@ pub(crate) async fn visible(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
         .filter(|p| !p.deleted && !p.removed)
         .ok_or_else(|| AppError::not_found(format!("no post {id}")))
 }
-
-/// The title of a post from Mastodon: its first line, when it has no name.
-pub fn title_from_first_line(html: &str) -> Option<String> {
-    let text = crate::domain::markdown::plain_text(html);
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let mut title: String = line.chars().take(120).collect();
-    if line.chars().count() > 120 {
-        title.push('…');
-    }
-    Some(title)
-}

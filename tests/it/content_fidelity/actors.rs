@@ -57,15 +57,7 @@ async fn an_actor_without_a_user_name_follows_posts_and_is_shown_by_a_sensible_n
         "Qm7vT2",
         "the last segment of its id"
     );
-    let html = alpha
-        .client
-        .get(alpha.url("/c/secguild"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = super::page(&alpha, "/c/secguild").await;
     assert!(html.contains("Ada Lovelace") && html.contains("Qm7vT2"));
     alpha.settle().await;
 }

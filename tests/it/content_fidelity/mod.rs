@@ -5,9 +5,13 @@
 //! our test hosts and signed as the sender signs.
 
 mod actors;
+mod cw_and_media;
+mod media_refusals;
 mod refused_types;
+mod titles;
 mod undo_by_reference;
 
+use crate::common::TestApp;
 use serde_json::{Value, json};
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -61,5 +65,32 @@ pub fn toot(actor: &str, group: &str, n: u32, content: &str) -> Value {
 pub fn mention(group: &str) -> String {
     format!(
         "<span class=\"h-card\" translate=\"no\"><a href=\"{group}\" class=\"u-url mention\">@<span>secguild</span></a></span>"
+    )
+}
+
+/// The HTML page at `path`.
+pub async fn page(app: &TestApp, path: &str) -> String {
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
+/// POSTs `activity` unsigned to the shared inbox: a refusal that comes
+/// before the signature check reads the same without one. Returns the
+/// status and the message.
+pub async fn unsigned(app: &TestApp, activity: &Value) -> (u16, String) {
+    let res = app
+        .client
+        .post(app.url("/inbox"))
+        .header("content-type", "application/activity+json")
+        .body(activity.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let answer: Value = res.json().await.unwrap_or_default();
+    (
+        status,
+        answer["message"].as_str().unwrap_or_default().to_string(),
     )
 }
