@@ -1,3 +1,4 @@
+ALTER TABLE people DROP COLUMN deleted_at;
 ALTER TABLE posts DROP COLUMN attachments;
 ALTER TABLE posts DROP COLUMN title_derived;
 ALTER TABLE posts DROP COLUMN sensitive;

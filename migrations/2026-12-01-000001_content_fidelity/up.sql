@@ -17,3 +17,7 @@ ALTER TABLE posts ADD COLUMN sensitive boolean NOT NULL DEFAULT false;
 ALTER TABLE posts ADD COLUMN title_derived boolean NOT NULL DEFAULT false;
 -- Media as references to where they live (never downloaded or proxied).
 ALTER TABLE posts ADD COLUMN attachments jsonb NOT NULL DEFAULT '[]';
+
+-- When a remote account deleted itself (`Delete{Person}`): its posts are
+-- tombstones, its memberships gone, and nothing more is taken from it.
+ALTER TABLE people ADD COLUMN deleted_at timestamptz;

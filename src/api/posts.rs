@@ -46,13 +46,24 @@ pub struct PostResponse {
     pub root_id: Option<i64>,
     pub likes: i64,
     pub locked: bool,
+    /// A tombstone: deleted, listed only where replies hang under it.
+    pub deleted: bool,
     pub local: bool,
     pub published: DateTime<Utc>,
     pub updated: Option<DateTime<Utc>>,
 }
 
 impl From<PostView> for PostResponse {
-    fn from(v: PostView) -> Self {
+    fn from(mut v: PostView) -> Self {
+        if v.row.deleted {
+            // A tombstone keeps its place in the thread, not what it said.
+            v.row.title = None;
+            v.row.content_warning = None;
+            v.row.sensitive = false;
+            v.row.content.clear();
+            v.row.source = None;
+            v.row.attachments.0.clear();
+        }
         let community = &v.community;
         PostResponse {
             id: v.row.id,
@@ -74,6 +85,7 @@ impl From<PostView> for PostResponse {
             root_id: v.row.root_id,
             likes: v.likes,
             locked: v.row.locked,
+            deleted: v.row.deleted,
             local: v.row.local,
             published: v.row.published,
             updated: v.row.updated,

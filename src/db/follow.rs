@@ -197,3 +197,11 @@ pub async fn by_follow_id(
         .load(conn)
         .await
 }
+
+/// Ends every follow of a person; returns the communities they followed.
+pub async fn remove_person(conn: &mut AsyncPgConnection, person_id: i64) -> QueryResult<Vec<i64>> {
+    diesel::delete(community_follows::table.filter(community_follows::person_id.eq(person_id)))
+        .returning(community_follows::community_id)
+        .get_results(conn)
+        .await
+}

@@ -29,6 +29,8 @@ pub struct PersonRow {
     pub refreshed_at: DateTime<Utc>,
     /// The id of the key a remote person publishes (`publicKey.id`).
     pub key_id: Option<String>,
+    /// When a remote account deleted itself.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A new person (local or remote).
@@ -175,4 +177,31 @@ pub async fn find_by_ap_id(
         .first(conn)
         .await
         .optional()
+}
+
+/// Records that a remote account deleted itself.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::deleted_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// True when a remote person other than `except` delivers through `inbox`
+/// (as their inbox or shared inbox).
+pub async fn inbox_used_by_others(
+    conn: &mut AsyncPgConnection,
+    inbox: &str,
+    except: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        people::table
+            .filter(people::id.ne(except))
+            .filter(people::local.eq(false))
+            .filter(people::deleted_at.is_null())
+            .filter(people::inbox.eq(inbox).or(people::shared_inbox.eq(inbox))),
+    ))
+    .get_result(conn)
+    .await
 }

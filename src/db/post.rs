@@ -153,11 +153,18 @@ pub async fn list_top(
     query.load(conn).await
 }
 
-/// Direct replies to a post, oldest first.
+/// Direct replies to a post, oldest first: those not deleted, and the
+/// deleted ones that have replies (as tombstones, which keep the thread).
 pub async fn replies(conn: &mut AsyncPgConnection, parent_id: i64) -> QueryResult<Vec<PostRow>> {
+    let children = diesel::alias!(posts as children);
+    let answered = diesel::dsl::exists(
+        children
+            .filter(children.field(posts::parent_id).eq(posts::id.nullable()))
+            .filter(children.field(posts::removed).eq(false)),
+    );
     posts::table
         .filter(posts::parent_id.eq(parent_id))
-        .filter(posts::deleted.eq(false))
+        .filter(posts::deleted.eq(false).or(answered))
         .filter(posts::removed.eq(false))
         .order(posts::id.asc())
         .select(PostRow::as_select())
@@ -188,6 +195,35 @@ pub async fn set_deleted(conn: &mut AsyncPgConnection, id: i64, deleted: bool) -
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Turns every post of an author into a tombstone: deleted, with nothing
+/// left of what it said, but in its place in its thread (the replies under
+/// it stay). Returns the communities the posts were in.
+pub async fn tombstone_by_author(
+    conn: &mut AsyncPgConnection,
+    author_id: i64,
+) -> QueryResult<Vec<i64>> {
+    let nothing = Attachments::default();
+    let erased = PostContent {
+        title: None,
+        title_derived: false,
+        content: "",
+        source: None,
+        content_warning: None,
+        sensitive: false,
+        attachments: &nothing,
+        updated: Some(Utc::now()),
+    };
+    let mut communities: Vec<i64> =
+        diesel::update(posts::table.filter(posts::author_id.eq(author_id)))
+            .set((erased, posts::deleted.eq(true)))
+            .returning(posts::community_id)
+            .get_results(conn)
+            .await?;
+    communities.sort_unstable();
+    communities.dedup();
+    Ok(communities)
 }
 
 /// Sets whether moderators removed a post.
@@ -254,6 +290,13 @@ pub async fn like_by_id(
         .first(conn)
         .await
         .optional()
+}
+
+/// Withdraws every like a person gave.
+pub async fn unlike_all(conn: &mut AsyncPgConnection, person_id: i64) -> QueryResult<usize> {
+    diesel::delete(post_likes::table.filter(post_likes::person_id.eq(person_id)))
+        .execute(conn)
+        .await
 }
 
 /// Number of likes of a post.

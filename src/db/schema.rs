@@ -164,6 +164,7 @@ diesel::table! {
         created_at -> Timestamptz,
         refreshed_at -> Timestamptz,
         key_id -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 

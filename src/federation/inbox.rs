@@ -30,7 +30,8 @@ use super::{
     context::Federation,
     fetch::FetchBudget,
     limits,
-    resolve::{self, SignerKey, same_origin},
+    resolve::{self, same_origin},
+    signer::{self, SignerKey},
 };
 use crate::{
     db,
@@ -88,10 +89,11 @@ async fn accept(req: &HttpRequest, body: &[u8], fed: &Federation) -> AppResult<H
     if !super::policy::allows(fed, &host).await? {
         return Err(AppError::forbidden(format!("{host} is not federated with")));
     }
-    let signer = match verify_signature(fed, req, body, &actor).await {
+    let self_delete = is_self_delete(&activity);
+    let signer = match verify_signature(fed, req, body, &actor, self_delete).await {
         Ok(signer) => signer,
         // A deleted account can no longer be verified; nothing to keep anyway.
-        Err(_) if is_self_delete(&activity) => return Ok(HttpResponse::Accepted().finish()),
+        Err(_) if self_delete => return Ok(HttpResponse::Accepted().finish()),
         Err(err) => return Err(err),
     };
     if signer.actor_id != actor {
@@ -155,11 +157,14 @@ pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
 }
 
 /// Verifies the request's signature for `actor`; returns the signer's key.
+/// An account deleting itself (`self_delete`) is verified with the key we
+/// stored for it, however old: its server no longer serves it.
 async fn verify_signature(
     fed: &Federation,
     req: &HttpRequest,
     body: &[u8],
     actor: &Url,
+    self_delete: bool,
 ) -> AppResult<SignerKey> {
     let pending = pending_signature(fed, req, "POST", Some(body))?;
     let owner = key_owner(pending.key_id())?;
@@ -169,7 +174,14 @@ async fn verify_signature(
         ));
     }
     let budget = FetchBudget::new(3);
-    let signer = signer_key(fed, &owner, &budget, false).await?;
+    let last_known = match self_delete {
+        true => signer::last_known_key(fed, &owner).await.ok().flatten(),
+        false => None,
+    };
+    let signer = match last_known {
+        Some(key) => key,
+        None => signer_key(fed, &owner, &budget, false).await?,
+    };
     check_key_id(&signer, pending.key_id())?;
     if pending.verify(&signer.public_key).is_ok() {
         return Ok(signer);
@@ -191,7 +203,7 @@ async fn signer_key(
     budget: &FetchBudget,
     refresh: bool,
 ) -> AppResult<SignerKey> {
-    resolve::signer_key(fed, owner, budget, refresh)
+    signer::signer_key(fed, owner, budget, refresh)
         .await
         .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))
 }

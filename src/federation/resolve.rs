@@ -85,14 +85,15 @@ pub async fn actor(
 }
 
 /// What the cache holds for an actor id.
-enum Cached {
+pub(super) enum Cached {
     /// Ours, or a remote actor fetched recently enough.
     Fresh(KnownActor),
     /// Unknown, stale, or a refresh was asked for.
     Missing,
 }
 
-async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, FetchError> {
+/// The actor with id `url` as we stored it, however old.
+pub(super) async fn stored(fed: &Federation, url: &Url) -> Result<Option<KnownActor>, FetchError> {
     let db_err = |e: diesel::result::Error| FetchError::Failed(e.to_string());
     let mut conn = fed
         .state
@@ -100,18 +101,26 @@ async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, Fe
         .get()
         .await
         .map_err(|e| FetchError::Failed(e.to_string()))?;
-    let cached = match db::person::find_by_ap_id(&mut conn, url.as_str())
-        .await
-        .map_err(db_err)?
-    {
-        Some(person) => Some(KnownActor::Person(Box::new(person))),
-        None => db::community::find_by_ap_id(&mut conn, url.as_str())
+    Ok(
+        match db::person::find_by_ap_id(&mut conn, url.as_str())
             .await
             .map_err(db_err)?
-            .map(|c| KnownActor::Community(Box::new(c))),
-    };
-    drop(conn);
-    match cached {
+        {
+            Some(person) => Some(KnownActor::Person(Box::new(person))),
+            None => db::community::find_by_ap_id(&mut conn, url.as_str())
+                .await
+                .map_err(db_err)?
+                .map(|c| KnownActor::Community(Box::new(c))),
+        },
+    )
+}
+
+pub(super) async fn cached(
+    fed: &Federation,
+    url: &Url,
+    refresh: bool,
+) -> Result<Cached, FetchError> {
+    match stored(fed, url).await? {
         Some(known) if known.is_local() || fed.is_local(url) => Ok(Cached::Fresh(known)),
         Some(known) if !refresh && !stale(&known) => Ok(Cached::Fresh(known)),
         None if fed.is_local(url) => Err(FetchError::Gone),
@@ -119,49 +128,10 @@ async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, Fe
     }
 }
 
-/// The key that signed a request, by the key's owner: from the cache, or
-/// fetched but *not stored* (nothing is stored for a request that does not
-/// verify; call [`remember`] with `fetched` once it did).
-pub struct SignerKey {
-    /// The owner's actor id.
-    pub actor_id: Url,
-    /// `publicKey.id`, when known.
-    pub key_id: Option<String>,
-    /// The public key (PEM).
-    pub public_key: String,
-    /// The document, when it was fetched for this request.
-    pub fetched: Option<Actor>,
-}
-
-/// The key of `owner` (see [`SignerKey`]).
-pub async fn signer_key(
-    fed: &Federation,
-    owner: &Url,
-    budget: &FetchBudget,
-    refresh: bool,
-) -> Result<SignerKey, FetchError> {
-    if let Cached::Fresh(known) = cached(fed, owner, refresh).await? {
-        return Ok(SignerKey {
-            actor_id: Url::parse(known.ap_id()).map_err(|e| FetchError::Failed(e.to_string()))?,
-            key_id: known.key_id().map(str::to_owned),
-            public_key: known.public_key().to_owned(),
-            fetched: None,
-        });
-    }
-    let document = fetch_actor(fed, owner, budget).await?;
-    let (_, key) = inbox_and_key(&document)?;
-    Ok(SignerKey {
-        actor_id: document.id.clone(),
-        key_id: Some(key.id.clone()),
-        public_key: key.public_key_pem.clone(),
-        fetched: Some(document),
-    })
-}
-
 /// Fetches the actor document at `url` and checks it: its `id` must be the
 /// URL we fetched (else it is fetched once more from its `id`, on the same
 /// host, as Mastodon does), and its key must belong to it.
-async fn fetch_actor(
+pub(super) async fn fetch_actor(
     fed: &Federation,
     url: &Url,
     budget: &FetchBudget,
@@ -203,7 +173,7 @@ async fn fetch_actor(
 /// The inbox and RSA key of an actor: ActivityPub requires neither, but we
 /// cannot deliver to an actor without an inbox nor verify one without a key,
 /// so we keep only actors that have both.
-fn inbox_and_key(actor: &Actor) -> Result<(&Url, &PublicKey), FetchError> {
+pub(super) fn inbox_and_key(actor: &Actor) -> Result<(&Url, &PublicKey), FetchError> {
     match (&actor.inbox, &actor.public_key) {
         (Some(inbox), Some(key)) => Ok((inbox, key)),
         (None, _) => Err(FetchError::NotAllowed(format!("{} has no inbox", actor.id))),

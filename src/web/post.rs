@@ -15,6 +15,9 @@ use maud::{Markup, PreEscaped, html};
 /// The heading of a post: its title, else its warning (never the text the
 /// warning hides), else the start of its text.
 pub fn heading(row: &PostRow, max: usize) -> String {
+    if row.deleted {
+        return "Deleted post".into();
+    }
     match (&row.title, &row.content_warning) {
         (Some(title), _) => title.clone(),
         (None, Some(warning)) => warning.clone(),
@@ -23,8 +26,12 @@ pub fn heading(row: &PostRow, max: usize) -> String {
 }
 
 /// The text and media of a post, behind its warning when it has one (or
-/// behind "Sensitive content" when it is only marked sensitive).
+/// behind "Sensitive content" when it is only marked sensitive); a
+/// tombstone says only that it was deleted.
 pub fn body(row: &PostRow) -> Markup {
+    if row.deleted {
+        return html! { p { em { "This post was deleted." } } };
+    }
     let inside = html! {
         (PreEscaped(row.content.clone()))
         @if !row.attachments.0.is_empty() {

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> HttpResponse {
     let instance = &state.settings.instance_name;
     let (post, replies) = match async {
-        let post = post::get_post(&state, *id).await?;
+        let post = post::get_in_thread(&state, *id).await?;
         let replies = post::list_replies(&state, *id).await?;
         Ok::<_, crate::error::AppError>((post, replies))
     }

@@ -83,11 +83,21 @@ async fn receive_activity(
             "the announced activity is not from its actor's server",
         ));
     }
+    let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;
+    let trusted = same_origin(inner.actor(), &group);
+    if let AnyActivity::Delete(delete) = &inner {
+        if delete.object.0 == delete.actor {
+            // An account's own deletion: confirmed by its server unless it
+            // lives with the community.
+            if !trusted {
+                confirm_gone(fed, &delete.actor, budget).await?;
+            }
+            return super::delete::account_deleted(fed, delete.actor.as_str(), None).await;
+        }
+    }
     if let Some(result) = receive_from_group(fed, community, &inner).await {
         return result;
     }
-    let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;
-    let trusted = same_origin(inner.actor(), &group);
     match inner {
         AnyActivity::Create(mut create) => {
             let AnyObject::Post(object) = &create.object else {
@@ -213,12 +223,12 @@ struct Typed {
 }
 
 /// A deletion announced for a member of another server is confirmed
-/// there: the post must be gone (404/410) or a `Tombstone`.
+/// there: the post (or account) must be gone (404/410) or a `Tombstone`.
 async fn confirm_gone(fed: &Federation, object: &Url, budget: &FetchBudget) -> AppResult<()> {
     match fetch::<Typed>(fed, object, budget).await {
         Err(FetchError::Gone) => Ok(()),
         Ok(document) if document.kind == "Tombstone" => Ok(()),
-        Ok(_) => Err(refused("the post still exists at its origin")),
+        Ok(_) => Err(refused("it still exists at its origin")),
         Err(err) => Err(fetch_failed(err)),
     }
 }

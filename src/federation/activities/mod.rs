@@ -77,6 +77,9 @@ pub(crate) async fn person(
         .await
         .map_err(fetch_failed)?
     {
+        KnownActor::Person(person) if person.deleted_at.is_some() => {
+            Err(refused("the account deleted itself"))
+        }
         KnownActor::Person(person) => Ok(*person),
         KnownActor::Community(_) => Err(refused("a community cannot do this")),
     }

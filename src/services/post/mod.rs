@@ -65,15 +65,31 @@ pub async fn list_posts(
     Ok((views, next))
 }
 
-/// Direct replies to a post, oldest first.
+/// A post in its thread: visible, or deleted (a tombstone that keeps the
+/// replies under it in place); 404 when unknown or removed.
+pub async fn get_in_thread(state: &AppState, id: i64) -> AppResult<PostView> {
+    let mut conn = state.pool.get().await?;
+    let row = in_thread(&mut conn, id).await?;
+    view(&mut conn, row).await
+}
+
+/// Direct replies to a post (a tombstone too), oldest first; deleted
+/// replies show as tombstones when replies hang under them.
 pub async fn list_replies(state: &AppState, id: i64) -> AppResult<Vec<PostView>> {
     let mut conn = state.pool.get().await?;
-    let parent = visible(&mut conn, id).await?;
+    let parent = in_thread(&mut conn, id).await?;
     let mut views = Vec::new();
     for row in db::post::replies(&mut conn, parent.id).await? {
         views.push(view(&mut conn, row).await?);
     }
     Ok(views)
+}
+
+async fn in_thread(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
+    db::post::find(conn, id)
+        .await?
+        .filter(|p| !p.removed)
+        .ok_or_else(|| AppError::not_found(format!("no post {id}")))
 }
 
 /// A post that is neither deleted nor removed.

@@ -4,6 +4,7 @@
 //! Each test replays the real JSON of `../shared/fixtures/`, re-addressed to
 //! our test hosts and signed as the sender signs.
 
+mod account_deletion;
 mod actors;
 mod cw_and_media;
 mod media_refusals;
