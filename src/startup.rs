@@ -61,6 +61,7 @@ impl Application {
             tokio::spawn(delivery::run(fed.clone()));
             tokio::spawn(processor::run(fed.clone()));
             tokio::spawn(purge_expired_sessions(state.clone()));
+            tokio::spawn(top_up_series(state.clone()));
         }
         let server = run(listener, fed)?;
         Ok(Application {
@@ -93,6 +94,19 @@ async fn purge_expired_sessions(state: AppState) {
         every.tick().await;
         if let Err(err) = crate::services::account::purge_expired_sessions(&state).await {
             tracing::warn!(error = %err, "cannot purge expired sessions");
+        }
+    }
+}
+
+/// Every 15 minutes, adds the next occurrence to recurring series whose
+/// occurrences passed.
+async fn top_up_series(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(900));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now();
+        if let Err(err) = crate::services::event::series::top_up(&state, now).await {
+            tracing::warn!(error = %err, "cannot top up recurring events");
         }
     }
 }

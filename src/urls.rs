@@ -74,6 +74,11 @@ impl Urls {
         ))
     }
 
+    /// The id (and page) of the local event `id`.
+    pub fn event(&self, id: i64) -> Url {
+        self.url(&format!("/events/{id}"))
+    }
+
     /// The id of the local post `id`.
     pub fn post(&self, id: i64) -> Url {
         self.url(&format!("/p/{id}"))

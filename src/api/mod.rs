@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod communities;
+pub mod events;
 pub mod follow;
 pub mod json;
 pub mod moderation;
@@ -94,6 +95,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/communities/{handle}/followers/reject")
                     .post(follow::reject_follower),
             )
+            .service(
+                web::resource("/communities/{handle}/events")
+                    .post(events::create_event)
+                    .get(events::list_events),
+            )
+            .service(
+                web::resource("/events/{id}")
+                    .get(events::get_event)
+                    .patch(events::update_event)
+                    .delete(events::delete_event),
+            )
+            .service(web::resource("/events/{id}/cancel").post(events::cancel_event))
+            .service(web::resource("/events/{id}/rsvp").post(events::rsvp_event))
             .service(web::resource("/openapi.json").get(get_openapi))
             .service(web::resource("/admin/federation").get(admin::get_federation))
             .service(

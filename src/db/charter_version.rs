@@ -25,7 +25,7 @@ pub async fn insert(
     charter: &Charter,
     author_id: i64,
 ) -> QueryResult<CharterVersionRow> {
-    let charter = super::typed::json(charter)?;
+    let charter = super::typed::to_json(charter)?;
     diesel::insert_into(charter_versions::table)
         .values((
             charter_versions::community_id.eq(community_id),

@@ -154,7 +154,7 @@ pub async fn set_charter(
     charter: &Charter,
     version: i32,
 ) -> QueryResult<CommunityRow> {
-    let charter = super::typed::json(charter)?;
+    let charter = super::typed::to_json(charter)?;
     diesel::update(communities::table.find(id))
         .set((
             communities::charter.eq(charter),
@@ -245,7 +245,7 @@ pub async fn upsert_remote(
     community: &RemoteCommunity<'_>,
     charter: Option<&Charter>,
 ) -> QueryResult<CommunityRow> {
-    let charter = charter.map(super::typed::json).transpose()?;
+    let charter = charter.map(super::typed::to_json).transpose()?;
     diesel::insert_into(communities::table)
         .values((community, communities::charter.eq(&charter)))
         .on_conflict(communities::ap_id)

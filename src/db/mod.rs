@@ -4,6 +4,7 @@
 pub mod charter_version;
 pub mod community;
 pub mod delivery;
+pub mod event;
 pub mod follow;
 pub mod handle;
 pub mod incoming;
@@ -12,6 +13,7 @@ pub mod moderation;
 pub mod peer;
 pub mod person;
 pub mod post;
+pub mod rsvp;
 pub mod schema;
 pub mod session;
 mod typed;

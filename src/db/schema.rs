@@ -77,6 +77,49 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_rsvps (event_id, person_id) {
+        event_id -> Int8,
+        person_id -> Int8,
+        status -> Text,
+        state -> Text,
+        activity_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        ap_id -> Text,
+        community_id -> Int8,
+        organiser_id -> Int8,
+        series_id -> Nullable<Int8>,
+        occurrence_start -> Nullable<Timestamp>,
+        title -> Text,
+        description -> Text,
+        source -> Nullable<Text>,
+        starts_local -> Timestamp,
+        ends_local -> Timestamp,
+        timezone -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        place -> Nullable<Jsonb>,
+        online_url -> Nullable<Text>,
+        capacity -> Nullable<Int4>,
+        join_mode -> Text,
+        status -> Text,
+        practice -> Nullable<Text>,
+        rrule -> Nullable<Text>,
+        sequence -> Int4,
+        local -> Bool,
+        remote_going -> Nullable<Int4>,
+        published -> Timestamptz,
+        updated -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     incoming_activities (ap_id) {
         ap_id -> Text,
         actor -> Text,
@@ -218,6 +261,10 @@ diesel::joinable!(community_follows -> people (person_id));
 diesel::joinable!(community_moderators -> communities (community_id));
 diesel::joinable!(community_moderators -> people (person_id));
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(event_rsvps -> events (event_id));
+diesel::joinable!(event_rsvps -> people (person_id));
+diesel::joinable!(events -> communities (community_id));
+diesel::joinable!(events -> people (organiser_id));
 diesel::joinable!(moderation_log -> communities (community_id));
 diesel::joinable!(moderation_log -> people (moderator_id));
 diesel::joinable!(post_likes -> people (person_id));
@@ -233,6 +280,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_follows,
     community_moderators,
     deliveries,
+    event_rsvps,
+    events,
     incoming_activities,
     instance,
     instances,

@@ -1,10 +1,12 @@
-//! Domain values as column types: visibility and posting policy stored as
-//! their text, the charter and a post's attachments as JSON. Rows carry the domain types, so no
+//! Domain values as column types: visibility, posting policy and the event
+//! enums stored as their text, the charter, an event's place and a post's
+//! attachments as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
 
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
+    event::{EventStatus, JoinMode, Place, RsvpState, RsvpStatus},
     media::Attachments,
 };
 use diesel::{
@@ -65,7 +67,12 @@ macro_rules! json_column {
 }
 
 json_column!(Charter);
+json_column!(Place);
 json_column!(Attachments);
+text_column!(JoinMode);
+text_column!(EventStatus);
+text_column!(RsvpStatus);
+text_column!(RsvpState);
 
 /// A post's attachments on their way into their `jsonb` column.
 #[derive(Debug, AsExpression)]
@@ -87,8 +94,8 @@ impl ToSql<Jsonb, Pg> for AttachmentsJson<'_> {
     }
 }
 
-/// A value (a charter, attachments) as the JSON it is stored as.
-pub(super) fn json<T: serde::Serialize>(value: &T) -> diesel::QueryResult<serde_json::Value> {
+/// A charter, a place or another domain value as the JSON it is stored as.
+pub(super) fn to_json(value: &impl serde::Serialize) -> diesel::QueryResult<serde_json::Value> {
     serde_json::to_value(value)
         .map_err(|err| diesel::result::Error::SerializationError(Box::new(err)))
 }

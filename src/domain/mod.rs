@@ -2,6 +2,7 @@
 
 pub mod charter;
 pub mod community;
+pub mod event;
 pub mod markdown;
 pub mod media;
 pub mod name;

@@ -51,22 +51,22 @@ pub async fn post_inbox(
     fed: web::Data<Federation>,
 ) -> AppResult<HttpResponse> {
     let address = client_address(&req, fed.state.settings.trust_forwarded_for);
-    if let Some(address) = address {
-        if let Err(wait) = fed.check_failures(address) {
-            return Err(too_many(
-                "too many refused requests from your address",
-                wait,
-            ));
-        }
+    if let Some(address) = address
+        && let Err(wait) = fed.check_failures(address)
+    {
+        return Err(too_many(
+            "too many refused requests from your address",
+            wait,
+        ));
     }
     let result = accept(&req, &body, &fed).await;
     // What an attacker sends: bodies that do not parse and signatures that
     // do not verify. (An honest server's activity of a type we do not take
     // is refused too, but must not get its whole instance throttled.)
-    if let (Err(err), Some(address)) = (&result, address) {
-        if matches!(err.kind, ErrorKind::BadRequest | ErrorKind::Unauthorized) {
-            fed.count_failure(address);
-        }
+    if let (Err(err), Some(address)) = (&result, address)
+        && matches!(err.kind, ErrorKind::BadRequest | ErrorKind::Unauthorized)
+    {
+        fed.count_failure(address);
     }
     result
 }

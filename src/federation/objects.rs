@@ -64,6 +64,25 @@ pub async fn get_post_object(
     Ok(activity_json(&object))
 }
 
+/// `GET /events/{id}` for ActivityPub: a local event (or occurrence) as
+/// an `Event`. A series itself is not an object: its occurrences are.
+pub async fn get_event_object(
+    req: HttpRequest,
+    fed: web::Data<Federation>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    check_fetcher(&fed, &req).await?;
+    let mut conn = fed.state.pool.get().await?;
+    let row = db::event::find(&mut conn, *id)
+        .await?
+        .filter(|e| e.local && (e.rrule.is_none() || e.series_id.is_some()))
+        .ok_or_else(|| AppError::not_found(format!("no event {id}")))?;
+    let view = crate::services::event::view(&mut conn, row, None).await?;
+    let mut object = crate::federation::outgoing::event_object::event_object(&view);
+    object.context = Some(crate::protocol::jsonld::Context);
+    Ok(activity_json(&object))
+}
+
 /// `GET /activities/{kind}/{token}`: an activity we published, as sent.
 pub async fn get_activity(req: HttpRequest, fed: web::Data<Federation>) -> AppResult<HttpResponse> {
     check_fetcher(&fed, &req).await?;

@@ -45,13 +45,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/c/{name}/inbox", web::post().to(inbox::post_inbox))
     .route("/u/{name}/inbox", web::post().to(inbox::post_inbox))
     .route("/p/{id}", ap().to(objects::get_post_object))
+    .route("/events/{id:\\d+}", ap().to(objects::get_event_object))
     .route(
         "/activities/{kind}/{token}",
         web::get().to(objects::get_activity),
     )
     .route("/c/{name}", ap().to(get_group))
     .route(
-        "/c/{name}/{collection}",
+        "/c/{name}/{collection:outbox|followers|moderators|featured}",
         web::get().to(get_group_collection),
     )
     .route("/u/{name}", ap().to(get_person))

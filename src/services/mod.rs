@@ -6,6 +6,7 @@ pub mod account;
 pub mod charter;
 pub mod community;
 pub mod departure;
+pub mod event;
 pub mod federation_admin;
 pub mod follow;
 pub mod moderation;

@@ -58,6 +58,26 @@ pub enum Outgoing {
         reason: Option<String>,
         undo: bool,
     },
+    /// A local event (or occurrence of a series) was created.
+    EventPublished { event_id: i64 },
+    /// A local event changed (or was cancelled).
+    EventChanged { event_id: i64 },
+    /// A local event was deleted (the row is gone: what the `Delete` needs).
+    EventDeleted {
+        community_id: i64,
+        organiser_id: i64,
+        ap_id: String,
+    },
+    /// A local event's organiser answered a remote person's RSVP, the
+    /// activity `activity_id` (`Join` or `TentativeAccept`, or, with
+    /// `by_mention`, a reply to the event from software that cannot join).
+    RsvpAnswered {
+        event_id: i64,
+        person_id: i64,
+        activity_id: String,
+        accepted: bool,
+        by_mention: bool,
+    },
     /// A local community accepted a remote member's activity (the stored
     /// incoming activity `activity_id`) and passes it on to its followers;
     /// `boost` names a new top-level post to boost to non-group software.

@@ -89,10 +89,10 @@ pub(crate) fn check_content_digest(value: &str, body: &[u8]) -> Result<(), Signa
             continue;
         };
         known = true;
-        if let Member::Item(item) = member {
-            if item.bare == BareItem::Bytes(expected) {
-                return Ok(());
-            }
+        if let Member::Item(item) = member
+            && item.bare == BareItem::Bytes(expected)
+        {
+            return Ok(());
         }
     }
     if known {

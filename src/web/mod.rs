@@ -1,7 +1,8 @@
 //! Server-rendered HTML pages (the minimal web UI): the front page and the
-//! community and person pages. ActivityPub clients asking for JSON on the
+//! community and person pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
 //! same URLs are answered by `federation` routes registered before these.
 
+mod calendar;
 mod community;
 mod front;
 mod layout;
@@ -16,7 +17,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(front::front_page))
         .route("/c/{name}", web::get().to(community::community_page))
         .route("/u/{name}", web::get().to(person::person_page))
-        .route("/p/{id}", web::get().to(thread::thread_page));
+        .route("/p/{id}", web::get().to(thread::thread_page))
+        .route(
+            "/c/{name}/events.ics",
+            web::get().to(calendar::community_calendar),
+        )
+        .route("/events/{id}.ics", web::get().to(calendar::event_calendar));
 }
 
 /// An HTML response with the given status.

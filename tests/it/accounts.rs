@@ -1,38 +1,23 @@
 //! Accounts: sign-in with bearer tokens, sign-out, wrong passwords.
 
-use crate::common::TestApp;
-use serde_json::json;
+use crate::{
+    client::{Refused, named},
+    common::TestApp,
+};
 
 #[tokio::test]
 async fn signing_in_gives_a_token_that_signing_out_revokes() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some(&token),
-            &json!({"name": "first"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201, "a fresh token works");
+    let alice = app.api(&token);
+    alice
+        .create_community(&named("first"))
+        .await
+        .expect("a fresh token works");
 
-    let res = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/session",
-            Some(&token),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some(&token),
-            &json!({"name": "second"}),
-        )
-        .await;
-    assert_eq!(res.status(), 401, "a revoked token is refused");
+    alice.sign_out().await.unwrap();
+    let refused = alice.create_community(&named("second")).await.refused();
+    assert_eq!(refused.status, 401, "a revoked token is refused");
     assert_eq!(app.count("communities").await, 1);
 }
 
@@ -41,14 +26,13 @@ async fn a_wrong_password_or_unknown_user_is_401_and_creates_no_session() {
     let app = TestApp::spawn().await;
     app.user("alice", false).await;
     let sessions = app.count("sessions").await;
-    for body in [
-        json!({"username": "alice", "password": "wrong password"}),
-        json!({"username": "nobody", "password": "correct horse battery"}),
+    for (username, password) in [
+        ("alice", "wrong password"),
+        ("nobody", "correct horse battery"),
     ] {
-        let res = app.post("/api/v1/session", None, &body).await;
-        assert_eq!(res.status(), 401);
-        let body: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(body["error"], "unauthorized");
+        let refused = app.anonymous().sign_in(username, password).await.refused();
+        assert_eq!(refused.status, 401);
+        assert_eq!(refused.error, "unauthorized");
     }
     assert_eq!(app.count("sessions").await, sessions);
 }

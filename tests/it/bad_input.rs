@@ -1,73 +1,66 @@
 //! Bad input gets a clear error in the JSON error shape and changes nothing.
 
-use crate::common::TestApp;
+use crate::{
+    client::{Refused, named},
+    common::TestApp,
+};
+use guildhall::{api::communities::CreateCommunity, domain::charter::Charter};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn bad_requests_get_the_right_status_and_leave_the_database_unchanged() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
-    app.post(
-        "/api/v1/communities",
-        Some(&token),
-        &json!({"name": "secguild"}),
-    )
-    .await;
+    app.community(&token, "secguild").await;
     let before = (
         app.count("communities").await,
         app.count("charter_versions").await,
         app.count("local_handles").await,
     );
 
-    let cases: Vec<(&str, Option<String>, u16, &str)> = vec![
-        (
-            "duplicate",
-            Some(json!({"name": "secguild"}).to_string()),
-            409,
-            "conflict",
-        ),
-        (
-            "upper case name",
-            Some(json!({"name": "SecGuild"}).to_string()),
-            422,
-            "unprocessable",
-        ),
-        (
-            "name too short",
-            Some(json!({"name": "x"}).to_string()),
-            422,
-            "unprocessable",
-        ),
-        (
-            "bad charter",
-            Some(json!({"name": "ok-name", "charter": {"purpose": ""}}).to_string()),
-            422,
-            "unprocessable",
-        ),
+    // Well-formed requests the API refuses.
+    let bad_charter = CreateCommunity {
+        charter: Some(Charter::default()),
+        ..named("ok-name")
+    };
+    let cases = [
+        ("duplicate", named("secguild"), 409, "conflict"),
+        ("upper case name", named("SecGuild"), 422, "unprocessable"),
+        ("name too short", named("x"), 422, "unprocessable"),
+        ("bad charter", bad_charter, 422, "unprocessable"),
+    ];
+    for (what, input, status, code) in cases {
+        let refused = app.api(&token).create_community(&input).await.refused();
+        assert_eq!(refused.status, status, "{what}");
+        assert_eq!(refused.error, code, "{what}: {refused:?}");
+        assert!(!refused.message.is_empty(), "{what}");
+    }
+    // Bodies that are not a well-formed request at all.
+    let cases: Vec<(&str, String, u16, &str)> = vec![
         (
             "unknown field",
-            Some(json!({"name": "ok-name", "colour": 1}).to_string()),
+            json!({"name": "ok-name", "colour": 1}).to_string(),
             422,
             "unprocessable",
         ),
         (
             "malformed JSON",
-            Some("{\"name\": ".to_string()),
+            "{\"name\": ".to_string(),
             400,
             "bad_request",
         ),
         (
             "trailing garbage",
-            Some("{\"name\": \"ok-name\"} x".to_string()),
+            "{\"name\": \"ok-name\"} x".to_string(),
             400,
             "bad_request",
         ),
         (
             "5 MB body",
-            Some(format!(
+            format!(
                 "{{\"name\": \"ok-name\", \"summary\": \"{}\"}}",
                 "a".repeat(5 * 1024 * 1024)
-            )),
+            ),
             413,
             "payload_too_large",
         ),
@@ -78,7 +71,7 @@ async fn bad_requests_get_the_right_status_and_leave_the_database_unchanged() {
                 reqwest::Method::POST,
                 "/api/v1/communities",
                 Some(&token),
-                body,
+                Some(body),
             )
             .await;
         assert_eq!(res.status().as_u16(), status, "{what}");
@@ -89,18 +82,11 @@ async fn bad_requests_get_the_right_status_and_leave_the_database_unchanged() {
             "{what}"
         );
     }
-    let res = app
-        .post("/api/v1/communities", None, &json!({"name": "ok-name"}))
-        .await;
-    assert_eq!(res.status(), 401, "no token");
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some("forged"),
-            &json!({"name": "ok-name"}),
-        )
-        .await;
-    assert_eq!(res.status(), 401, "bad token");
+    let ok_name = named("ok-name");
+    let refused = app.anonymous().create_community(&ok_name).await.refused();
+    assert_eq!(refused.status, 401, "no token");
+    let refused = app.api("forged").create_community(&ok_name).await.refused();
+    assert_eq!(refused.status, 401, "bad token");
     let after = (
         app.count("communities").await,
         app.count("charter_versions").await,
@@ -113,21 +99,20 @@ async fn bad_requests_get_the_right_status_and_leave_the_database_unchanged() {
 async fn invalid_names_are_422_with_the_field_named() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
+    let refused = app
+        .api(&token)
+        .create_community(&named("no spaces"))
+        .await
+        .refused();
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.field.as_deref(), Some("name"));
+    // No name at all (the typed request always has one).
     let res = app
-        .post(
+        .send(
+            reqwest::Method::POST,
             "/api/v1/communities",
             Some(&token),
-            &json!({"name": "no spaces"}),
-        )
-        .await;
-    assert_eq!(res.status(), 422);
-    let err: Value = res.json().await.unwrap();
-    assert_eq!(err["field"], "name");
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some(&token),
-            &json!({"title": "no name"}),
+            Some(json!({"title": "no name"}).to_string()),
         )
         .await;
     assert_eq!(res.status(), 422);
@@ -156,14 +141,14 @@ async fn script_in_a_summary_is_neutralised_in_html_and_activitypub() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
     let summary = "Hello <script>alert('x')</script><img src=x onerror=alert(1)>";
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some(&token),
-            &json!({"name": "xss", "title": "<b>T</b>", "summary": summary}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
+    app.api(&token)
+        .create_community(&CreateCommunity {
+            title: Some("<b>T</b>".into()),
+            summary: Some(summary.into()),
+            ..named("xss")
+        })
+        .await
+        .unwrap();
     let page = app
         .client
         .get(app.url("/c/xss"))

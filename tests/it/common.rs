@@ -4,8 +4,12 @@
 //! even when it panics.
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use guildhall::{settings::Settings, startup::Application};
-use serde_json::{Value, json};
+use guildhall::{
+    domain::charter::{Charter, ContentLink, Practice, Stage},
+    settings::Settings,
+    startup::Application,
+};
+use serde_json::Value;
 use std::{net::TcpListener, path::Path};
 use tokio::sync::OnceCell;
 
@@ -157,7 +161,7 @@ fn random_suffix() -> String {
 
 /// A running instance with its own database. When the test ends, it checks
 /// that no work was left behind: no incoming activity unprocessed or
-/// dead-lettered, no delivery still queued (see [`TestApp::expect_leftovers`]).
+/// dead-lettered, no delivery still queued (a test settles before it ends).
 pub struct TestApp {
     pub port: u16,
     pub base: String,
@@ -165,7 +169,6 @@ pub struct TestApp {
     pub db: TestDb,
     pub client: reqwest::Client,
     pub settings: Settings,
-    leftovers_expected: std::sync::atomic::AtomicBool,
 }
 
 impl TestApp {
@@ -223,16 +226,7 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             settings,
-            leftovers_expected: Default::default(),
         }
-    }
-
-    /// Says that this test leaves queued or dead-lettered work behind on
-    /// purpose (an unreachable peer, a poisoned activity), so the end-of-test
-    /// check does not fail it.
-    pub fn expect_leftovers(&self) {
-        self.leftovers_expected
-            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The URL of `path` on this instance (loopback address).
@@ -269,12 +263,6 @@ impl TestApp {
         guildhall::startup::app_state(self.settings.clone(), pool)
     }
 
-    /// POSTs JSON, with a bearer token when given.
-    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
-        self.send(reqwest::Method::POST, path, token, Some(body.to_string()))
-            .await
-    }
-
     /// Sends a request with an optional raw body.
     pub async fn send(
         &self,
@@ -299,19 +287,6 @@ impl TestApp {
             .client
             .get(self.url(path))
             .header("accept", accept)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    /// GETs a JSON API path with a bearer token.
-    pub async fn api_get(&self, path: &str, token: &str) -> (u16, Value) {
-        let res = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
             .send()
             .await
             .unwrap();
@@ -347,24 +322,33 @@ impl TestApp {
     }
 }
 
-/// A complete, valid charter.
-pub fn sample_charter() -> Value {
-    json!({
-        "domain": "Application security",
-        "topics": ["appsec", "threat-modelling"],
-        "purpose": "Raise the security bar across product teams",
-        "impact": "Fewer critical findings in production",
-        "indicators": ["critical findings per quarter"],
-        "audience": "Engineers who ship code",
-        "audience_rationale": "They make the daily security decisions",
-        "core_team": ["@alice", "https://other.example/u/bob"],
-        "practices": [{"name": "Threat modelling clinic", "description": "Bring a design", "cadence": "fortnightly", "where": "Room 4"}],
-        "meetings": "Every second Tuesday, 15:00 CET, Room 4 and video",
-        "content_links": [{"label": "Wiki", "url": "https://wiki.example/secguild"}],
-        "stage": "active",
-        "organisations": ["Example Corp"],
-        "languages": ["en", "pt-BR"]
-    })
+/// A complete, valid charter: every field set.
+pub fn sample_charter() -> Charter {
+    let texts = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    Charter {
+        domain: Some("Application security".into()),
+        topics: texts(&["appsec", "threat-modelling"]),
+        purpose: "Raise the security bar across product teams".into(),
+        impact: Some("Fewer critical findings in production".into()),
+        indicators: texts(&["critical findings per quarter"]),
+        audience: Some("Engineers who ship code".into()),
+        audience_rationale: Some("They make the daily security decisions".into()),
+        core_team: texts(&["@alice", "https://other.example/u/bob"]),
+        practices: vec![Practice {
+            name: "Threat modelling clinic".into(),
+            description: Some("Bring a design".into()),
+            cadence: Some("fortnightly".into()),
+            r#where: Some("Room 4".into()),
+        }],
+        meetings: Some("Every second Tuesday, 15:00 CET, Room 4 and video".into()),
+        content_links: vec![ContentLink {
+            label: "Wiki".into(),
+            url: "https://wiki.example/secguild".into(),
+        }],
+        stage: Some(Stage::Active),
+        organisations: texts(&["Example Corp"]),
+        languages: texts(&["en", "pt-BR"]),
+    }
 }
 
 /// Waits until the queues of every instance are empty, twice in a row 50 ms
@@ -393,11 +377,7 @@ pub async fn settle(apps: &[&TestApp]) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let expected = std::sync::atomic::AtomicBool::load(
-            &self.leftovers_expected,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        if std::thread::panicking() || expected {
+        if std::thread::panicking() {
             return;
         }
         let url = self.db.url.clone();
@@ -412,7 +392,7 @@ impl Drop for TestApp {
         .unwrap();
         assert!(
             left.is_empty(),
-            "{} left work behind (settle() before the test ends, or expect_leftovers()): {left:#?}",
+            "{} left work behind (settle() before the test ends): {left:#?}",
             self.domain
         );
     }

@@ -2,25 +2,24 @@
 //! activity arrives, once.
 
 use crate::{
+    client::{titled, untitled},
     common::{TestDb, eventually},
     process::{ServerProcess, free_port},
 };
-use serde_json::{Value, json};
+use guildhall::domain::community::Membership;
+use serde_json::json;
 
+/// Creates `name` with the CLI and signs them in over the API.
 async fn token(server: &ServerProcess, name: &str) -> String {
     server
         .cli(&["admin", "create-user", name], "a long password\n")
         .await;
-    let res = reqwest::Client::new()
-        .post(server.url("/api/v1/session"))
-        .json(&json!({"username": name, "password": "a long password"}))
-        .send()
+    server
+        .anonymous()
+        .sign_in(name, "a long password")
         .await
-        .unwrap();
-    res.json::<Value>().await.unwrap()["token"]
-        .as_str()
         .unwrap()
-        .to_string()
+        .token
 }
 
 #[tokio::test]
@@ -28,9 +27,8 @@ async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_cras
     let (alpha_db, beta_db) = (TestDb::create().await, TestDb::create().await);
     let mut alpha = ServerProcess::start("alpha", free_port(), &alpha_db.url).await;
     let mut beta = ServerProcess::start("beta", free_port(), &beta_db.url).await;
-    let client = reqwest::Client::new();
-    let alice = token(&alpha, "alice").await;
-    let bob = token(&beta, "bob").await;
+    let alice = alpha.api(&token(&alpha, "alice").await);
+    let bob = beta.api(&token(&beta, "bob").await);
     alpha
         .cli(
             &["admin", "create-community", "secguild", "--owner", "alice"],
@@ -39,35 +37,24 @@ async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_cras
         .await;
 
     let handle = format!("secguild@{}", alpha.domain);
-    client
-        .post(beta.url(&format!("/api/v1/communities/{handle}/follow")))
-        .bearer_auth(&bob)
-        .send()
-        .await
-        .unwrap();
+    bob.follow(&handle).await.unwrap();
+    // Polled here and below: the servers are processes of their own.
     eventually("bob's follow is accepted", || async {
-        let res = client
-            .get(beta.url(&format!("/api/v1/communities/{handle}")))
-            .bearer_auth(&bob)
-            .send()
-            .await
-            .ok()?;
-        let body: Value = res.json().await.ok()?;
-        (body["follow_state"] == "accepted").then_some(())
+        let community = bob.community(&handle).await.ok()?;
+        (community.follow_state == Membership::Accepted).then_some(())
     })
     .await;
 
     // Beta goes down; alice posts 20 times; alpha crashes mid-delivery.
     beta.kill().await;
     for i in 0..20 {
-        let res = client
-            .post(alpha.url("/api/v1/communities/secguild/posts"))
-            .bearer_auth(&alice)
-            .json(&json!({"title": format!("Post {i}"), "content": format!("Body {i}")}))
-            .send()
+        alice
+            .create_post(
+                "secguild",
+                &titled(&format!("Post {i}"), &format!("Body {i}")),
+            )
             .await
             .unwrap();
-        assert_eq!(res.status(), 201);
     }
     alpha.kill().await;
     assert_eq!(
@@ -80,21 +67,11 @@ async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_cras
     alpha.restart().await;
     beta.restart().await;
     let posts = eventually("all 20 posts reach beta", || async {
-        let res = client
-            .get(beta.url(&format!("/api/v1/communities/{handle}/posts?limit=100")))
-            .bearer_auth(&bob)
-            .send()
-            .await
-            .ok()?;
-        let body: Value = res.json().await.ok()?;
-        let items = body["items"].as_array()?.clone();
+        let items = bob.newest_posts(&handle, 100).await.ok()?.items;
         (items.len() >= 20).then_some(items)
     })
     .await;
-    let mut titles: Vec<String> = posts
-        .iter()
-        .map(|p| p["title"].as_str().unwrap().to_string())
-        .collect();
+    let mut titles: Vec<String> = posts.iter().map(|p| p.title.clone().unwrap()).collect();
     titles.sort();
     titles.dedup();
     assert_eq!(titles.len(), 20);
@@ -128,9 +105,7 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
     let db = TestDb::create().await;
     let port = free_port();
     let first = ServerProcess::start("alpha", port, &db.url).await;
-    first
-        .cli(&["admin", "create-user", "alice"], "a long password\n")
-        .await;
+    let alice = token(&first, "alice").await;
     first
         .cli(
             &["admin", "create-community", "secguild", "--owner", "alice"],
@@ -138,21 +113,11 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
         )
         .await;
     let second = ServerProcess::start_as(&first.domain, free_port(), &db.url).await;
-    let client = reqwest::Client::new();
-    let alice: Value = client
-        .post(first.url("/api/v1/session"))
-        .json(&json!({"username": "alice", "password": "a long password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let alice = alice["token"].as_str().unwrap().to_string();
     let group = format!("http://{}/c/secguild", first.domain);
     let mona = FakeMastodon::start().await;
     let follow = json!({"id": format!("{}#follows/1", mona.actor), "type": "Follow", "actor": mona.actor, "object": group});
     assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
+    // Polled here and below: the servers are processes of their own.
     eventually("mona is accepted", || async {
         mona.received("Accept").pop()
     })
@@ -160,14 +125,11 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
 
     for i in 0..30 {
         let server = if i % 2 == 0 { &first } else { &second };
-        let res = client
-            .post(server.url("/api/v1/communities/secguild/posts"))
-            .bearer_auth(&alice)
-            .json(&json!({"content": format!("post {i}")}))
-            .send()
+        server
+            .api(&alice)
+            .create_post("secguild", &untitled(&format!("post {i}")))
             .await
             .unwrap();
-        assert_eq!(res.status(), 201);
     }
     eventually("all 30 announces arrive", || async {
         (mona.received("Announce").len() >= 30).then_some(())
@@ -196,47 +158,39 @@ async fn deliveries_to_a_follower_who_left_stop_at_once() {
     use std::sync::atomic::Ordering;
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
+    let alice = alpha.api(&alice);
     let group = format!("{}/c/secguild", alpha.base);
     let mona = FakeMastodon::start().await;
     let follow = json!({"id": format!("{}#follows/1", mona.actor), "type": "Follow", "actor": mona.actor, "object": group});
     assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
-    eventually("mona is accepted", || async {
-        mona.received("Accept").pop()
-    })
-    .await;
+    alpha.settle().await;
+    assert!(!mona.received("Accept").is_empty(), "mona is accepted");
 
     mona.failing.store(true, Ordering::SeqCst);
     for i in 0..3 {
-        alpha
-            .post(
-                "/api/v1/communities/secguild/posts",
-                Some(&alice),
-                &json!({"content": format!("post {i}")}),
-            )
-            .await;
+        alice
+            .create_post("secguild", &untitled(&format!("post {i}")))
+            .await
+            .unwrap();
     }
+    // Polled, not settled: the deliveries stay queued on purpose while mona
+    // is down; this waits for retries in progress.
     eventually("deliveries are being retried", || async {
         (alpha.count("deliveries WHERE attempts > 0").await == 3).then_some(())
     })
     .await;
     let undo = json!({"id": format!("{}#follows/1/undo", mona.actor), "type": "Undo", "actor": mona.actor, "object": follow});
     assert_eq!(mona.deliver(&format!("{group}/inbox"), &undo).await, 202);
-    eventually("the pending deliveries are dropped", || async {
-        (alpha.count("deliveries").await == 0).then_some(())
-    })
-    .await;
+    alpha.settle().await;
+    assert_eq!(
+        alpha.count("deliveries").await,
+        0,
+        "the pending deliveries are dropped"
+    );
     mona.failing.store(false, Ordering::SeqCst);
-    let (_, community) = alpha
-        .get_json("/api/v1/communities/secguild", "application/json")
-        .await;
-    assert_eq!(community["followers"], 0);
+    let community = alpha.anonymous().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 0);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
         mona.received("Announce").is_empty(),
@@ -250,13 +204,8 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
     use guildhall::db;
     let alpha = TestApp::spawn().await; // production mode
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
+    let alice = alpha.api(&alice);
     let state = alpha.state().await;
     let mut conn = state.pool.get().await.unwrap();
     let community = db::community::find_local(&mut conn, "secguild")
@@ -295,25 +244,23 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
         .await
         .unwrap();
     }
-    alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"content": "hello"}),
-        )
-        .await;
-    eventually("both deliveries are dropped", || async {
-        (alpha.count("deliveries").await == 0).then_some(())
-    })
-    .await;
-    eventually("both failures are recorded", || async {
-        (alpha
+    alice
+        .create_post("secguild", &untitled("hello"))
+        .await
+        .unwrap();
+    alpha.settle().await;
+    assert_eq!(
+        alpha.count("deliveries").await,
+        0,
+        "both deliveries are dropped"
+    );
+    assert_eq!(
+        alpha
             .count("instances WHERE failed_count = 1 AND delivered_count = 0")
-            .await
-            == 2)
-            .then_some(())
-    })
-    .await;
+            .await,
+        2,
+        "both failures are recorded"
+    );
     assert_eq!(
         alpha
             .count("instances WHERE last_error LIKE '%domain name%'")

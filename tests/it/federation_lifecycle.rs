@@ -1,158 +1,113 @@
 //! The life of memberships and posts across instances: approval-required
 //! communities, leaving, edits, deletions and tombstones.
 
-use crate::common::{MemberPair, TestApp, eventually};
-use serde_json::{Value, json};
-
-async fn state_on(app: &TestApp, token: &str, handle: &str) -> String {
-    let (_, c) = app
-        .api_get(&format!("/api/v1/communities/{handle}"), token)
-        .await;
-    c["follow_state"].as_str().unwrap_or_default().to_string()
-}
+use crate::{
+    client::{Refused, named, titled, untitled},
+    common::{MemberPair, TestApp, settle},
+};
+use guildhall::{
+    api::{communities::CreateCommunity, posts::PostChanges},
+    domain::community::{Membership, Visibility},
+};
+use serde_json::Value;
 
 #[tokio::test]
 async fn approval_required_communities_hold_follows_until_a_moderator_decides() {
     let alpha = TestApp::spawn_named("alpha").await;
     let beta = TestApp::spawn_named("beta").await;
-    let alice = alpha.user("alice", false).await;
+    let alice = alpha.api(&alpha.user("alice", false).await);
     let (bob, carol) = (
-        beta.user("bob", false).await,
-        beta.user("carol", false).await,
+        beta.api(&beta.user("bob", false).await),
+        beta.api(&beta.user("carol", false).await),
     );
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild", "visibility": "approval_required"}),
-        )
-        .await;
+    alice
+        .create_community(&CreateCommunity {
+            visibility: Visibility::ApprovalRequired,
+            ..named("secguild")
+        })
+        .await
+        .unwrap();
     let handle = format!("secguild@{}", alpha.domain);
-    for token in [&bob, &carol] {
-        let res = beta
-            .post(
-                &format!("/api/v1/communities/{handle}/follow"),
-                Some(token),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(
-            res.json::<Value>().await.unwrap()["follow_state"],
-            "pending"
-        );
+    for member in [&bob, &carol] {
+        let answer = member.follow(&handle).await.unwrap();
+        assert_eq!(answer.follow_state, Membership::Pending);
     }
-    let pending = eventually("both requests wait on alpha", || async {
-        let (_, p) = alpha
-            .api_get("/api/v1/communities/secguild/followers/pending", &alice)
-            .await;
-        let items = p["items"].as_array()?.clone();
-        (items.len() == 2).then_some(items)
-    })
-    .await;
+    settle(&[&alpha, &beta]).await;
+    let pending = alice.pending_followers("secguild").await.unwrap().items;
+    assert_eq!(pending.len(), 2, "both requests wait on alpha");
     let actor = |name: &str| format!("{}/u/{name}", beta.base);
-    assert!(pending.iter().any(|p| p["actor"] == actor("bob")));
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/followers/approve",
-            Some(&alice),
-            &json!({"actor": actor("bob")}),
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/followers/reject",
-            Some(&alice),
-            &json!({"actor": actor("carol")}),
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    eventually("bob is accepted", || async {
-        (state_on(&beta, &bob, &handle).await == "accepted").then_some(())
-    })
-    .await;
-    eventually("carol is refused", || async {
-        (state_on(&beta, &carol, &handle).await == "none").then_some(())
-    })
-    .await;
-    let (_, c) = alpha
-        .get_json("/api/v1/communities/secguild", "application/json")
-        .await;
-    assert_eq!(c["followers"], 1);
+    assert!(pending.iter().any(|p| p.actor == actor("bob")));
+    alice
+        .decide_follower("secguild", &actor("bob"), true)
+        .await
+        .unwrap();
+    alice
+        .decide_follower("secguild", &actor("carol"), false)
+        .await
+        .unwrap();
+    settle(&[&alpha, &beta]).await;
+    for (member, state, what) in [
+        (&bob, Membership::Accepted, "bob is accepted"),
+        (&carol, Membership::None, "carol is refused"),
+    ] {
+        let community = member.community(&handle).await.unwrap();
+        assert_eq!(community.follow_state, state, "{what}");
+    }
+    let community = alpha.anonymous().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 1);
 }
 
 #[tokio::test]
 async fn edits_and_deletions_reach_followers_and_deleted_posts_are_tombstones() {
-    let MemberPair {
-        alpha,
-        beta,
-        alice,
-        bob,
-        handle,
-    } = MemberPair::start().await;
+    let pair = MemberPair::start().await;
+    let (alice, bob) = (pair.alpha.api(&pair.alice), pair.beta.api(&pair.bob));
 
-    let post: Value = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"title": "Draft", "content": "v1"}),
-        )
-        .await
-        .json()
+    let post = alice
+        .create_post("secguild", &titled("Draft", "v1"))
         .await
         .unwrap();
-    let copy = eventually("the post reaches beta", || async {
-        let (_, posts) = beta
-            .api_get(&format!("/api/v1/communities/{handle}/posts"), &bob)
-            .await;
-        posts["items"].as_array()?.first().cloned()
-    })
-    .await;
-    let res = alpha
-        .send(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/posts/{}", post["id"]),
-            Some(&alice),
-            Some(json!({"title": "Final", "content": "v2"}).to_string()),
+    pair.settle().await;
+    let posts = bob.posts(&pair.handle).await.unwrap().items;
+    let copy = posts.first().expect("the post reaches beta");
+    alice
+        .edit_post(
+            post.id,
+            &PostChanges {
+                title: Some("Final".into()),
+                content: Some("v2".into()),
+                ..PostChanges::default()
+            },
         )
-        .await;
-    assert_eq!(res.status(), 200);
-    eventually("the edit reaches beta", || async {
-        let (_, p) = beta
-            .api_get(&format!("/api/v1/posts/{}", copy["id"]), &bob)
-            .await;
-        (p["title"] == "Final" && p["content"].as_str()?.contains("v2")).then_some(())
-    })
-    .await;
-    let res = beta
-        .send(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/posts/{}", copy["id"]),
-            Some(&bob),
-            Some(json!({"content": "hijack"}).to_string()),
+        .await
+        .unwrap();
+    pair.settle().await;
+    let edited = bob.post(copy.id).await.unwrap();
+    assert_eq!(
+        edited.title.as_deref(),
+        Some("Final"),
+        "the edit reaches beta"
+    );
+    assert!(edited.content.contains("v2"), "the edit reaches beta");
+    let refused = bob
+        .edit_post(
+            copy.id,
+            &PostChanges {
+                content: Some("hijack".into()),
+                ..PostChanges::default()
+            },
         )
-        .await;
-    assert_eq!(res.status(), 403, "only the author edits");
+        .await
+        .refused();
+    assert_eq!(refused.status, 403, "only the author edits");
 
-    let res = alpha
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/posts/{}", post["id"]),
-            Some(&alice),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    eventually("the deletion reaches beta", || async {
-        let (status, _) = beta
-            .api_get(&format!("/api/v1/posts/{}", copy["id"]), &bob)
-            .await;
-        (status == 404).then_some(())
-    })
-    .await;
-    let res = alpha
+    alice.delete_post(post.id).await.unwrap();
+    pair.settle().await;
+    let gone = bob.post(copy.id).await.refused();
+    assert_eq!(gone.status, 404, "the deletion reaches beta");
+    let res = pair
+        .alpha
         .client
-        .get(alpha.url(&format!("/p/{}", post["id"])))
+        .get(pair.alpha.url(&format!("/p/{}", post.id)))
         .header("accept", "application/activity+json")
         .send()
         .await
@@ -160,42 +115,28 @@ async fn edits_and_deletions_reach_followers_and_deleted_posts_are_tombstones() 
     assert_eq!(res.status(), 410);
     let tombstone: Value = res.json().await.unwrap();
     assert_eq!(tombstone["type"], "Tombstone");
-    assert_eq!(tombstone["id"], post["ap_id"]);
+    assert_eq!(tombstone["id"], post.ap_id);
 
     // Leaving: bob's instance gets nothing more.
-    let res = beta
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/communities/{handle}/follow"),
-            Some(&bob),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    eventually("alpha forgets the follower", || async {
-        let (_, c) = alpha
-            .get_json("/api/v1/communities/secguild", "application/json")
-            .await;
-        (c["followers"] == 0).then_some(())
-    })
-    .await;
-    alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"content": "after bob left"}),
-        )
-        .await;
+    bob.unfollow(&pair.handle).await.unwrap();
+    pair.settle().await;
+    let community = pair.alpha.anonymous().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 0, "alpha forgets the follower");
+    alice
+        .create_post("secguild", &untitled("after bob left"))
+        .await
+        .unwrap();
     assert_eq!(
-        alpha.count("deliveries").await,
+        pair.alpha.count("deliveries").await,
         0,
         "nothing is queued for beta"
     );
     assert_eq!(
-        alpha
+        pair.alpha
             .count("outgoing_activities WHERE body LIKE '%after bob left%'")
             .await,
         0,
         "no one to announce to"
     );
+    pair.settle().await;
 }

@@ -2,109 +2,80 @@
 //! nothing and is heard from no more; allowlist mode federates with
 //! partners only.
 
-use crate::common::{TestApp, eventually};
-use serde_json::{Value, json};
+use crate::{
+    client::{Api, Refused, titled, untitled},
+    common::{TestApp, settle},
+};
+use guildhall::domain::community::Membership;
 
-async fn follow(from: &TestApp, token: &str, to: &TestApp) -> reqwest::Response {
-    from.post(
-        &format!("/api/v1/communities/secguild@{}/follow", to.domain),
-        Some(token),
-        &json!({}),
-    )
-    .await
+/// How `member` on their instance stands with `secguild` on `of`.
+async fn follow_state(member: &Api, of: &TestApp) -> Membership {
+    let handle = format!("secguild@{}", of.domain);
+    member.community(&handle).await.unwrap().follow_state
 }
 
-async fn follow_state(app: &TestApp, token: &str, of: &TestApp) -> String {
-    let (_, c) = app
-        .api_get(
-            &format!("/api/v1/communities/secguild@{}", of.domain),
-            token,
-        )
-        .await;
-    c["follow_state"].as_str().unwrap_or_default().to_string()
-}
-
-async fn queue_drained(app: &TestApp, admin: &str) {
-    eventually("the delivery queue drains", || async {
-        let (_, state) = app.api_get("/api/v1/admin/federation", admin).await;
-        (state["deliveries_pending"] == 0).then_some(())
-    })
-    .await;
+/// `member` asks to follow `secguild` on `of`.
+async fn follow(member: &Api, of: &TestApp) {
+    let handle = format!("secguild@{}", of.domain);
+    member.follow(&handle).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_blocked_instance_cannot_follow_and_receives_nothing() {
     let alpha = TestApp::spawn_named("alpha").await;
     let beta = TestApp::spawn_named("beta").await;
-    let root = alpha.user("root", true).await;
-    let bob = beta.user("bob", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&root),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    let root_token = alpha.user("root", true).await;
+    let root = alpha.api(&root_token);
+    let bob_token = beta.user("bob", false).await;
+    let bob = beta.api(&bob_token);
+    alpha.community(&root_token, "secguild").await;
 
     // Bob follows while beta is welcome; then alpha blocks beta.
-    follow(&beta, &bob, &alpha).await;
-    eventually("bob's follow is accepted", || async {
-        (follow_state(&beta, &bob, &alpha).await == "accepted").then_some(())
-    })
-    .await;
-    let res = alpha
-        .post(
-            "/api/v1/admin/blocks",
-            Some(&root),
-            &json!({"domain": "BETA.test"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    follow(&bob, &alpha).await;
+    settle(&[&alpha, &beta]).await;
     assert_eq!(
-        res.json::<Value>().await.unwrap(),
-        json!({"domain": "beta.test", "policy": "blocked"})
+        follow_state(&bob, &alpha).await,
+        Membership::Accepted,
+        "bob's follow is accepted"
+    );
+    let policy = root
+        .admin_domain("blocks", "BETA.test", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (policy.domain.as_str(), policy.policy.as_str()),
+        ("beta.test", "blocked")
     );
 
     // Nothing alpha publishes reaches beta.
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&root),
-            &json!({"title": "Internal", "content": "Not for beta"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    queue_drained(&alpha, &root).await;
-    let (_, posts) = beta
-        .api_get(
-            &format!("/api/v1/communities/secguild@{}/posts", alpha.domain),
-            &bob,
-        )
-        .await;
-    assert_eq!(
-        posts["items"],
-        json!([]),
+    root.create_post("secguild", &titled("Internal", "Not for beta"))
+        .await
+        .unwrap();
+    settle(&[&alpha, &beta]).await;
+    let posts = bob
+        .posts(&format!("secguild@{}", alpha.domain))
+        .await
+        .unwrap()
+        .items;
+    assert!(
+        posts.is_empty(),
         "beta received a post from an instance that blocks it"
     );
 
     // A new follow from beta is refused at alpha's inbox.
-    let carol = beta.user("carol", false).await;
-    follow(&beta, &carol, &alpha).await;
-    let (_, state) = alpha.api_get("/api/v1/admin/federation", &root).await;
-    let beta_row = state["instances"]
-        .as_array()
-        .unwrap()
+    let carol = beta.api(&beta.user("carol", false).await);
+    follow(&carol, &alpha).await;
+    let state = root.federation_state().await.unwrap();
+    let beta_row = state
+        .instances
         .iter()
-        .find(|i| i["domain"] == "beta.test")
-        .cloned()
+        .find(|i| i.domain == "beta.test")
         .unwrap();
-    assert_eq!(beta_row["policy"], "blocked");
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(follow_state(&beta, &carol, &alpha).await, "pending");
-    let (_, community) = alpha
-        .get_json("/api/v1/communities/secguild", "application/json")
-        .await;
-    assert_eq!(community["followers"], 1, "carol's follow was not stored");
+    assert_eq!(beta_row.policy, "blocked");
+    settle(&[&alpha, &beta]).await;
+    assert_eq!(follow_state(&carol, &alpha).await, Membership::Pending);
+    let community = alpha.anonymous().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 1, "carol's follow was not stored");
     assert_eq!(
         alpha
             .count("incoming_activities WHERE actor LIKE '%carol%'")
@@ -113,27 +84,18 @@ async fn a_blocked_instance_cannot_follow_and_receives_nothing() {
     );
 
     // Non-admins cannot change policy.
-    let res = alpha
-        .post(
-            "/api/v1/admin/blocks",
-            Some(&bob),
-            &json!({"domain": "x.test"}),
-        )
-        .await;
+    let refused = alpha
+        .api(&bob_token)
+        .admin_domain("blocks", "x.test", true)
+        .await
+        .refused();
     assert_eq!(
-        res.status(),
-        401,
+        refused.status, 401,
         "a token of another instance is unknown here"
     );
-    let dave = alpha.user("dave", false).await;
-    let res = alpha
-        .post(
-            "/api/v1/admin/blocks",
-            Some(&dave),
-            &json!({"domain": "x.test"}),
-        )
-        .await;
-    assert_eq!(res.status(), 403);
+    let dave = alpha.api(&alpha.user("dave", false).await);
+    let refused = dave.admin_domain("blocks", "x.test", true).await.refused();
+    assert_eq!(refused.status, 403);
 }
 
 #[tokio::test]
@@ -141,63 +103,43 @@ async fn allowlist_mode_federates_with_partners_only() {
     let alpha = TestApp::spawn_named_with("alpha", |s| s.allowlist_only = true).await;
     let beta = TestApp::spawn_named("beta").await;
     let gamma = TestApp::spawn_named("gamma").await;
-    let root = alpha.user("root", true).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&root),
-            &json!({"name": "secguild"}),
-        )
-        .await;
-    let res = alpha
-        .post(
-            "/api/v1/admin/partners",
-            Some(&root),
-            &json!({"domain": "beta.test"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let root_token = alpha.user("root", true).await;
+    let root = alpha.api(&root_token);
+    alpha.community(&root_token, "secguild").await;
+    root.admin_domain("partners", "beta.test", true)
+        .await
+        .unwrap();
 
-    let bob = beta.user("bob", false).await;
-    let gil = gamma.user("gil", false).await;
-    follow(&beta, &bob, &alpha).await;
-    let res = follow(&gamma, &gil, &alpha).await;
+    let bob = beta.api(&beta.user("bob", false).await);
+    let gil = gamma.api(&gamma.user("gil", false).await);
+    follow(&bob, &alpha).await;
+    let answer = gil.follow(&format!("secguild@{}", alpha.domain)).await;
     // Gamma may not even read alpha's WebFinger? It can: reads are public; the follow is refused.
-    assert!(
-        res.status().is_success() || res.status() == 404,
-        "{}",
-        res.status()
-    );
-    eventually("the partner's follow is accepted", || async {
-        (follow_state(&beta, &bob, &alpha).await == "accepted").then_some(())
-    })
-    .await;
-
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&root),
-            &json!({"content": "Partners only"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    eventually("the post reaches the partner", || async {
-        let (_, posts) = beta
-            .api_get(
-                &format!("/api/v1/communities/secguild@{}/posts", alpha.domain),
-                &bob,
-            )
-            .await;
-        (posts["items"].as_array().map_or(0, Vec::len) == 1).then_some(())
-    })
-    .await;
-    queue_drained(&alpha, &root).await;
-    let (_, community) = alpha
-        .get_json("/api/v1/communities/secguild", "application/json")
-        .await;
+    if let Err(refused) = answer {
+        assert_eq!(refused.status, 404, "{refused:?}");
+    }
+    settle(&[&alpha, &beta, &gamma]).await;
     assert_eq!(
-        community["followers"], 1,
-        "only the partner's member follows"
+        follow_state(&bob, &alpha).await,
+        Membership::Accepted,
+        "the partner's follow is accepted"
     );
-    assert_ne!(follow_state(&gamma, &gil, &alpha).await, "accepted");
+
+    root.create_post("secguild", &untitled("Partners only"))
+        .await
+        .unwrap();
+    settle(&[&alpha, &beta, &gamma]).await;
+    let posts = bob
+        .posts(&format!("secguild@{}", alpha.domain))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(posts.len(), 1, "the post reaches the partner");
+    let community = alpha.anonymous().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 1, "only the partner's member follows");
+    let on_gamma = gil.community(&format!("secguild@{}", alpha.domain)).await;
+    assert!(
+        !on_gamma.is_ok_and(|c| c.follow_state == Membership::Accepted),
+        "gil is no member"
+    );
 }

@@ -3,8 +3,11 @@
 //! see their types and public keys. Run `npm ci --prefix tests/fedify` first
 //! (`scripts/test` does); without it the test skips, except under `CI=true`.
 
-use crate::common::TestApp;
-use serde_json::json;
+use crate::{
+    client::named,
+    common::{TestApp, sample_charter},
+};
+use guildhall::api::communities::CreateCommunity;
 use std::path::Path;
 
 #[tokio::test]
@@ -20,14 +23,13 @@ async fn fedify_parses_our_group_and_person_actors() {
     }
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
-    let res = app
-        .post(
-            "/api/v1/communities",
-            Some(&token),
-            &json!({"name": "secguild", "charter": crate::common::sample_charter()}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
+    app.api(&token)
+        .create_community(&CreateCommunity {
+            charter: Some(sample_charter()),
+            ..named("secguild")
+        })
+        .await
+        .unwrap();
     let out = tokio::process::Command::new("node")
         .arg(dir.join("lookup.mjs"))
         .arg(format!("{}/c/secguild", app.base))

@@ -6,7 +6,11 @@
 //! resolves names through the system); without them the tests skip, except
 //! under `CI=true`. On failure the peer's stdout and stderr are printed.
 
-use crate::common::{TestApp, eventually};
+use crate::{
+    client::{Api, named, titled},
+    common::{TestApp, eventually},
+};
+use guildhall::api::{communities::CreateCommunity, posts::PostResponse};
 use serde_json::{Value, json};
 use std::{
     net::{IpAddr, Ipv4Addr},
@@ -137,7 +141,8 @@ impl Peer {
     }
 
     /// The first activity of type `kind` from `actor` about `object`
-    /// (directly or wrapped once), waited for.
+    /// (directly or wrapped once), waited for: polled, as the peer is
+    /// another process whose inbox `settle` does not see.
     async fn expect(&self, kind: &str, actor: &str, object: &str) -> Value {
         eventually(&format!("the peer receives {kind} of {object}"), || async {
             self.received(kind).await.into_iter().find(|a| {
@@ -175,14 +180,14 @@ struct World {
 async fn followed_community(dir: &Path) -> World {
     let alpha = TestApp::spawn_named("alpha").await;
     let carol = alpha.user("carol", false).await;
-    let res = alpha
-        .post(
-            "/api/v1/communities",
-            Some(&carol),
-            &json!({"name": "secguild", "title": "Security Guild"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
+    alpha
+        .api(&carol)
+        .create_community(&CreateCommunity {
+            title: Some("Security Guild".into()),
+            ..named("secguild")
+        })
+        .await
+        .unwrap();
     let group = format!("{}/c/secguild", alpha.base);
     let peer = Peer::start(dir).await;
     let follow = peer.control("follow", json!({"target": group})).await;
@@ -197,18 +202,20 @@ async fn followed_community(dir: &Path) -> World {
 }
 
 impl World {
+    /// Carol's API on alpha.
+    fn carol(&self) -> Api {
+        self.alpha.api(&self.carol)
+    }
+
     /// Carol posts in the community; returns the post as the API shows it.
-    async fn local_post(&self) -> Value {
-        let res = self
-            .alpha
-            .post(
-                "/api/v1/communities/secguild/posts",
-                Some(&self.carol),
-                &json!({"title": "Threat modelling 101", "content": "Bring a **design**."}),
+    async fn local_post(&self) -> PostResponse {
+        self.carol()
+            .create_post(
+                "secguild",
+                &titled("Threat modelling 101", "Bring a **design**."),
             )
-            .await;
-        assert_eq!(res.status(), 201);
-        res.json().await.unwrap()
+            .await
+            .unwrap()
     }
 }
 
@@ -218,18 +225,16 @@ async fn a_fedify_peer_follows_a_community_and_receives_the_announce_of_a_new_po
         return;
     };
     let w = followed_community(&dir).await;
-    let (_, community) = w
-        .alpha
-        .api_get("/api/v1/communities/secguild", &w.carol)
-        .await;
-    assert_eq!(community["followers"], 1, "{community}");
+    let community = w.carol().community("secguild").await.unwrap();
+    assert_eq!(community.followers, 1);
 
     let post = w.local_post().await;
-    let ap_id = post["ap_id"].as_str().unwrap();
+    let ap_id = post.ap_id.as_str();
     let announce = w.peer.expect("Announce", &w.group, ap_id).await;
     // Fedify serves no NodeInfo, so it is treated like Mastodon: a bare boost.
     assert_eq!(announce["json"]["object"], ap_id, "{announce}");
     assert_eq!(announce["json"]["actor"], w.group.as_str(), "{announce}");
+    w.alpha.settle().await;
 }
 
 #[tokio::test]
@@ -244,27 +249,20 @@ async fn a_fedify_peer_posts_into_the_community_and_sees_it_announced_back() {
         .control("note", json!({"group": w.group, "content": content}))
         .await;
     let note_id = note["id"].as_str().unwrap();
+    // Polled: the peer delivers the note when it likes (another process).
+    let carol = w.carol();
     let post = eventually("the note is listed in the community", || async {
-        let (_, posts) = w
-            .alpha
-            .api_get("/api/v1/communities/secguild/posts", &w.carol)
-            .await;
-        posts["items"]
-            .as_array()?
-            .iter()
-            .find(|p| p["ap_id"] == note_id)
-            .cloned()
+        let posts = carol.posts("secguild").await.ok()?.items;
+        posts.into_iter().find(|p| p.ap_id == note_id)
     })
     .await;
-    assert_eq!(post["title"], "Hello from Fedify", "{post}");
-    assert_eq!(post["author"], "alice@fedify.test", "{post}");
-    assert!(
-        post["content"].as_str().unwrap_or("").contains("Tuesday"),
-        "{post}"
-    );
+    assert_eq!(post.title.as_deref(), Some("Hello from Fedify"));
+    assert_eq!(post.author, "alice@fedify.test");
+    assert!(post.content.contains("Tuesday"), "{}", post.content);
 
     let announce = w.peer.expect("Announce", &w.group, note_id).await;
     assert_eq!(announce["json"]["object"], note_id, "{announce}");
+    w.alpha.settle().await;
 }
 
 #[tokio::test]
@@ -274,16 +272,14 @@ async fn a_like_from_a_fedify_peer_is_counted_on_the_post() {
     };
     let w = followed_community(&dir).await;
     let post = w.local_post().await;
-    let ap_id = post["ap_id"].as_str().unwrap();
     w.peer
-        .control("like", json!({"object": ap_id, "to": w.group}))
+        .control("like", json!({"object": post.ap_id, "to": w.group}))
         .await;
+    // Polled: the peer sends the like when it likes (another process).
+    let carol = w.carol();
     eventually("the like is counted on alpha", || async {
-        let (_, p) = w
-            .alpha
-            .api_get(&format!("/api/v1/posts/{}", post["id"]), &w.carol)
-            .await;
-        (p["likes"] == 1).then_some(())
+        (carol.post(post.id).await.ok()?.likes == 1).then_some(())
     })
     .await;
+    w.alpha.settle().await;
 }

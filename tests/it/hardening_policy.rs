@@ -4,22 +4,15 @@
 //! inboxes on other servers, session lifetime, NodeInfo probes that failed,
 //! and processed activities that keep only their id.
 
-use crate::{
-    common::{TestApp, eventually},
-    fake_peer::FakePeer,
-};
+use crate::{client::Refused, common::TestApp, fake_peer::FakePeer};
 use guildhall::{settings::Settings, startup::Application};
 use serde_json::{Value, json};
 
 async fn admin_block(app: &TestApp, admin: &str, domain: &str) {
-    let res = app
-        .post(
-            "/api/v1/admin/blocks",
-            Some(admin),
-            &json!({"domain": domain}),
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.status());
+    app.api(admin)
+        .admin_domain("blocks", domain, true)
+        .await
+        .unwrap();
 }
 
 fn like(actor: &str, n: u32, app: &TestApp) -> Value {
@@ -59,14 +52,14 @@ async fn a_block_covers_subdomains_and_activities_already_queued() {
     .await
     .unwrap();
     tokio::spawn(worker.run_until_stopped());
-    eventually("the queued activity is refused", || async {
-        (alpha
+    alpha.settle().await;
+    assert_eq!(
+        alpha
             .count("incoming_activities WHERE processed_at IS NOT NULL AND error LIKE '%not federated%'")
-            .await
-            == 1)
-            .then_some(())
-    })
-    .await;
+            .await,
+        1,
+        "the queued activity is refused"
+    );
 }
 
 #[tokio::test]
@@ -96,21 +89,18 @@ async fn anonymous_api_reads_do_not_make_us_contact_other_hosts() {
                 "links": [{"rel": "self", "type": "application/activity+json", "href": group}]}),
         "application/jrd+json",
     );
-    for path in [
-        format!("/api/v1/communities/guild@{host}"),
-        format!("/api/v1/communities/guild@{host}/posts"),
-    ] {
-        let (status, body) = alpha.get_json(&path, "application/json").await;
-        assert_eq!(status, 404, "{path}: {body}");
-    }
+    let handle = format!("guild@{host}");
+    let anonymous = alpha.anonymous();
+    let refused = anonymous.community(&handle).await.refused();
+    assert_eq!(refused.status, 404, "the community: {refused:?}");
+    let refused = anonymous.posts(&handle).await.refused();
+    assert_eq!(refused.status, 404, "its posts: {refused:?}");
     assert_eq!(alpha.count("communities").await, 0);
     assert_eq!(alpha.count("instances").await, 0);
     // Signed in, the same lookup is made.
     let alice = alpha.user("alice", false).await;
-    let (status, body) = alpha
-        .api_get(&format!("/api/v1/communities/guild@{host}"), &alice)
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let found = alpha.api(&alice).community(&handle).await;
+    found.expect("signed in, the community is found");
 }
 
 #[tokio::test]
@@ -136,34 +126,20 @@ async fn an_actor_whose_inbox_is_on_another_server_is_not_stored() {
 #[tokio::test]
 async fn sessions_can_be_listed_revoked_and_expire() {
     let app = TestApp::spawn_with(|s| s.session_days = 30).await;
-    let first = app.user("alice", false).await;
-    let res = app
-        .post(
-            "/api/v1/session",
-            None,
-            &json!({"username": "alice", "password": "correct horse battery"}),
-        )
-        .await;
-    let second = res.json::<Value>().await.unwrap()["token"]
-        .as_str()
+    let first = app.api(&app.user("alice", false).await);
+    let second = app
+        .anonymous()
+        .sign_in("alice", "correct horse battery")
+        .await
         .unwrap()
-        .to_string();
-    let (status, list) = app.api_get("/api/v1/sessions", &second).await;
-    assert_eq!(status, 200);
-    let items = list["items"].as_array().unwrap();
+        .token;
+    let second = app.api(&second);
+    let items = second.sessions().await.unwrap().items;
     assert_eq!(items.len(), 2);
-    let other = items.iter().find(|s| s["current"] == false).unwrap();
-    assert!(other["expires_at"].is_string());
-    let res = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/sessions/{}", other["id"].as_str().unwrap()),
-            Some(&second),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    assert_eq!(app.api_get("/api/v1/sessions", &first).await.0, 401);
+    // Each has an expiry time (`SessionView` requires one).
+    let other = items.iter().find(|s| !s.current).unwrap();
+    second.revoke_session(&other.id).await.unwrap();
+    assert_eq!(first.sessions().await.refused().status, 401);
     // A session older than `session_days` no longer signs anyone in.
     let mut conn = {
         use diesel_async::AsyncConnection;
@@ -176,7 +152,7 @@ async fn sessions_can_be_listed_revoked_and_expire() {
         .execute(&mut conn)
         .await
         .unwrap();
-    assert_eq!(app.api_get("/api/v1/sessions", &second).await.0, 401);
+    assert_eq!(second.sessions().await.refused().status, 401);
 }
 
 #[tokio::test]
@@ -231,6 +207,7 @@ async fn a_failed_nodeinfo_probe_is_tried_again_later() {
             .await,
         1
     );
+    alpha.settle().await;
 }
 
 #[tokio::test]

@@ -6,10 +6,7 @@
 //! refused request writes a row. Deterministic (a fixed seed); the number
 //! of cases is `GUILDHALL_HOSTILE_CASES` (default 2,000).
 
-use crate::{
-    common::{TestApp, eventually},
-    fake_peer::FakePeer,
-};
+use crate::{client::untitled, common::TestApp, fake_peer::FakePeer};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use serde_json::{Value, json};
 use std::{
@@ -163,14 +160,9 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     .await;
     let alice = alpha.user("alice", false).await;
     alpha.community(&alice, "secguild").await;
-    let post: Value = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"content": "target"}),
-        )
-        .await
-        .json()
+    let post = alpha
+        .api(&alice)
+        .create_post("secguild", &untitled("target"))
         .await
         .unwrap();
     let group = format!("{}/c/secguild", alpha.base);
@@ -182,10 +174,8 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     let follow =
         json!({"id": format!("{eve}/follow/0"), "type": "Follow", "actor": eve, "object": group});
     assert_eq!(peer.deliver(&eve, &inbox, &follow).await, 202);
-    eventually("eve is a member", || async {
-        (alpha.count("community_follows").await == 1).then_some(())
-    })
-    .await;
+    alpha.settle().await;
+    assert_eq!(alpha.count("community_follows").await, 1, "eve is a member");
     let baseline_people = alpha.count("people").await;
     let rss_before = rss_kb();
 
@@ -204,7 +194,7 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
         Signing::FarFuture,
     ];
     for case in 0..cases {
-        let seeds = seeds(&eve, &group, post["ap_id"].as_str().unwrap(), case);
+        let seeds = seeds(&eve, &group, &post.ap_id, case);
         let seed = seeds.choose(&mut rng).unwrap();
         let body = mutate(seed, &mut rng);
         let signing = *signings.choose(&mut rng).unwrap();
@@ -223,13 +213,12 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
             status < 500,
             "case {case} ({signing:?}) got {status}: {body:.300}"
         );
-        if status == 202 {
-            if let Some(id) = serde_json::from_str::<Value>(&body)
+        if status == 202
+            && let Some(id) = serde_json::from_str::<Value>(&body)
                 .ok()
                 .and_then(|v| v["id"].as_str().map(str::to_owned))
-            {
-                accepted.insert(id);
-            }
+        {
+            accepted.insert(id);
         }
     }
     let rss_after = rss_kb();
@@ -250,14 +239,14 @@ async fn thousands_of_mutated_activities_get_no_5xx_answer_fast_and_refusals_wri
     assert_eq!(alpha.count("instances").await, 1, "only eve's server");
     // What was accepted is processed or refused for good: none of it fails
     // inside (which would leave it pending for retries) or panics.
-    eventually("every accepted activity is processed", || async {
-        (alpha
+    alpha.settle().await;
+    assert_eq!(
+        alpha
             .count("incoming_activities WHERE processed_at IS NULL")
-            .await
-            == 0)
-            .then_some(())
-    })
-    .await;
+            .await,
+        0,
+        "every accepted activity is processed"
+    );
     assert_eq!(
         alpha
             .count("incoming_activities WHERE dead_at IS NOT NULL OR error LIKE 'internal%'")

@@ -21,13 +21,7 @@ fn note(mona: &FakeMastodon, group: &str, id: &str, content: &str) -> Value {
 async fn forged_replayed_oversized_and_unknown_activities_are_refused_and_nothing_is_stored() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{group}/inbox");
     let mona = FakeMastodon::start().await;
@@ -147,13 +141,7 @@ async fn forged_replayed_oversized_and_unknown_activities_are_refused_and_nothin
 async fn an_instance_over_its_rate_limit_gets_429_and_nothing_more_is_stored() {
     let alpha = TestApp::spawn_named_with("alpha", |s| s.inbox_rate_limit = 2).await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let group = format!("{}/c/secguild", alpha.base);
     let mona = FakeMastodon::start().await;
     let mut statuses = Vec::new();
@@ -167,4 +155,5 @@ async fn an_instance_over_its_rate_limit_gets_429_and_nothing_more_is_stored() {
     }
     assert_eq!(statuses, [202, 202, 429]);
     assert_eq!(alpha.count("incoming_activities").await, 2);
+    alpha.settle().await;
 }

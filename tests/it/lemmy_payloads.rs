@@ -2,10 +2,7 @@
 //! test hosts and delivered signed: a Lemmy user joins, posts a `Page`,
 //! and upvotes.
 
-use crate::{
-    common::{TestApp, eventually},
-    mastodon::FakeMastodon,
-};
+use crate::{common::TestApp, mastodon::FakeMastodon};
 use serde_json::{Value, json};
 
 /// Loads a Lemmy fixture and re-addresses it: the Lemmy user becomes our
@@ -28,13 +25,7 @@ fn lemmy(file: &str, peer: &FakeMastodon, group: &str) -> Value {
 async fn a_lemmy_user_follows_posts_a_page_and_upvotes() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{}/inbox", alpha.base);
     let peer = FakeMastodon::start().await;
@@ -44,10 +35,8 @@ async fn a_lemmy_user_follows_posts_a_page_and_upvotes() {
     follow["object"] = json!(group);
     follow["id"] = json!(format!("{}/activities/follow/1", peer.actor));
     assert_eq!(peer.deliver(&inbox, &follow).await, 202);
-    let accept = eventually("the Accept arrives", || async {
-        peer.received("Accept").pop()
-    })
-    .await;
+    alpha.settle().await;
+    let accept = peer.received("Accept").pop().expect("the Accept arrives");
     assert_eq!(accept.body["object"]["id"], follow["id"]);
 
     let create = lemmy(
@@ -57,40 +46,27 @@ async fn a_lemmy_user_follows_posts_a_page_and_upvotes() {
     );
     assert_eq!(create["object"]["audience"], group);
     assert_eq!(peer.deliver(&inbox, &create).await, 202);
-    let post = eventually("the Page becomes a post", || async {
-        let (_, posts) = alpha
-            .get_json("/api/v1/communities/secguild/posts", "application/json")
-            .await;
-        posts["items"].as_array()?.first().cloned()
-    })
-    .await;
-    assert_eq!(post["title"], "test post");
-    assert_eq!(post["content"], "<p>test body</p>\n");
-    assert_eq!(post["ap_id"], create["object"]["id"]);
+    alpha.settle().await;
+    let anonymous = alpha.anonymous();
+    let posts = anonymous.posts("secguild").await.unwrap().items;
+    let post = posts.first().expect("the Page becomes a post");
+    assert_eq!(post.title.as_deref(), Some("test post"));
+    assert_eq!(post.content, "<p>test body</p>\n");
+    assert_eq!(post.ap_id, create["object"]["id"]);
 
     let mut like = lemmy("lemmy/activities/voting/like_note.json", &peer, &group);
     like["object"] = create["object"]["id"].clone();
     assert_eq!(peer.deliver(&inbox, &like).await, 202);
-    eventually("the upvote counts", || async {
-        let (_, p) = alpha
-            .get_json(&format!("/api/v1/posts/{}", post["id"]), "application/json")
-            .await;
-        (p["likes"] == 1).then_some(())
-    })
-    .await;
+    alpha.settle().await;
+    let liked = anonymous.post(post.id).await.unwrap();
+    assert_eq!(liked.likes, 1, "the upvote counts");
 }
 
 #[tokio::test]
 async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_their_delete() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
     let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{}/inbox", alpha.base);
     let peer = FakeMastodon::start().await;
@@ -136,10 +112,8 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
     assert_eq!(peer.deliver(&inbox, &delete).await, 202);
     alpha.settle().await;
     assert_eq!(alpha.count("posts WHERE deleted").await, 1);
-    let (_, posts) = alpha
-        .get_json("/api/v1/communities/secguild/modlog", "application/json")
-        .await;
-    let log_before = posts["items"].as_array().map_or(0, Vec::len);
+    let anonymous = alpha.anonymous();
+    let log_before = anonymous.modlog("secguild").await.unwrap().items.len();
     #[derive(diesel::QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -153,14 +127,11 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
         .get_result(&mut conn)
         .await
         .unwrap();
-    let res = alpha
-        .post(
-            &format!("/api/v1/posts/{}/remove", row.id),
-            Some(&alice),
-            &json!({"reason": "off topic"}),
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.status());
+    alpha
+        .api(&alice)
+        .moderate(row.id, "remove", Some("off topic"))
+        .await
+        .unwrap();
     let mut undo = lemmy(
         "lemmy/activities/deletion/undo_delete_page.json",
         &peer,
@@ -175,12 +146,10 @@ async fn a_lemmy_downvote_withdraws_the_like_and_an_authors_restore_undoes_only_
         1,
         "the moderator's removal stays"
     );
-    let (_, log) = alpha
-        .get_json("/api/v1/communities/secguild/modlog", "application/json")
-        .await;
+    let log = anonymous.modlog("secguild").await.unwrap().items;
     assert_eq!(
-        log["items"].as_array().map_or(0, Vec::len),
+        log.len(),
         log_before + 1,
-        "only the moderator's removal is logged: {log}"
+        "only the moderator's removal is logged: {log:?}"
     );
 }

@@ -12,6 +12,7 @@ mod communities;
 mod config;
 mod content_fidelity;
 mod delivery_recovery;
+mod events;
 mod fake_peer;
 mod federation_flow;
 mod federation_lifecycle;

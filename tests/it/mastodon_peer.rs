@@ -3,7 +3,8 @@
 //! mentioning it; what Mastodon must not publish is refused.
 
 use crate::{
-    common::{TestApp, eventually},
+    client::titled,
+    common::{TestApp, settle},
     mastodon::FakeMastodon,
 };
 use serde_json::{Value, json};
@@ -47,25 +48,16 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
     let alpha = TestApp::spawn_named_with("alpha", |s| s.authorized_fetch = true).await;
     let beta = TestApp::spawn_named("beta").await;
     let alice = alpha.user("alice", false).await;
-    alpha
-        .post(
-            "/api/v1/communities",
-            Some(&alice),
-            &json!({"name": "secguild"}),
-        )
-        .await;
+    alpha.community(&alice, "secguild").await;
+    let alice = alpha.api(&alice);
     let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{group}/inbox");
     let mona = FakeMastodon::start().await;
 
     // Beta's bob is another follower, to see mona's post announced onwards.
-    let bob = beta.user("bob", false).await;
-    beta.post(
-        &format!("/api/v1/communities/secguild@{}/follow", alpha.domain),
-        Some(&bob),
-        &json!({}),
-    )
-    .await;
+    let bob = beta.api(&beta.user("bob", false).await);
+    let handle = format!("secguild@{}", alpha.domain);
+    bob.follow(&handle).await.unwrap();
 
     // Follow (the captured Mastodon Follow, re-addressed) → a signed Accept embedding it by URLs.
     let mut follow =
@@ -74,10 +66,11 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
     follow["actor"] = json!(mona.actor);
     follow["object"] = json!(group);
     assert_eq!(mona.deliver(&inbox, &follow).await, 202);
-    let accept = eventually("mona receives the Accept", || async {
-        mona.received("Accept").pop()
-    })
-    .await;
+    settle(&[&alpha, &beta]).await;
+    let accept = mona
+        .received("Accept")
+        .pop()
+        .expect("mona receives the Accept");
     assert_eq!(accept.verified, Ok(()), "the Accept is signed by the group");
     assert_eq!(accept.body["actor"], group);
     assert_eq!(
@@ -86,22 +79,19 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
     );
 
     // A new post → Announce of the bare object, signed by the group.
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"title": "Patch notes", "content": "All **patched**."}),
-        )
-        .await;
-    let post: Value = res.json().await.unwrap();
-    let announce = eventually("mona receives the boost", || async {
-        mona.received("Announce").pop()
-    })
-    .await;
+    let post = alice
+        .create_post("secguild", &titled("Patch notes", "All **patched**."))
+        .await
+        .unwrap();
+    settle(&[&alpha, &beta]).await;
+    let announce = mona
+        .received("Announce")
+        .pop()
+        .expect("mona receives the boost");
     assert_eq!(announce.verified, Ok(()));
     assert_eq!(announce.body["actor"], group);
     assert_eq!(
-        announce.body["object"], post["ap_id"],
+        announce.body["object"], post.ap_id,
         "Mastodon gets the bare object id"
     );
     assert!(
@@ -112,9 +102,9 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
     );
 
     // Authorized fetch: a signed GET gets the post; an unsigned one is refused.
-    let (status, object) = mona.fetch(post["ap_id"].as_str().unwrap(), true).await;
+    let (status, object) = mona.fetch(&post.ap_id, true).await;
     assert_eq!(status, 200);
-    assert_eq!(object["id"], post["ap_id"]);
+    assert_eq!(object["id"], post.ap_id);
     assert_eq!(object["type"], "Page");
     assert_eq!(object["name"], "Patch notes");
     assert_eq!(object["summary"], "All patched.");
@@ -126,10 +116,7 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
             .iter()
             .any(|t| t["type"] == "Mention" && t["href"] == group)
     );
-    assert_eq!(
-        mona.fetch(post["ap_id"].as_str().unwrap(), false).await.0,
-        401
-    );
+    assert_eq!(mona.fetch(&post.ap_id, false).await.0, 401);
 
     // A public mention toot becomes a post, titled by its first line, and is announced on.
     assert_eq!(
@@ -140,32 +127,22 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
         .await,
         202
     );
-    let from_mona = eventually("the toot becomes a post", || async {
-        let (_, posts) = alpha
-            .get_json("/api/v1/communities/secguild/posts", "application/json")
-            .await;
-        posts["items"]
-            .as_array()?
-            .iter()
-            .find(|p| p["author"].as_str().unwrap_or("").starts_with("mona@"))
-            .cloned()
-    })
-    .await;
-    assert_eq!(from_mona["title"], "Patch Tuesday recap 1");
-    eventually("bob on beta sees mona's post", || async {
-        let (_, posts) = beta
-            .api_get(
-                &format!("/api/v1/communities/secguild@{}/posts", alpha.domain),
-                &bob,
-            )
-            .await;
-        posts["items"]
-            .as_array()?
-            .iter()
-            .find(|p| p["ap_id"] == from_mona["ap_id"])
-            .cloned()
-    })
-    .await;
+    settle(&[&alpha, &beta]).await;
+    let posts = alpha.anonymous().posts("secguild").await.unwrap().items;
+    let from_mona = posts
+        .iter()
+        .find(|p| p.author.starts_with("mona@"))
+        .expect("the toot becomes a post");
+    assert_eq!(
+        from_mona.title.as_deref(),
+        Some("Patch Tuesday recap 1"),
+        "the leading mention is not the title"
+    );
+    let on_beta = bob.posts(&handle).await.unwrap().items;
+    assert!(
+        on_beta.iter().any(|p| p.ap_id == from_mona.ap_id),
+        "bob on beta sees mona's post"
+    );
 
     // A followers-only toot is refused (stored as received, never published).
     assert_eq!(
@@ -173,14 +150,14 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
             .await,
         202
     );
-    eventually("the private toot is processed", || async {
-        (alpha
+    settle(&[&alpha, &beta]).await;
+    assert_eq!(
+        alpha
             .count("incoming_activities WHERE processed_at IS NULL")
-            .await
-            == 0)
-            .then_some(())
-    })
-    .await;
+            .await,
+        0,
+        "the private toot is processed"
+    );
     assert_eq!(alpha.count("posts WHERE content LIKE '%recap 2%'").await, 0);
     assert_eq!(
         alpha
@@ -191,18 +168,13 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
 
     // A reply on alpha is not boosted to Mastodon timelines.
     let boosts = mona.received("Announce").len();
-    let res = alpha
-        .post(
-            &format!("/api/v1/posts/{}/replies", post["id"]),
-            Some(&alice),
-            &json!({"content": "a reply"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    eventually("the reply is distributed", || async {
-        (alpha.count("deliveries").await == 0).then_some(())
-    })
-    .await;
+    alice.reply(post.id, "a reply").await.unwrap();
+    settle(&[&alpha, &beta]).await;
+    assert_eq!(
+        alpha.count("deliveries").await,
+        0,
+        "the reply is distributed"
+    );
     assert_eq!(
         mona.received("Announce").len(),
         boosts,
@@ -214,36 +186,23 @@ async fn a_mastodon_follower_gets_boosts_fetches_signed_and_posts_by_mention() {
     answer["cc"] = json!([format!("{}/followers", mona.actor)]);
     answer["object"]["cc"] = answer["cc"].clone();
     answer["object"]["tag"] = json!([]);
-    answer["object"]["inReplyTo"] = post["ap_id"].clone();
+    answer["object"]["inReplyTo"] = json!(post.ap_id);
     assert_eq!(
         mona.deliver(&format!("{}/inbox", alpha.base), &answer)
             .await,
         202
     );
-    eventually("the toot becomes a reply", || async {
-        let (_, r) = alpha
-            .get_json(
-                &format!("/api/v1/posts/{}/replies", post["id"]),
-                "application/json",
-            )
-            .await;
-        r["items"]
-            .as_array()?
-            .iter()
-            .find(|p| p["author"].as_str().unwrap_or("").starts_with("mona@"))
-            .cloned()
-    })
-    .await;
+    settle(&[&alpha, &beta]).await;
+    let replies = alpha.anonymous().replies(post.id).await.unwrap().items;
+    assert!(
+        replies.iter().any(|p| p.author.starts_with("mona@")),
+        "the toot becomes a reply"
+    );
 
     // A Mastodon favourite counts as a like.
-    let like = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}#likes/1", mona.actor), "type": "Like", "actor": mona.actor, "object": post["ap_id"]});
+    let like = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}#likes/1", mona.actor), "type": "Like", "actor": mona.actor, "object": post.ap_id});
     assert_eq!(mona.deliver(&inbox, &like).await, 202);
-    eventually("the like counts", || async {
-        let (_, p) = alpha
-            .get_json(&format!("/api/v1/posts/{}", post["id"]), "application/json")
-            .await;
-        (p["likes"] == 1).then_some(())
-    })
-    .await;
-    alpha.settle().await;
+    settle(&[&alpha, &beta]).await;
+    let liked = alpha.anonymous().post(post.id).await.unwrap();
+    assert_eq!(liked.likes, 1, "the like counts");
 }

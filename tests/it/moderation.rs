@@ -2,142 +2,70 @@
 //! community's instance reach the copies on other instances, and the
 //! moderation log records them.
 
-use crate::common::{MemberPair, eventually};
-use serde_json::{Value, json};
+use crate::{
+    client::{Refused, titled, untitled},
+    common::MemberPair,
+};
 
 #[tokio::test]
 async fn removals_locks_and_bans_federate_and_are_logged() {
-    let MemberPair {
-        alpha,
-        beta,
-        alice,
-        bob,
-        handle,
-    } = MemberPair::start().await;
-    let post: Value = alpha
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&alice),
-            &json!({"title": "Rules", "content": "Be kind"}),
-        )
-        .await
-        .json()
+    let pair = MemberPair::start().await;
+    let (alice, bob) = (pair.alpha.api(&pair.alice), pair.beta.api(&pair.bob));
+    let anonymous = pair.alpha.anonymous();
+    let post = alice
+        .create_post("secguild", &titled("Rules", "Be kind"))
         .await
         .unwrap();
-    let on_beta = eventually("the post reaches beta", || async {
-        let (_, posts) = beta
-            .api_get(&format!("/api/v1/communities/{handle}/posts"), &bob)
-            .await;
-        posts["items"].as_array()?.first().cloned()
-    })
-    .await;
-    let beta_post = on_beta["id"].as_i64().unwrap();
-    let res = beta
-        .post(
-            &format!("/api/v1/posts/{beta_post}/replies"),
-            Some(&bob),
-            &json!({"content": "Spam spam"}),
-        )
-        .await;
-    let bob_reply: Value = res.json().await.unwrap();
-    let reply_on_alpha = eventually("bob's reply reaches alpha", || async {
-        let (_, r) = alpha
-            .get_json(
-                &format!("/api/v1/posts/{}/replies", post["id"]),
-                "application/json",
-            )
-            .await;
-        r["items"].as_array()?.first().cloned()
-    })
-    .await;
+    pair.settle().await;
+    let on_beta = bob.posts(&pair.handle).await.unwrap().items;
+    let beta_post = on_beta.first().expect("the post reaches beta").id;
+    let bob_reply = bob.reply(beta_post, "Spam spam").await.unwrap();
+    pair.settle().await;
+    let replies = anonymous.replies(post.id).await.unwrap().items;
+    let reply_on_alpha = replies.first().expect("bob's reply reaches alpha");
 
     // Only moderators moderate.
-    let res = beta
-        .post(
-            &format!("/api/v1/posts/{}/remove", bob_reply["id"]),
-            Some(&bob),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 403);
+    let refused = bob.moderate(bob_reply.id, "remove", None).await.refused();
+    assert_eq!(refused.status, 403);
 
     // Removal reaches beta's copy.
-    let res = alpha
-        .post(
-            &format!("/api/v1/posts/{}/remove", reply_on_alpha["id"]),
-            Some(&alice),
-            &json!({"reason": "spam"}),
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    eventually("the reply is removed on beta", || async {
-        let (status, _) = beta
-            .api_get(&format!("/api/v1/posts/{}", bob_reply["id"]), &bob)
-            .await;
-        (status == 404).then_some(())
-    })
-    .await;
+    alice
+        .moderate(reply_on_alpha.id, "remove", Some("spam"))
+        .await
+        .unwrap();
+    pair.settle().await;
+    let gone = bob.post(bob_reply.id).await.refused();
+    assert_eq!(gone.status, 404, "the reply is removed on beta");
 
     // A lock reaches beta: replies there are refused.
-    let res = alpha
-        .post(
-            &format!("/api/v1/posts/{}/lock", post["id"]),
-            Some(&alice),
-            &json!({"reason": "cool down"}),
-        )
-        .await;
-    assert_eq!(res.status(), 204);
-    eventually("the thread is locked on beta", || async {
-        let (_, p) = beta
-            .api_get(&format!("/api/v1/posts/{beta_post}"), &bob)
-            .await;
-        (p["locked"] == true).then_some(())
-    })
-    .await;
-    let res = beta
-        .post(
-            &format!("/api/v1/posts/{beta_post}/replies"),
-            Some(&bob),
-            &json!({"content": "More"}),
-        )
-        .await;
-    assert_eq!(res.status(), 403);
+    alice
+        .moderate(post.id, "lock", Some("cool down"))
+        .await
+        .unwrap();
+    pair.settle().await;
+    let copy = bob.post(beta_post).await.unwrap();
+    assert!(copy.locked, "the thread is locked on beta");
+    let refused = bob.reply(beta_post, "More").await.refused();
+    assert_eq!(refused.status, 403);
 
     // A ban ends bob's membership and is known on beta.
-    let res = alpha
-        .post(
-            "/api/v1/communities/secguild/bans",
-            Some(&alice),
-            &json!({"person": format!("bob@{}", beta.domain), "reason": "spam"}),
-        )
-        .await;
-    assert_eq!(res.status(), 204, "{:?}", res.text().await);
-    let (_, community) = alpha
-        .get_json("/api/v1/communities/secguild", "application/json")
-        .await;
-    assert_eq!(community["followers"], 0);
-    eventually("beta knows bob is banned", || async {
-        let res = beta
-            .post(
-                &format!("/api/v1/communities/{handle}/posts"),
-                Some(&bob),
-                &json!({"content": "hello?"}),
-            )
-            .await;
-        (res.status() == 403).then_some(())
-    })
-    .await;
+    alice
+        .ban("secguild", &format!("bob@{}", pair.beta.domain), "spam")
+        .await
+        .unwrap();
+    let community = anonymous.community("secguild").await.unwrap();
+    assert_eq!(community.followers, 0);
+    pair.settle().await;
+    let refused = bob
+        .create_post(&pair.handle, &untitled("hello?"))
+        .await
+        .refused();
+    assert_eq!(refused.status, 403, "beta knows bob is banned");
 
-    let (_, log) = alpha
-        .get_json("/api/v1/communities/secguild/modlog", "application/json")
-        .await;
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let log = anonymous.modlog("secguild").await.unwrap().items;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["ban", "lock_post", "remove_post"]);
-    assert_eq!(log["items"][2]["reason"], "spam");
-    assert_eq!(log["items"][2]["moderator"], "alice");
+    assert_eq!(log[2].reason.as_deref(), Some("spam"));
+    assert_eq!(log[2].moderator.as_deref(), Some("alice"));
+    pair.settle().await;
 }

@@ -1,18 +1,12 @@
 //! Operations endpoints: health, readiness and Prometheus metrics.
 
 use crate::common::TestApp;
-use serde_json::json;
 
 #[tokio::test]
 async fn health_readiness_and_metrics_answer() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
-    app.post(
-        "/api/v1/communities",
-        Some(&token),
-        &json!({"name": "secguild"}),
-    )
-    .await;
+    app.community(&token, "secguild").await;
     for (path, body) in [("/healthz", "ok"), ("/readyz", "ready")] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");

@@ -1,37 +1,31 @@
 //! The HTML pages share URLs with the ActivityPub documents.
 
-use crate::common::TestApp;
-use serde_json::{Value, json};
+use crate::{
+    client::{named, titled},
+    common::TestApp,
+};
+use guildhall::api::communities::CreateCommunity;
 
 #[tokio::test]
 async fn a_post_url_is_a_thread_page_in_a_browser_and_an_object_for_activitypub() {
     let app = TestApp::spawn().await;
     let token = app.user("alice", false).await;
-    app.post(
-        "/api/v1/communities",
-        Some(&token),
-        &json!({"name": "secguild", "title": "Security Guild"}),
-    )
-    .await;
-    let post: Value = app
-        .post(
-            "/api/v1/communities/secguild/posts",
-            Some(&token),
-            &json!({"title": "Kick-off <b>", "content": "Welcome *all*"}),
-        )
-        .await
-        .json()
+    let alice = app.api(&token);
+    alice
+        .create_community(&CreateCommunity {
+            title: Some("Security Guild".into()),
+            ..named("secguild")
+        })
         .await
         .unwrap();
-    app.post(
-        &format!("/api/v1/posts/{}/replies", post["id"]),
-        Some(&token),
-        &json!({"content": "First reply"}),
-    )
-    .await;
+    let post = alice
+        .create_post("secguild", &titled("Kick-off <b>", "Welcome *all*"))
+        .await
+        .unwrap();
+    alice.reply(post.id, "First reply").await.unwrap();
     let page = app
         .client
-        .get(app.url(&format!("/p/{}", post["id"])))
+        .get(app.url(&format!("/p/{}", post.id)))
         .header("accept", "text/html")
         .send()
         .await
@@ -50,9 +44,9 @@ async fn a_post_url_is_a_thread_page_in_a_browser_and_an_object_for_activitypub(
         .text()
         .await
         .unwrap();
-    assert!(community.contains(&format!("href=\"/p/{}\"", post["id"])));
+    assert!(community.contains(&format!("href=\"/p/{}\"", post.id)));
     let (status, object) = app
-        .get_json(&format!("/p/{}", post["id"]), "application/activity+json")
+        .get_json(&format!("/p/{}", post.id), "application/activity+json")
         .await;
     assert_eq!(status, 200);
     assert_eq!(object["type"], "Page");

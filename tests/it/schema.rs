@@ -14,18 +14,19 @@ fn declared() -> BTreeMap<String, Vec<String>> {
     let mut tables = BTreeMap::new();
     let mut current: Option<(String, Vec<String>)> = None;
     for line in text.lines().map(str::trim) {
-        if let Some((name, _)) = line.split_once(" (") {
-            if line.ends_with('{') && !name.contains(' ') {
-                current = Some((name.to_string(), Vec::new()));
-                continue;
-            }
+        if let Some((name, _)) = line.split_once(" (")
+            && line.ends_with('{')
+            && !name.contains(' ')
+        {
+            current = Some((name.to_string(), Vec::new()));
+            continue;
         }
         if let Some((_, columns)) = current.as_mut() {
-            if let Some(column) = line.strip_suffix(',') {
-                if column.contains(" -> ") {
-                    columns.push(column.to_string());
-                    continue;
-                }
+            if let Some(column) = line.strip_suffix(',')
+                && column.contains(" -> ")
+            {
+                columns.push(column.to_string());
+                continue;
             }
             if line == "}" {
                 let (name, columns) = current.take().unwrap();
@@ -56,6 +57,7 @@ fn diesel_type(udt: &str) -> String {
         "text" | "varchar" => "Text",
         "bool" => "Bool",
         "timestamptz" => "Timestamptz",
+        "timestamp" => "Timestamp",
         "jsonb" => "Jsonb",
         other => panic!("no diesel type written for `{other}` here yet"),
     }

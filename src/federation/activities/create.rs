@@ -3,7 +3,7 @@
 //! remote communities arrive through the community's `Announce` instead
 //! (`announce`), which calls [`store`] with the announcing community.
 
-use super::{fetch_failed, only_from_its_group, person, read_post, refused};
+use super::{fetch_failed, only_from_its_group, person, read_post, refused, rsvp};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
@@ -35,6 +35,29 @@ pub async fn receive_create(
         ));
     };
     check_authorship(&create.actor, object)?;
+    if let Some(event) = match &object.in_reply_to {
+        Some(parent) => rsvp::local_event(fed, parent).await?,
+        None => None,
+    } {
+        let status = object
+            .content
+            .as_deref()
+            .and_then(rsvp::rsvp_in_reply)
+            .ok_or_else(|| {
+                refused("a reply to an event must say going, interested or not going")
+            })?;
+        let asked = object.id.as_str();
+        return rsvp::answer(
+            fed,
+            &event,
+            &create.actor,
+            Some(status),
+            asked,
+            true,
+            budget,
+        )
+        .await;
+    }
     let community = community_of(fed, object).await?.ok_or_else(|| {
         refused("the post is not addressed to a community of ours and answers no post of ours")
     })?;
@@ -86,10 +109,10 @@ pub(super) fn check_authorship(actor: &Url, object: &PostObject) -> AppResult<()
 /// that community's announce).
 async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option<CommunityRow>> {
     let mut conn = fed.state.pool.get().await?;
-    if let Some(parent) = &object.in_reply_to {
-        if let Some(post) = db::post::find_by_ap_id(&mut conn, parent.as_str()).await? {
-            return Ok(db::community::find(&mut conn, post.community_id).await?);
-        }
+    if let Some(parent) = &object.in_reply_to
+        && let Some(post) = db::post::find_by_ap_id(&mut conn, parent.as_str()).await?
+    {
+        return Ok(db::community::find(&mut conn, post.community_id).await?);
     }
     let mut remote = None;
     for candidate in addressees(object) {

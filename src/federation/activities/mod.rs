@@ -10,6 +10,7 @@ mod follow;
 mod like;
 mod moderation;
 pub mod remote_post;
+mod rsvp;
 mod undo;
 pub mod unsupported;
 mod update;
@@ -21,6 +22,7 @@ use super::{
 };
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
+    domain::event::RsvpStatus,
     error::{AppError, AppResult},
     protocol::{activity::AnyActivity, note::PostObject},
     services::post::remote::RemotePost,
@@ -47,6 +49,11 @@ pub async fn receive(
         AnyActivity::Like(_) => like::receive_like(fed, activity, budget).await,
         AnyActivity::Dislike(_) => like::receive_dislike(fed, activity, budget).await,
         AnyActivity::Announce(a) => announce::receive_announce(fed, a, budget).await,
+        AnyActivity::Join(a) => rsvp::receive_rsvp(fed, a, Some(RsvpStatus::Going), budget).await,
+        AnyActivity::TentativeAccept(a) => {
+            rsvp::receive_rsvp(fed, a, Some(RsvpStatus::Interested), budget).await
+        }
+        AnyActivity::Leave(a) => rsvp::receive_rsvp(fed, a, None, budget).await,
         other => Err(refused(format!(
             "{:?} activities are not handled yet",
             other.kind()

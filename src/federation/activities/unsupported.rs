@@ -1,8 +1,9 @@
 //! The activities we know we cannot handle, in one place. The inbox refuses
 //! them before storing anything (422 with the reason), so the sender learns
 //! at once instead of believing a 202; the processor consults the same list
-//! first. The events issue takes `Event`, `Join`, `Leave`,
-//! `TentativeAccept` and the answers to `Join`s off this list.
+//! first. `Join`, `TentativeAccept` and `Leave` of our events are handled
+//! (`rsvp`); events of other instances (`Create`/`Update{Event}`) and
+//! answers to RSVPs our people cannot send yet are on this list.
 
 use crate::protocol::{
     activity::{ActivityKind, Announced, AnyActivity, AnyObject},
@@ -19,7 +20,7 @@ pub fn reason(activity: &AnyActivity) -> Option<String> {
         },
         AnyActivity::Accept(answer) | AnyActivity::Reject(answer) => match &answer.object {
             IdOrObject::Object(inner) if inner.kind() != ActivityKind::Follow => Some(format!(
-                "only answers to follows are handled, not to `{:?}`",
+                "only answers to follows are handled, not to `{:?}` ({EVENTS})",
                 inner.kind()
             )),
             _ => None,
@@ -47,8 +48,8 @@ pub fn reason(activity: &AnyActivity) -> Option<String> {
     }
 }
 
-/// Events (and RSVPs to them) are the events issue's.
-const EVENTS: &str = "events are not handled yet";
+/// Events of other instances are not taken yet.
+const EVENTS: &str = "events of other instances are not handled yet";
 
 /// What a top-level `Undo` may take back.
 const UNDOABLE: &[ActivityKind] = &[
@@ -85,9 +86,6 @@ fn created(object: &AnyObject) -> Option<String> {
 /// Activity types refused whatever they carry.
 fn alone(kind: ActivityKind) -> Option<String> {
     match kind {
-        ActivityKind::Join | ActivityKind::Leave | ActivityKind::TentativeAccept => {
-            Some(format!("RSVPs (`{kind:?}`): {EVENTS}"))
-        }
         ActivityKind::Flag => Some("reports (`Flag`) are not handled yet".into()),
         ActivityKind::Block | ActivityKind::Add | ActivityKind::Remove | ActivityKind::Lock => {
             Some(format!(

@@ -1,16 +1,19 @@
 //! The way out: turns what services say happened ([`Outgoing`]) into
 //! ActivityPub activities and delivery rows, in the caller's transaction.
 //! `Translator` is the [`Publisher`] that `startup` gives every service.
-//! Builders per concern (`post`, `follow`, `moderation`), a post's object
-//! (`post_object`), and queuing with FEP-1b12's announces (`deliver`).
+//! Builders per concern (`post`, `follow`, `moderation`, `event`), a post's
+//! and an event's object (`post_object`, `event_object`), and queuing with FEP-1b12's announces (`deliver`).
 
 pub mod deliver;
+mod event;
+pub mod event_object;
 mod follow;
 mod moderation;
 mod post;
 pub mod post_object;
 
 use crate::{
+    protocol::activity::ActivityKind,
     services::outgoing::{Outgoing, Publisher},
     urls::Urls,
 };
@@ -90,6 +93,31 @@ impl Publisher for Translator {
                 activity_id,
                 boost,
             } => deliver::forwarded(conn, urls, community_id, &activity_id, boost).await,
+            Outgoing::EventPublished { event_id } => {
+                event::published(conn, urls, event_id, ActivityKind::Create).await
+            }
+            Outgoing::EventChanged { event_id } => {
+                event::published(conn, urls, event_id, ActivityKind::Update).await
+            }
+            Outgoing::EventDeleted {
+                community_id,
+                organiser_id,
+                ap_id,
+            } => event::deleted(conn, urls, community_id, organiser_id, &ap_id).await,
+            Outgoing::RsvpAnswered {
+                event_id,
+                person_id,
+                activity_id,
+                accepted,
+                by_mention: false,
+            } => event::answered(conn, urls, event_id, person_id, &activity_id, accepted).await,
+            Outgoing::RsvpAnswered {
+                event_id,
+                person_id,
+                activity_id,
+                accepted,
+                by_mention: true,
+            } => event::confirmed(conn, urls, event_id, person_id, &activity_id, accepted).await,
         }
     }
 }

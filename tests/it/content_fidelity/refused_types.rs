@@ -1,11 +1,12 @@
 //! Types we know we cannot handle are refused at the inbox, with a 422
 //! and the reason, before anything is stored: the sender does not believe
-//! a 202 that would be dropped.
+//! a 202 that would be dropped. (Mobilizon's `Join` and `Leave` of our
+//! events are taken: see the events tests.)
 
 use crate::{common::TestApp, fake_peer::FakePeer};
 
 #[tokio::test]
-async fn mobilizon_events_rsvps_and_other_types_we_cannot_handle_are_refused_before_storing() {
+async fn mobilizon_events_reports_and_other_types_we_cannot_handle_are_refused_before_storing() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
     alpha.community(&alice, "secguild").await;
@@ -18,19 +19,19 @@ async fn mobilizon_events_rsvps_and_other_types_we_cannot_handle_are_refused_bef
             "mobilizon/fixture_mobilizon-post-activity.json",
             "@metacartes",
             "https://mobilizon.fr",
-            "events are not handled yet",
+            "events of other instances are not handled yet",
         ),
         (
-            "mobilizon/fixture_mobilizon-join-activity.json",
-            "@admin",
-            "http://mobilizon2.test",
-            "RSVPs (`Join`)",
+            "mobilizon/fixture_mobilizon-post-activity-group.json",
+            "@user",
+            "http://mobilizon1.com",
+            "events of other instances are not handled yet",
         ),
         (
-            "mobilizon/fixture_mobilizon-leave-activity.json",
+            "mobilizon/fixture_mobilizon-invite-activity.json",
             "@admin",
             "http://mobilizon2.test",
-            "RSVPs (`Leave`)",
+            "unsupported activity type `Invite`",
         ),
         (
             "mastodon/activities/flag.json",

@@ -1,0 +1,2 @@
+DROP TABLE event_rsvps;
+DROP TABLE events;

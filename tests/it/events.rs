@@ -1,0 +1,464 @@
+//! Events: created over the API, federated as `Event`s announced by the
+//! community, answered by a Mobilizon-shaped `Join` (the captured fixture,
+//! re-addressed and signed), by a Mastodon reply, and by local members;
+//! calendar feeds read back by Python's `icalendar`; bad input refused.
+
+use crate::{
+    client::{Answer, Api},
+    common::TestApp,
+    mastodon::FakeMastodon,
+};
+use guildhall::{
+    api::events::{EventResponse, RsvpInput},
+    domain::event::{EventStatus, Place, RsvpStatus},
+    services::event::draft::{EventChanges, EventInput},
+};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+impl Api {
+    async fn create_event(&self, handle: &str, input: &EventInput) -> Answer<EventResponse> {
+        let path = format!("/api/v1/communities/{handle}/events");
+        self.call(Method::POST, &path, Some(input), 201).await
+    }
+
+    async fn event(&self, id: i64) -> Answer<EventResponse> {
+        let none: Option<&()> = None;
+        self.call(Method::GET, &format!("/api/v1/events/{id}"), none, 200)
+            .await
+    }
+
+    async fn cancel_event(&self, id: i64) -> Answer<EventResponse> {
+        let none: Option<&()> = None;
+        self.call(
+            Method::POST,
+            &format!("/api/v1/events/{id}/cancel"),
+            none,
+            200,
+        )
+        .await
+    }
+
+    async fn update_event(&self, id: i64, changes: &EventChanges) -> Answer<EventResponse> {
+        self.call(
+            Method::PATCH,
+            &format!("/api/v1/events/{id}"),
+            Some(changes),
+            200,
+        )
+        .await
+    }
+
+    async fn rsvp(&self, id: i64, status: RsvpStatus) -> Answer<EventResponse> {
+        let path = format!("/api/v1/events/{id}/rsvp");
+        self.call(Method::POST, &path, Some(&RsvpInput { status }), 200)
+            .await
+    }
+}
+
+/// A clinic at `start` (local time in Berlin), 90 minutes.
+fn clinic(start: &str) -> EventInput {
+    let start = chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").unwrap();
+    EventInput {
+        title: "Threat modelling clinic".into(),
+        description: "Bring a **design**.".into(),
+        start,
+        end: start + chrono::Duration::minutes(90),
+        timezone: "Europe/Berlin".into(),
+        location: Some(Place {
+            name: "Room 4".into(),
+            ..Place::default()
+        }),
+        online_url: Some("https://video.example/clinic".into()),
+        ..EventInput::default()
+    }
+}
+
+/// The captured Mobilizon `Join`, re-addressed: `actor` joins `event`.
+fn mobilizon_join(actor: &str, event: &str, n: u32) -> Value {
+    let mut join = crate::fixtures::load::<Value>("mobilizon/fixture_mobilizon-join-activity.json")
+        .expect("fixture");
+    join["id"] = json!(format!("{actor}/join/event/{n}"));
+    join["actor"] = json!(actor);
+    join["object"] = json!(event);
+    join.as_object_mut().unwrap().remove("signature");
+    join
+}
+
+/// A community `secguild` on alpha owned by alice (token returned).
+async fn alpha_with_guild() -> (TestApp, String) {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha.community(&alice, "secguild").await;
+    (alpha, alice)
+}
+
+/// Mona on a Mastodon-shaped server follows `secguild` (the captured
+/// Follow, re-addressed).
+async fn mastodon_follower(alpha: &TestApp) -> FakeMastodon {
+    let mona = FakeMastodon::start().await;
+    let group = format!("{}/c/secguild", alpha.base);
+    let mut follow =
+        crate::fixtures::load::<Value>("mastodon/activities/follow.json").expect("fixture");
+    follow["id"] = json!(format!("{}#follows/1", mona.actor));
+    follow["actor"] = json!(mona.actor);
+    follow["object"] = json!(group);
+    assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
+    alpha.settle().await;
+    mona
+}
+
+#[tokio::test]
+async fn a_mobilizon_join_gets_an_accept_signed_by_the_community_or_a_reject_when_full() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let bob = alpha.user("bob", false).await;
+    alpha.api(&bob).follow("secguild").await.unwrap();
+    let mona = FakeMastodon::start().await;
+    let inbox = format!("{}/c/secguild/inbox", alpha.base);
+
+    let open = alice.clone();
+    let open = alpha
+        .api(&open)
+        .create_event("secguild", &clinic("2030-03-12T09:00"))
+        .await
+        .unwrap();
+    let full = alpha
+        .api(&alice)
+        .create_event(
+            "secguild",
+            &EventInput {
+                capacity: Some(1),
+                ..clinic("2030-03-26T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    // Bob takes the only seat of the second event.
+    let seated = alpha
+        .api(&bob)
+        .rsvp(full.id, RsvpStatus::Going)
+        .await
+        .unwrap();
+    assert_eq!(seated.going, 1);
+
+    let join_open = mobilizon_join(&mona.actor, &open.ap_id, 1);
+    let join_full = mobilizon_join(&mona.actor, &full.ap_id, 2);
+    assert_eq!(mona.deliver(&inbox, &join_open).await, 202);
+    assert_eq!(mona.deliver(&inbox, &join_full).await, 202);
+    alpha.settle().await;
+
+    let group = format!("{}/c/secguild", alpha.base);
+    let accepts = mona.received("Accept");
+    assert_eq!(accepts.len(), 1, "{accepts:?}");
+    assert_eq!(accepts[0].verified, Ok(()), "signed by the community's key");
+    assert_eq!(accepts[0].body["actor"], group.as_str());
+    assert_eq!(accepts[0].body["object"]["id"], join_open["id"]);
+    assert_eq!(accepts[0].body["object"]["type"], "Join");
+    let rejects = mona.received("Reject");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0].body["object"]["id"], join_full["id"]);
+
+    let anyone = alpha.anonymous();
+    assert_eq!(anyone.event(open.id).await.unwrap().going, 1);
+    assert_eq!(anyone.event(full.id).await.unwrap().going, 1);
+    assert!(
+        anyone.event(open.id).await.unwrap().attendees.is_none(),
+        "names are for members"
+    );
+    let seen_by_member = alpha.api(&bob).event(open.id).await.unwrap();
+    let attendees = seen_by_member.attendees.expect("members see who comes");
+    assert_eq!(attendees.len(), 1);
+    assert!(
+        attendees[0].0.starts_with("mona@mastodon.test"),
+        "{attendees:?}"
+    );
+    assert_eq!(attendees[0].1, RsvpStatus::Going);
+
+    // Leave (same fixture shape) takes the answer back.
+    let mut leave = join_open.clone();
+    leave["type"] = json!("Leave");
+    leave["id"] = json!(format!("{}/leave/event/1", mona.actor));
+    assert_eq!(mona.deliver(&inbox, &leave).await, 202);
+    alpha.settle().await;
+    assert_eq!(anyone.event(open.id).await.unwrap().going, 0);
+}
+
+#[tokio::test]
+async fn a_mastodon_follower_gets_the_event_with_local_time_and_place_and_answers_by_reply() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let mona = mastodon_follower(&alpha).await;
+    let group = format!("{}/c/secguild", alpha.base);
+    let inbox = format!("{group}/inbox");
+
+    // November in Berlin is UTC+1; the event says so to Mastodon.
+    let event = alpha
+        .api(&alice)
+        .create_event("secguild", &clinic("2030-11-12T09:00"))
+        .await
+        .unwrap();
+    alpha.settle().await;
+    let boosts = mona.received("Announce");
+    let boost = boosts
+        .iter()
+        .find(|a| a.body["object"] == event.ap_id.as_str())
+        .expect("the event is boosted to Mastodon");
+    assert_eq!(boost.verified, Ok(()));
+    let (status, object) = mona.fetch(&event.ap_id, true).await;
+    assert_eq!(status, 200);
+    assert_eq!(object["type"], "Event");
+    assert_eq!(object["name"], "Threat modelling clinic");
+    assert_eq!(object["startTime"], "2030-11-12T09:00:00+01:00");
+    assert_eq!(object["timezone"], "Europe/Berlin");
+    let summary = object["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("Tue 12 Nov 2030, 09:00–10:30 (Europe/Berlin, UTC+01:00)"),
+        "{summary}"
+    );
+    assert!(summary.contains("Room 4"), "{summary}");
+    assert_eq!(object["location"][0]["name"], "Room 4");
+
+    // Mastodon cannot Join: mona replies "going" (no fixture has a reply to
+    // an Event; this is the captured Create{Note} re-addressed as one).
+    let mut reply = crate::mastodon_peer::mention_toot(&mona, &group, 40, true);
+    reply["object"]["inReplyTo"] = json!(event.ap_id);
+    reply["object"]["content"] = json!(format!(
+        "<p><span class=\"h-card\"><a href=\"{group}\" class=\"u-url mention\">@<span>secguild</span></a></span> Going!</p>"
+    ));
+    assert_eq!(mona.deliver(&inbox, &reply).await, 202);
+    alpha.settle().await;
+    assert_eq!(alpha.anonymous().event(event.id).await.unwrap().going, 1);
+    let told = mona.received("Create");
+    let told = told
+        .iter()
+        .find(|c| c.body["object"]["inReplyTo"] == reply["object"]["id"])
+        .expect("mona is told her answer counted");
+    assert_eq!(told.verified, Ok(()));
+    assert!(
+        told.body["object"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("is counted: going")
+    );
+    assert_eq!(told.body["object"]["tag"][0]["href"], mona.actor.as_str());
+    assert_eq!(alpha.count("posts").await, 0, "an answer is not a post");
+}
+
+/// Reads `ics` with Python's icalendar.
+fn read_ics(ics: &str) -> Value {
+    use std::io::Write;
+    let python = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/calendar/.venv/bin/python"
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/calendar/read_ics.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the Python icalendar reader (scripts/test installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "icalendar could not read:\n{ics}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_calendar_feed_keeps_nine_oclock_across_the_clock_change_and_cancels_one_occurrence() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let mona = mastodon_follower(&alpha).await;
+    let api = alpha.api(&alice);
+    let march = api
+        .create_event("secguild", &clinic("2030-03-12T09:00"))
+        .await
+        .unwrap();
+    let november = api
+        .create_event("secguild", &clinic("2030-11-12T09:00"))
+        .await
+        .unwrap();
+    // Every second Tuesday from 19 March: across the change on 31 March.
+    let series = api
+        .create_event(
+            "secguild",
+            &EventInput {
+                rrule: Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU".into()),
+                ..clinic("2030-03-19T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        series.occurrences.len(),
+        4,
+        "the next four are events of their own"
+    );
+    let starts: Vec<String> = series
+        .occurrences
+        .iter()
+        .map(|o| o.start.format("%m-%d %H:%M").to_string())
+        .collect();
+    assert_eq!(
+        starts,
+        ["03-19 09:00", "04-02 09:00", "04-16 09:00", "04-30 09:00"]
+    );
+    let second = series.occurrences[1].id;
+    let cancelled = api.cancel_event(second).await.unwrap();
+    assert_eq!(cancelled.status, EventStatus::Cancelled);
+    assert_eq!(cancelled.sequence, 1);
+    assert_eq!(
+        api.event(series.occurrences[2].id).await.unwrap().status,
+        EventStatus::Confirmed
+    );
+    // An answer to a cancelled occurrence is refused, naming the field.
+    let refused = api.rsvp(second, RsvpStatus::Going).await.unwrap_err();
+    assert_eq!(
+        (refused.status, refused.error.as_str()),
+        (422, "unprocessable")
+    );
+
+    let res = alpha
+        .client
+        .get(alpha.url("/c/secguild/events.ics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let feed = read_ics(&res.text().await.unwrap());
+    assert_eq!(feed["timezones"], json!(["Europe/Berlin"]));
+    let events = feed["events"].as_array().unwrap();
+    let by_uid = |uid: &str| {
+        events
+            .iter()
+            .filter(|e| e["uid"] == uid)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let m = &by_uid(&march.ap_id)[0];
+    assert_eq!(
+        (
+            m["start_local"].as_str(),
+            m["tz"].as_str(),
+            m["start_utc"].as_str()
+        ),
+        (
+            Some("2030-03-12T09:00"),
+            Some("Europe/Berlin"),
+            Some("2030-03-12T08:00Z")
+        )
+    );
+    let n = &by_uid(&november.ap_id)[0];
+    assert_eq!(n["start_utc"], "2030-11-12T08:00Z");
+    let s = by_uid(&series.ap_id);
+    assert_eq!(
+        s.len(),
+        2,
+        "the series and its one cancelled occurrence: {s:?}"
+    );
+    let rule = s.iter().find(|e| e["recurrence_id"].is_null()).unwrap();
+    assert_eq!(rule["rrule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+    assert_eq!(rule["start_utc"], "2030-03-19T08:00Z");
+    let one = s.iter().find(|e| !e["recurrence_id"].is_null()).unwrap();
+    assert_eq!(one["recurrence_id"], "2030-04-02T09:00");
+    assert_eq!(
+        one["start_utc"], "2030-04-02T07:00Z",
+        "09:00 in summer time"
+    );
+    assert_eq!(one["status"], "CANCELLED");
+    assert_eq!(one["sequence"], 1);
+
+    // Each occurrence went out as an Event of its own (Mastodon sees boosts).
+    alpha.settle().await;
+    let boosted: Vec<String> = mona
+        .received("Announce")
+        .iter()
+        .filter_map(|a| a.body["object"].as_str().map(str::to_string))
+        .collect();
+    for occurrence in &series.occurrences {
+        let id = format!("{}/events/{}", alpha.base, occurrence.id);
+        assert!(boosted.contains(&id), "{id} in {boosted:?}");
+    }
+    assert!(
+        !boosted.iter().any(|b| b == &series.ap_id),
+        "a series is not an object"
+    );
+    alpha.settle().await;
+}
+
+#[tokio::test]
+async fn bad_events_are_refused_naming_the_field_and_nothing_is_stored() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let api = alpha.api(&alice);
+    let cases = [
+        (
+            "end",
+            EventInput {
+                end: clinic("2030-03-12T08:00").start,
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+        (
+            "timezone",
+            EventInput {
+                timezone: "Mars/Olympus".into(),
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+        ("start", clinic("2030-03-31T02:30")),
+        (
+            "capacity",
+            EventInput {
+                capacity: Some(-1),
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+        (
+            "rrule",
+            EventInput {
+                rrule: Some("FREQ=SOMETIMES".into()),
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+        (
+            "online_url",
+            EventInput {
+                online_url: Some("javascript:alert(1)".into()),
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+    ];
+    for (field, input) in cases {
+        let refused = api.create_event("secguild", &input).await.unwrap_err();
+        assert_eq!(refused.status, 422, "{field}");
+        assert_eq!(refused.field.as_deref(), Some(field), "{}", refused.message);
+    }
+    let past = api
+        .create_event("secguild", &clinic("2020-03-12T09:00"))
+        .await
+        .unwrap();
+    let refused = api.rsvp(past.id, RsvpStatus::Going).await.unwrap_err();
+    assert!(refused.message.contains("over"), "{}", refused.message);
+    let moved = api
+        .update_event(
+            past.id,
+            &EventChanges {
+                timezone: Some("Nowhere/Land".into()),
+                ..EventChanges::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(moved.status, 422);
+    assert_eq!(alpha.count("events").await, 1, "only the valid one");
+    assert_eq!(alpha.count("event_rsvps").await, 0);
+}
