@@ -93,7 +93,7 @@ pub fn last_segment(actor_id: &str) -> String {
         return actor_id.to_string();
     };
     url.path_segments()
-        .and_then(|segments| segments.filter(|s| !s.is_empty()).next_back())
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
         .map(str::to_string)
         .or_else(|| url.host_str().map(str::to_string))
         .unwrap_or_else(|| actor_id.to_string())

@@ -51,10 +51,10 @@ pub async fn receive_account_deletion(
             db::post::unlike_all(conn, person.id).await?;
             db::person::mark_deleted(conn, person.id).await?;
             for community_id in &posted {
-                if !touched.iter().any(|c| c.id == *community_id) {
-                    if let Some(community) = db::community::find(conn, *community_id).await? {
-                        touched.push(community);
-                    }
+                if !touched.iter().any(|c| c.id == *community_id)
+                    && let Some(community) = db::community::find(conn, *community_id).await?
+                {
+                    touched.push(community);
                 }
             }
             for community in touched.iter().filter(|c| c.local) {

@@ -85,15 +85,15 @@ async fn receive_activity(
     }
     let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;
     let trusted = same_origin(inner.actor(), &group);
-    if let AnyActivity::Delete(delete) = &inner {
-        if delete.object.0 == delete.actor {
-            // An account's own deletion: confirmed by its server unless it
-            // lives with the community.
-            if !trusted {
-                confirm_gone(fed, &delete.actor, budget).await?;
-            }
-            return super::delete::account_deleted(fed, delete.actor.as_str(), None).await;
+    if let AnyActivity::Delete(delete) = &inner
+        && delete.object.0 == delete.actor
+    {
+        // An account's own deletion: confirmed by its server unless it
+        // lives with the community.
+        if !trusted {
+            confirm_gone(fed, &delete.actor, budget).await?;
         }
+        return super::delete::account_deleted(fed, delete.actor.as_str(), None).await;
     }
     if let Some(result) = receive_from_group(fed, community, &inner).await {
         return result;

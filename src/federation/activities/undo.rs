@@ -73,10 +73,10 @@ async fn by_reference(
     let mut conn = fed.state.pool.get().await?;
     let follows = db::follow::by_follow_id(&mut conn, id.as_str()).await?;
     if follows.is_empty() {
-        if let Some((post, _)) = db::post::like_by_id(&mut conn, id.as_str()).await? {
-            if let Some(community) = db::community::find(&mut conn, post.community_id).await? {
-                only_from_its_group(&community)?;
-            }
+        if let Some((post, _)) = db::post::like_by_id(&mut conn, id.as_str()).await?
+            && let Some(community) = db::community::find(&mut conn, post.community_id).await?
+        {
+            only_from_its_group(&community)?;
         }
         drop(conn);
         return apply(fed, undo, budget).await;

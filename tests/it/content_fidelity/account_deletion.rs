@@ -4,33 +4,22 @@
 //! recorded (nothing more is taken from it) and passed on to group-aware
 //! followers. Nobody else can delete an account.
 
-use super::{follow, mention, page, readdressed, toot};
-use crate::{
-    client::titled,
-    common::{MemberPair, TestApp},
-    fake_peer::FakePeer,
-    mastodon::FakeMastodon,
-};
+use super::{alpha_with_secguild, follow, members, mention, page, readdressed, sent, toot};
+use crate::{client::titled, common::MemberPair, fake_peer::FakePeer, mastodon::FakeMastodon};
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 
 /// Lemmy's captured `Delete{Person}` (Mastodon's account deletion has the
 /// same shape: actor and object are the account), by `actor` about `object`.
 fn delete_person(actor: &str, object: &str, id: &str) -> Value {
-    let mut delete = readdressed("lemmy/activities/deletion/delete_user.json", &[]);
-    delete["actor"] = json!(actor);
-    delete["object"] = json!(object);
-    delete["id"] = json!(id);
-    delete
+    let file = "lemmy/activities/deletion/delete_user.json";
+    sent(file, actor, id, json!(object))
 }
 
 #[tokio::test]
 async fn a_mastodon_account_deletion_tombstones_its_posts_and_ends_its_membership_and_deliveries() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let token = alpha.user("alice", false).await;
-    alpha.community(&token, "secguild").await;
+    let (alpha, token, group) = alpha_with_secguild().await;
     let alice = alpha.api(&token);
-    let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{}/inbox", alpha.base);
     let mona = FakeMastodon::start().await;
     let first = follow(&mona.actor, &group, &format!("{}#follows/1", mona.actor));
@@ -43,10 +32,13 @@ async fn a_mastodon_account_deletion_tombstones_its_posts_and_ends_its_membershi
     let own = toot(&mona.actor, &group, 1, &content);
     let mut reply = toot(&mona.actor, &group, 2, "<p>Thanks!</p>");
     reply["object"]["inReplyTo"] = json!(post.ap_id);
-    let mut like = readdressed("mastodon/activities/like_page.json", &[]);
-    like["id"] = json!(format!("{}#likes/1", mona.actor));
-    like["actor"] = json!(mona.actor);
-    like["object"] = json!(post.ap_id);
+    let like_id = format!("{}#likes/1", mona.actor);
+    let like = sent(
+        "mastodon/activities/like_page.json",
+        &mona.actor,
+        &like_id,
+        json!(post.ap_id),
+    );
     for activity in [&own, &reply, &like] {
         assert_eq!(mona.deliver(&inbox, activity).await, 202);
     }
@@ -81,15 +73,7 @@ async fn a_mastodon_account_deletion_tombstones_its_posts_and_ends_its_membershi
             .await,
         0
     );
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        1
-    );
+    assert_eq!(members(&alpha).await, 1);
     assert!(alpha.anonymous().post(toot_post.id).await.is_ok());
 
     // Mona's server stops taking deliveries; a new post waits for it.
@@ -104,15 +88,7 @@ async fn a_mastodon_account_deletion_tombstones_its_posts_and_ends_its_membershi
     let delete = delete_person(&mona.actor, &mona.actor, &format!("{}#delete", mona.actor));
     assert_eq!(mona.deliver(&inbox, &delete).await, 202);
     alpha.settle().await;
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        0
-    );
+    assert_eq!(members(&alpha).await, 0);
     assert_eq!(alpha.count("deliveries").await, 0, "nothing waits for mona");
     let Err(refusal) = alpha.anonymous().post(toot_post.id).await else {
         panic!("the toot is still shown");
@@ -138,15 +114,7 @@ async fn a_mastodon_account_deletion_tombstones_its_posts_and_ends_its_membershi
     alpha.settle().await;
     let deleted = "incoming_activities WHERE error LIKE '%the account deleted itself%'";
     assert_eq!(alpha.count(deleted).await, 1);
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        0
-    );
+    assert_eq!(members(&alpha).await, 0);
 }
 
 #[tokio::test]
@@ -213,15 +181,7 @@ async fn a_deletion_keeps_what_others_on_a_shared_inbox_need_and_reaches_group_a
     })
     .await;
     assert_eq!(alpha.count(&shared).await, 1, "ben still needs the post");
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        2
-    );
+    assert_eq!(members(alpha).await, 2);
     let on_beta = beta.api(&pair.bob).posts(&pair.handle).await.unwrap().items;
     assert!(
         on_beta.iter().all(|p| p.ap_id != note["id"]),

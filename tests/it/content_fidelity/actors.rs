@@ -3,7 +3,7 @@
 //! their `name`, else by the last segment of their id.
 
 use super::{follow, mention, toot};
-use crate::{common::TestApp, fake_peer::FakePeer};
+use crate::fake_peer::FakePeer;
 use serde_json::Value;
 
 /// An actor on `peer` at `path` whose document has no `preferredUsername`
@@ -24,10 +24,7 @@ fn nameless(peer: &FakePeer, path: &str, name: Option<&str>) -> String {
 
 #[tokio::test]
 async fn an_actor_without_a_user_name_follows_posts_and_is_shown_by_a_sensible_name() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
-    let group = format!("{}/c/secguild", alpha.base);
+    let (alpha, _, group) = super::alpha_with_secguild().await;
     let inbox = format!("{group}/inbox");
     let peer = FakePeer::start("bovine", "bovine").await;
     let ada = nameless(&peer, "endpoints/Xa3kq9", Some("Ada Lovelace"));
@@ -46,8 +43,7 @@ async fn an_actor_without_a_user_name_follows_posts_and_is_shown_by_a_sensible_n
         2,
         "both follows are accepted"
     );
-    let community = alpha.anonymous().community("secguild").await.unwrap();
-    assert_eq!(community.followers, 2);
+    assert_eq!(super::members(&alpha).await, 2);
 
     let posts = alpha.anonymous().posts("secguild").await.unwrap().items;
     let by = |actor: &str| posts.iter().find(|p| p.author == actor).unwrap();

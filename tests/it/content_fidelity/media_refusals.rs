@@ -67,10 +67,7 @@ async fn media_that_is_not_https_or_too_much_is_refused_before_storing() {
 
 #[tokio::test]
 async fn in_dev_mode_http_media_is_taken_but_javascript_is_not() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
-    let group = format!("{}/c/secguild", alpha.base);
+    let (alpha, _, group) = super::alpha_with_secguild().await;
     let inbox = format!("{group}/inbox");
     let mona = FakeMastodon::start().await;
     let follow = follow(&mona.actor, &group, &format!("{}#follows/1", mona.actor));
@@ -78,7 +75,7 @@ async fn in_dev_mode_http_media_is_taken_but_javascript_is_not() {
     let script = with_media(&mona.actor, &group, &["javascript:alert(1)".into()]);
     assert_eq!(mona.deliver(&inbox, &script).await, 422);
     let plain = "http://cdn.test/a.png".to_string();
-    let mut toot = with_media(&mona.actor, &group, &[plain.clone()]);
+    let mut toot = with_media(&mona.actor, &group, std::slice::from_ref(&plain));
     toot["id"] = json!(format!("{}/statuses/2/activity", mona.actor));
     toot["object"]["id"] = json!(format!("{}/statuses/2", mona.actor));
     assert_eq!(mona.deliver(&inbox, &toot).await, 202);

@@ -29,13 +29,34 @@ pub fn readdressed(file: &str, pairs: &[(&str, &str)]) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The captured activity in `file`, sent by `actor` as `id` about `object`.
+pub fn sent(file: &str, actor: &str, id: &str, object: Value) -> Value {
+    let mut activity = readdressed(file, &[]);
+    activity["id"] = json!(id);
+    activity["actor"] = json!(actor);
+    activity["object"] = object;
+    activity
+}
+
 /// The captured Mastodon `Follow` of `group` by `actor`, with id `id`.
 pub fn follow(actor: &str, group: &str, id: &str) -> Value {
-    let mut follow = readdressed("mastodon/activities/follow.json", &[]);
-    follow["id"] = json!(id);
-    follow["actor"] = json!(actor);
-    follow["object"] = json!(group);
-    follow
+    sent("mastodon/activities/follow.json", actor, id, json!(group))
+}
+
+/// Alpha (dev mode) where alice owns the community `secguild`: the app,
+/// alice's token and the community's actor id.
+pub async fn alpha_with_secguild() -> (TestApp, String, String) {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    alpha.community(&alice, "secguild").await;
+    let group = format!("{}/c/secguild", alpha.base);
+    (alpha, alice, group)
+}
+
+/// How many members `secguild` has on `app`.
+pub async fn members(app: &TestApp) -> i64 {
+    let community = app.anonymous().community("secguild").await.unwrap();
+    community.followers
 }
 
 /// The captured Mastodon `Create{Note}`, re-addressed: status `n` of

@@ -3,13 +3,11 @@
 //! a 202 that would be dropped. (Mobilizon's `Join` and `Leave` of our
 //! events are taken: see the events tests.)
 
-use crate::{common::TestApp, fake_peer::FakePeer};
+use crate::fake_peer::FakePeer;
 
 #[tokio::test]
 async fn mobilizon_events_reports_and_other_types_we_cannot_handle_are_refused_before_storing() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
+    let (alpha, _, _) = super::alpha_with_secguild().await;
     let events = format!("{}/events", alpha.base);
     let peer = FakePeer::start("mobilizon", "mobilizon").await;
     let base = peer.base.as_str();

@@ -3,15 +3,12 @@
 //! `updated` is the time the author edited, from the object.
 
 use super::{follow, mention, toot};
-use crate::{common::TestApp, mastodon::FakeMastodon};
+use crate::mastodon::FakeMastodon;
 use serde_json::json;
 
 #[tokio::test]
 async fn a_mention_toot_is_titled_by_its_words_and_an_edit_of_its_first_line_changes_the_title() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
-    let group = format!("{}/c/secguild", alpha.base);
+    let (alpha, _, group) = super::alpha_with_secguild().await;
     let inbox = format!("{group}/inbox");
     let mona = FakeMastodon::start().await;
     let follow = follow(&mona.actor, &group, &format!("{}#follows/1", mona.actor));

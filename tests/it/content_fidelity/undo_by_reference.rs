@@ -3,30 +3,29 @@
 //! this shape: it is Mastodon's captured `Undo` with its object replaced
 //! by the object's id.
 
-use super::{follow, readdressed};
-use crate::{client::titled, common::TestApp, fake_peer::FakePeer};
+use super::{alpha_with_secguild, follow, members, sent};
+use crate::{client::titled, fake_peer::FakePeer};
 use serde_json::json;
 
 /// The captured Mastodon `Undo{Like}`, by `actor`, naming `undone` by id.
 fn undo(actor: &str, n: u32, undone: &str) -> serde_json::Value {
-    let mut undo = readdressed("mastodon/activities/undo_like_page.json", &[]);
-    undo["id"] = json!(format!("{actor}/undo/{n}"));
-    undo["actor"] = json!(actor);
-    undo["object"] = json!(undone);
-    undo
+    let id = format!("{actor}/undo/{n}");
+    sent(
+        "mastodon/activities/undo_like_page.json",
+        actor,
+        &id,
+        json!(undone),
+    )
 }
 
 #[tokio::test]
 async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_actor() {
-    let alpha = TestApp::spawn_named("alpha").await;
-    let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
+    let (alpha, alice, group) = alpha_with_secguild().await;
     let post = alpha
         .api(&alice)
         .create_post("secguild", &titled("Patch notes", "All patched."))
         .await
         .unwrap();
-    let group = format!("{}/c/secguild", alpha.base);
     let inbox = format!("{}/inbox", alpha.base);
     let peer = FakePeer::start("bovine", "bovine").await;
     let bo = peer.actor("endpoints/bo", "Person");
@@ -38,23 +37,17 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
             .await,
         202
     );
-    let mut like = readdressed("mastodon/activities/like_page.json", &[]);
     let like_id = format!("{bo}/like/1");
-    like["id"] = json!(like_id);
-    like["actor"] = json!(bo);
-    like["object"] = json!(post.ap_id);
+    let like = sent(
+        "mastodon/activities/like_page.json",
+        &bo,
+        &like_id,
+        json!(post.ap_id),
+    );
     assert_eq!(peer.deliver(&bo, &inbox, &like).await, 202);
     alpha.settle().await;
     assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 1);
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        1
-    );
+    assert_eq!(members(&alpha).await, 1);
 
     // Eve names bo's follow and like: refused, nothing changes.
     for (n, undone) in [(1, &follow_id), (2, &like_id)] {
@@ -82,15 +75,7 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
         1
     );
     assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 1);
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        1
-    );
+    assert_eq!(members(&alpha).await, 1);
 
     // Bo takes the like back by reference: it no longer counts.
     assert_eq!(
@@ -114,15 +99,7 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
         202
     );
     alpha.settle().await;
-    assert_eq!(
-        alpha
-            .anonymous()
-            .community("secguild")
-            .await
-            .unwrap()
-            .followers,
-        0
-    );
+    assert_eq!(members(&alpha).await, 0);
     assert_eq!(alpha.count("deliveries").await, 0);
     assert_eq!(
         alpha
