@@ -129,8 +129,8 @@ fn too_many(message: &str, wait: std::time::Duration) -> AppError {
 }
 
 /// Parses the body: malformed JSON is 400; objects nested deeper than
-/// [`MAX_OBJECT_NESTING`], unknown types and ids or texts over their
-/// limits are 422.
+/// [`MAX_OBJECT_NESTING`], ids or texts over their limits, unknown types
+/// and types we know we cannot handle (`activities::unsupported`) are 422.
 pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|err| AppError::bad_request(format!("malformed JSON: {err}")))?;

@@ -4,7 +4,8 @@
 //! by the object's id.
 
 use super::{alpha_with_secguild, follow, members, sent};
-use crate::{client::titled, fake_peer::FakePeer};
+use crate::{client::titled, common::MemberPair, fake_peer::FakePeer};
+use guildhall::api::posts::PostResponse;
 use serde_json::json;
 
 /// The captured Mastodon `Undo{Like}`, by `actor`, naming `undone` by id.
@@ -107,5 +108,54 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
             .await,
         3,
         "only eve's two undos and the unknown id were refused"
+    );
+}
+
+#[tokio::test]
+async fn a_like_undone_by_reference_is_taken_back_on_group_aware_members_too() {
+    let pair = MemberPair::start().await;
+    let (alpha, beta) = (&pair.alpha, &pair.beta);
+    let post = alpha
+        .api(&pair.alice)
+        .create_post("secguild", &titled("Patch notes", "All patched."))
+        .await
+        .unwrap();
+    let inbox = format!("{}/inbox", alpha.base);
+    let peer = FakePeer::start("bovine", "bovine").await;
+    let bo = peer.actor("endpoints/bo", "Person");
+    // Beta confirms what alpha passes on at bovine, which serves its
+    // activities at their ids.
+    let like_id = format!("{bo}/like/1");
+    let like = sent(
+        "mastodon/activities/like_page.json",
+        &bo,
+        &like_id,
+        json!(post.ap_id),
+    );
+    let taken_back = undo(&bo, 1, &like_id);
+    for activity in [&like, &taken_back] {
+        let path = activity["id"].as_str().unwrap().replace(&peer.base, "");
+        peer.put(&path, activity);
+    }
+    assert_eq!(peer.deliver(&bo, &inbox, &like).await, 202);
+    pair.settle().await;
+    let on_beta = |posts: Vec<PostResponse>| {
+        posts
+            .into_iter()
+            .find(|p| p.ap_id == post.ap_id)
+            .unwrap()
+            .likes
+    };
+    let bob = beta.api(&pair.bob);
+    assert_eq!(on_beta(bob.posts(&pair.handle).await.unwrap().items), 1);
+
+    assert_eq!(peer.deliver(&bo, &inbox, &taken_back).await, 202);
+    pair.settle().await;
+    assert_eq!(alpha.anonymous().post(post.id).await.unwrap().likes, 0);
+    assert_eq!(on_beta(bob.posts(&pair.handle).await.unwrap().items), 0);
+    assert_eq!(
+        beta.count("incoming_activities WHERE error IS NOT NULL")
+            .await,
+        0
     );
 }
