@@ -50,7 +50,7 @@ fn attachment(media: &MediaAttachment) -> Markup {
     if media.is_image() {
         return html! {
             img src=(media.url) alt=(described.unwrap_or_default()) loading="lazy"
-                width=[media.width] height=[media.height];
+                referrerpolicy="no-referrer" width=[media.width] height=[media.height];
         };
     }
     let kind = match media.kind {
@@ -59,7 +59,7 @@ fn attachment(media: &MediaAttachment) -> Markup {
         MediaKind::Image | MediaKind::Document => "File",
     };
     html! {
-        a href=(media.url) rel="nofollow noopener noreferrer" {
+        a href=(media.url) rel="nofollow noopener noreferrer" referrerpolicy="no-referrer" {
             (kind) @if let Some(text) = described { ": " (text) }
         }
         @if let Some(media_type) = &media.media_type { " (" (media_type) ")" }

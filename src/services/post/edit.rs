@@ -54,7 +54,8 @@ pub async fn edit_post(
     let warning = warning.as_deref().map(str::trim);
     local::check(title.as_deref(), &source, warning)?;
     let html = markdown::to_html(&source);
-    let content = local::content(title.as_deref(), &html, &source, warning);
+    let mut content = local::content(title.as_deref(), &html, &source, warning);
+    content.updated = Some(chrono::Utc::now());
     let row = store::edit(&mut conn, state, &post, content, Origin::Local).await?;
     view(&mut conn, row).await
 }

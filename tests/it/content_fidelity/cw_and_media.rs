@@ -200,6 +200,7 @@ async fn our_content_warnings_go_out_as_mastodon_expects_and_can_be_changed() {
     };
     let edited = alice.edit_post(note.id, &lifted).await.unwrap();
     assert_eq!((edited.content_warning, edited.sensitive), (None, false));
+    assert!(edited.updated.is_some(), "an edit is dated");
     let changed = PostChanges {
         content_warning: Some(Some("Book 6".into())),
         ..PostChanges::default()
