@@ -4,7 +4,11 @@
 //! by the object's id.
 
 use super::{alpha_with_secguild, follow, members, sent};
-use crate::{client::titled, common::MemberPair, fake_peer::FakePeer};
+use crate::{
+    client::titled,
+    common::{MemberPair, TestApp},
+    fake_peer::FakePeer,
+};
 use guildhall::api::posts::PostResponse;
 use serde_json::json;
 
@@ -19,17 +23,29 @@ fn undo(actor: &str, n: u32, undone: &str) -> serde_json::Value {
     )
 }
 
-#[tokio::test]
-async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_actor() {
-    let (alpha, alice, group) = alpha_with_secguild().await;
+/// Alice's post in `secguild`, a bovine server with `bo`, and bo's like
+/// of the post (the captured Mastodon `Like`, not sent yet) with its id.
+type Bovine = (PostResponse, FakePeer, String, String, serde_json::Value);
+
+async fn post_and_bovine(alpha: &TestApp, alice: &str) -> Bovine {
     let post = alpha
-        .api(&alice)
+        .api(alice)
         .create_post("secguild", &titled("Patch notes", "All patched."))
         .await
         .unwrap();
-    let inbox = format!("{}/inbox", alpha.base);
     let peer = FakePeer::start("bovine", "bovine").await;
     let bo = peer.actor("endpoints/bo", "Person");
+    let like_id = format!("{bo}/like/1");
+    let file = "mastodon/activities/like_page.json";
+    let like = sent(file, &bo, &like_id, json!(post.ap_id));
+    (post, peer, bo, like_id, like)
+}
+
+#[tokio::test]
+async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_actor() {
+    let (alpha, alice, group) = alpha_with_secguild().await;
+    let (post, peer, bo, like_id, like) = post_and_bovine(&alpha, &alice).await;
+    let inbox = format!("{}/inbox", alpha.base);
     let eve = peer.actor("endpoints/eve", "Person");
 
     let follow_id = format!("{bo}/follow/1");
@@ -37,13 +53,6 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
         peer.deliver(&bo, &inbox, &follow(&bo, &group, &follow_id))
             .await,
         202
-    );
-    let like_id = format!("{bo}/like/1");
-    let like = sent(
-        "mastodon/activities/like_page.json",
-        &bo,
-        &like_id,
-        json!(post.ap_id),
     );
     assert_eq!(peer.deliver(&bo, &inbox, &like).await, 202);
     alpha.settle().await;
@@ -115,23 +124,10 @@ async fn a_follow_and_a_like_undone_by_reference_are_taken_back_only_by_their_ac
 async fn a_like_undone_by_reference_is_taken_back_on_group_aware_members_too() {
     let pair = MemberPair::start().await;
     let (alpha, beta) = (&pair.alpha, &pair.beta);
-    let post = alpha
-        .api(&pair.alice)
-        .create_post("secguild", &titled("Patch notes", "All patched."))
-        .await
-        .unwrap();
+    let (post, peer, bo, like_id, like) = post_and_bovine(alpha, &pair.alice).await;
     let inbox = format!("{}/inbox", alpha.base);
-    let peer = FakePeer::start("bovine", "bovine").await;
-    let bo = peer.actor("endpoints/bo", "Person");
     // Beta confirms what alpha passes on at bovine, which serves its
     // activities at their ids.
-    let like_id = format!("{bo}/like/1");
-    let like = sent(
-        "mastodon/activities/like_page.json",
-        &bo,
-        &like_id,
-        json!(post.ap_id),
-    );
     let taken_back = undo(&bo, 1, &like_id);
     for activity in [&like, &taken_back] {
         let path = activity["id"].as_str().unwrap().replace(&peer.base, "");
