@@ -623,7 +623,7 @@ async fn fan_out_phase(
                             &mut conn,
                             &RemotePerson {
                                 ap_id: &ap_id,
-                                username: &username,
+                                username: Some(&username),
                                 domain: &host,
                                 local: false,
                                 display_name: None,
@@ -670,8 +670,11 @@ async fn fan_out_phase(
             state,
             &author,
             &group,
-            Some("Fan-out benchmark".into()),
-            "One post, five hundred instances.",
+            &services::post::local::Writing {
+                title: Some("Fan-out benchmark".into()),
+                content: "One post, five hundred instances.".into(),
+                content_warning: None,
+            },
         )
         .await,
         "create the post",

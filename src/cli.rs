@@ -163,7 +163,7 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
             let person = account::create_user(&state, &name, password, admin)
                 .await
                 .map_err(message)?;
-            println!("created user {} ({})", person.username, person.ap_id);
+            println!("created user {} ({})", person.handle(), person.ap_id);
         }
         Admin::CreateCommunity { name, owner, title } => {
             let mut conn = state.pool.get().await?;

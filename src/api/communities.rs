@@ -56,7 +56,11 @@ impl From<CommunityView> for CommunityResponse {
             summary: row.summary,
             visibility: view.visibility,
             posting_policy: view.posting_policy,
-            moderators: view.moderators.into_iter().map(|p| p.username).collect(),
+            moderators: view
+                .moderators
+                .iter()
+                .map(db::person::PersonRow::handle)
+                .collect(),
             followers: view.followers,
             charter: view.charter,
             charter_version: row.charter_version,

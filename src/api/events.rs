@@ -83,11 +83,7 @@ impl From<EventView> for EventResponse {
             id: row.id,
             ap_id: row.ap_id,
             community: handle(&v.community.name, &v.community.domain, v.community.local),
-            organiser: handle(
-                &v.organiser.username,
-                &v.organiser.domain,
-                v.organiser.local,
-            ),
+            organiser: v.organiser.handle(),
             title: row.title,
             description: row.description,
             source: row.source,
@@ -119,7 +115,7 @@ impl From<EventView> for EventResponse {
             attendees: v.attendees.map(|people| {
                 people
                     .into_iter()
-                    .map(|(p, status)| (handle(&p.username, &p.domain, p.local), status))
+                    .map(|(p, status)| (p.handle(), status))
                     .collect()
             }),
             sequence: row.sequence,

@@ -2,7 +2,7 @@
 //! wrong or missing field is a 422 naming the field (`charter.stage`).
 
 use crate::error::{AppError, ErrorKind};
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, de::DeserializeOwned};
 use std::sync::LazyLock;
 
 static QUOTED: LazyLock<regex::Regex> =
@@ -42,6 +42,17 @@ pub fn parse<T: DeserializeOwned>(body: &[u8], prefix: &str) -> Result<T, AppErr
             retry_after: None,
         }
     })
+}
+
+/// For a field that may be absent, `null` or a value (`PATCH` bodies):
+/// with `#[serde(default, deserialize_with = "present")]` on an
+/// `Option<Option<T>>`, absent is `None` and `null` is `Some(None)`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 fn join(a: &str, b: &str) -> String {

@@ -7,9 +7,14 @@ use super::{
     json,
 };
 use crate::{
+    domain::media::MediaAttachment,
     error::AppResult,
     federation::{context::Federation, handle},
-    services::post::{self, PostView, edit, local},
+    services::post::{
+        self, PostView,
+        edit::{self, Changes},
+        local::{self, Writing},
+    },
 };
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -21,42 +26,66 @@ pub struct PostResponse {
     pub id: i64,
     pub ap_id: String,
     pub community: String,
+    /// `name`, `name@host`, or the actor id of an account without a user name.
     pub author: String,
+    /// The author's display name, else user name, else the last segment of
+    /// their actor id.
+    pub author_name: String,
     pub title: Option<String>,
+    /// Shown first, with the content behind it.
+    pub content_warning: Option<String>,
+    /// The author marked the post (or its media) sensitive.
+    pub sensitive: bool,
     /// Sanitised HTML.
     pub content: String,
     /// The Markdown source (local posts).
     pub source: Option<String>,
+    /// Media, as references to where they live (never copied here).
+    pub attachments: Vec<MediaAttachment>,
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub likes: i64,
     pub locked: bool,
+    /// A tombstone: deleted, listed only where replies hang under it.
+    pub deleted: bool,
     pub local: bool,
     pub published: DateTime<Utc>,
     pub updated: Option<DateTime<Utc>>,
 }
 
 impl From<PostView> for PostResponse {
-    fn from(v: PostView) -> Self {
-        let handle = |name: &str, domain: &str, local: bool| {
-            if local {
-                name.to_string()
-            } else {
-                format!("{name}@{domain}")
-            }
-        };
+    fn from(mut v: PostView) -> Self {
+        if v.row.deleted {
+            // A tombstone keeps its place in the thread, not what it said.
+            v.row.title = None;
+            v.row.content_warning = None;
+            v.row.sensitive = false;
+            v.row.content.clear();
+            v.row.source = None;
+            v.row.attachments.0.clear();
+        }
+        let community = &v.community;
         PostResponse {
             id: v.row.id,
             ap_id: v.row.ap_id,
-            community: handle(&v.community.name, &v.community.domain, v.community.local),
-            author: handle(&v.author.username, &v.author.domain, v.author.local),
+            community: if community.local {
+                community.name.clone()
+            } else {
+                format!("{}@{}", community.name, community.domain)
+            },
+            author: v.author.handle(),
+            author_name: v.author.shown_name(),
             title: v.row.title,
+            content_warning: v.row.content_warning,
+            sensitive: v.row.sensitive,
             content: v.row.content,
             source: v.row.source,
+            attachments: v.row.attachments.0,
             parent_id: v.row.parent_id,
             root_id: v.row.root_id,
             likes: v.likes,
             locked: v.row.locked,
+            deleted: v.row.deleted,
             local: v.row.local,
             published: v.row.published,
             updated: v.row.updated,
@@ -72,9 +101,13 @@ pub struct NewPost {
     pub title: Option<String>,
     /// Markdown.
     pub content: String,
+    /// Shown first, with the content behind it (Mastodon's CW).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_warning: Option<String>,
 }
 
-/// `POST /api/v1/communities/{handle}/posts` `{title?, content}` (Markdown) → 201.
+/// `POST /api/v1/communities/{handle}/posts` `{title?, content, content_warning?}`
+/// (Markdown) → 201.
 pub async fn create_post(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -83,8 +116,12 @@ pub async fn create_post(
 ) -> AppResult<HttpResponse> {
     let input: NewPost = json::parse(&body, "")?;
     let community = handle::community(&fed, &path, true).await?;
-    let view =
-        local::create_post(&fed.state, &person, &community, input.title, &input.content).await?;
+    let writing = Writing {
+        title: input.title,
+        content: input.content,
+        content_warning: input.content_warning,
+    };
+    let view = local::create_post(&fed.state, &person, &community, &writing).await?;
     Ok(HttpResponse::Created().json(PostResponse::from(view)))
 }
 
@@ -127,9 +164,16 @@ pub struct PostChanges {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// A new content warning, or `null` to take it away.
+    #[serde(
+        default,
+        deserialize_with = "json::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_warning: Option<Option<String>>,
 }
 
-/// `PATCH /api/v1/posts/{id}` `{title?, content?}`: the author edits.
+/// `PATCH /api/v1/posts/{id}` `{title?, content?, content_warning?}`: the author edits.
 pub async fn update_post(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -137,7 +181,12 @@ pub async fn update_post(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: PostChanges = json::parse(&body, "")?;
-    let view = edit::edit_post(&fed.state, &person, *id, input.title, input.content).await?;
+    let changes = Changes {
+        title: input.title,
+        content: input.content,
+        content_warning: input.content_warning,
+    };
+    let view = edit::edit_post(&fed.state, &person, *id, changes).await?;
     Ok(HttpResponse::Ok().json(PostResponse::from(view)))
 }
 
@@ -157,9 +206,12 @@ pub async fn delete_post(
 pub struct NewReply {
     /// Markdown.
     pub content: String,
+    /// Shown first, with the content behind it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_warning: Option<String>,
 }
 
-/// `POST /api/v1/posts/{id}/replies` `{content}` → 201.
+/// `POST /api/v1/posts/{id}/replies` `{content, content_warning?}` → 201.
 pub async fn create_reply(
     fed: web::Data<Federation>,
     SignedIn(person): SignedIn,
@@ -167,7 +219,14 @@ pub async fn create_reply(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let input: NewReply = json::parse(&body, "")?;
-    let view = local::reply(&fed.state, &person, *id, &input.content).await?;
+    let view = local::reply(
+        &fed.state,
+        &person,
+        *id,
+        &input.content,
+        input.content_warning,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(PostResponse::from(view)))
 }
 

@@ -183,6 +183,13 @@ pub async fn cancel(conn: &mut AsyncPgConnection, inbox: &str, signer: &str) -> 
     .await
 }
 
+/// Drops every pending delivery to `inbox` (no one uses it any more).
+pub async fn cancel_inbox(conn: &mut AsyncPgConnection, inbox: &str) -> QueryResult<usize> {
+    diesel::delete(deliveries::table.filter(deliveries::inbox.eq(inbox)))
+        .execute(conn)
+        .await
+}
+
 /// Drops pending deliveries to a whole instance (it was blocked).
 pub async fn cancel_for_domain(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<usize> {
     diesel::delete(deliveries::table.filter(deliveries::domain.eq(domain)))

@@ -180,3 +180,28 @@ pub async fn person_by_follow_id(
         .await
         .optional()
 }
+
+/// The follows stored with the Follow id `follow_ap_id`: their community
+/// and follower (for `Undo{object: "<id>"}`).
+pub async fn by_follow_id(
+    conn: &mut AsyncPgConnection,
+    follow_ap_id: &str,
+) -> QueryResult<Vec<(i64, super::person::PersonRow)>> {
+    community_follows::table
+        .inner_join(people::table)
+        .filter(community_follows::follow_ap_id.eq(follow_ap_id))
+        .select((
+            community_follows::community_id,
+            super::person::PersonRow::as_select(),
+        ))
+        .load(conn)
+        .await
+}
+
+/// Ends every follow of a person; returns the communities they followed.
+pub async fn remove_person(conn: &mut AsyncPgConnection, person_id: i64) -> QueryResult<Vec<i64>> {
+    diesel::delete(community_follows::table.filter(community_follows::person_id.eq(person_id)))
+        .returning(community_follows::community_id)
+        .get_results(conn)
+        .await
+}

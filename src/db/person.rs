@@ -1,6 +1,7 @@
 //! The `people` table: local accounts and cached remote actors.
 
 use super::schema::people;
+use crate::domain::name::shown_name;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -11,7 +12,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 pub struct PersonRow {
     pub id: i64,
     pub ap_id: String,
-    pub username: String,
+    /// `preferredUsername`; remote actors may have none.
+    pub username: Option<String>,
     pub domain: String,
     pub local: bool,
     pub display_name: Option<String>,
@@ -27,6 +29,8 @@ pub struct PersonRow {
     pub refreshed_at: DateTime<Utc>,
     /// The id of the key a remote person publishes (`publicKey.id`).
     pub key_id: Option<String>,
+    /// When a remote account deleted itself.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A new person (local or remote).
@@ -44,6 +48,27 @@ pub struct NewPerson<'a> {
     pub private_key: Option<&'a str>,
     pub password_hash: Option<&'a str>,
     pub is_admin: bool,
+}
+
+impl PersonRow {
+    /// How the API names a person: `name` (local), `name@host`, or the
+    /// actor id of a remote account without a user name.
+    pub fn handle(&self) -> String {
+        match (&self.username, self.local) {
+            (Some(name), true) => name.clone(),
+            (Some(name), false) => format!("{name}@{}", self.domain),
+            (None, _) => self.ap_id.clone(),
+        }
+    }
+
+    /// The name to show (see [`shown_name`]).
+    pub fn shown_name(&self) -> String {
+        shown_name(
+            self.display_name.as_deref(),
+            self.username.as_deref(),
+            &self.ap_id,
+        )
+    }
 }
 
 impl std::fmt::Debug for PersonRow {
@@ -140,7 +165,7 @@ pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
 #[diesel(table_name = people)]
 pub struct RemotePerson<'a> {
     pub ap_id: &'a str,
-    pub username: &'a str,
+    pub username: Option<&'a str>,
     pub domain: &'a str,
     pub local: bool,
     pub display_name: Option<&'a str>,
@@ -179,4 +204,31 @@ pub async fn find_by_ap_id(
         .first(conn)
         .await
         .optional()
+}
+
+/// Records that a remote account deleted itself.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::deleted_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// True when a remote person other than `except` delivers through `inbox`
+/// (as their inbox or shared inbox).
+pub async fn inbox_used_by_others(
+    conn: &mut AsyncPgConnection,
+    inbox: &str,
+    except: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        people::table
+            .filter(people::id.ne(except))
+            .filter(people::local.eq(false))
+            .filter(people::deleted_at.is_null())
+            .filter(people::inbox.eq(inbox).or(people::shared_inbox.eq(inbox))),
+    ))
+    .get_result(conn)
+    .await
 }

@@ -1,7 +1,11 @@
 //! The `posts` and `post_likes` tables: posts and replies (threads) in
 //! communities, local or remote, and who liked them.
 
-use super::schema::{post_likes, posts};
+use super::{
+    person::PersonRow,
+    schema::{people, post_likes, posts},
+};
+use crate::domain::media::Attachments;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -25,9 +29,33 @@ pub struct PostRow {
     pub deleted: bool,
     pub removed: bool,
     pub locked: bool,
+    /// Shown before the content, which stays behind it.
+    pub content_warning: Option<String>,
+    pub sensitive: bool,
+    /// True when `title` was derived from the text (an edit derives it again).
+    pub title_derived: bool,
+    pub attachments: Attachments,
 }
 
-/// A new post.
+/// What a post says: all that an edit replaces.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = posts, treat_none_as_null = true)]
+pub struct PostContent<'a> {
+    pub title: Option<&'a str>,
+    pub title_derived: bool,
+    /// Sanitised HTML.
+    pub content: &'a str,
+    /// The Markdown source (local posts).
+    pub source: Option<&'a str>,
+    pub content_warning: Option<&'a str>,
+    pub sensitive: bool,
+    #[diesel(serialize_as = super::typed::AttachmentsJson<'a>)]
+    pub attachments: &'a Attachments,
+    /// When its author last changed it (`None` for a new post never edited).
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// Where a new post goes (its content is a [`PostContent`]).
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = posts)]
 pub struct NewPost<'a> {
@@ -37,9 +65,6 @@ pub struct NewPost<'a> {
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub local: bool,
-    pub title: Option<&'a str>,
-    pub content: &'a str,
-    pub source: Option<&'a str>,
     pub published: DateTime<Utc>,
 }
 
@@ -57,9 +82,10 @@ pub async fn insert_with_id(
     conn: &mut AsyncPgConnection,
     id: i64,
     new: &NewPost<'_>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::insert_into(posts::table)
-        .values((posts::id.eq(id), new))
+        .values((posts::id.eq(id), new, content))
         .returning(PostRow::as_returning())
         .get_result(conn)
         .await
@@ -69,9 +95,10 @@ pub async fn insert_with_id(
 pub async fn insert_remote(
     conn: &mut AsyncPgConnection,
     new: &NewPost<'_>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::insert_into(posts::table)
-        .values(new)
+        .values((new, content))
         .on_conflict(posts::ap_id)
         .do_nothing()
         .execute(conn)
@@ -126,11 +153,18 @@ pub async fn list_top(
     query.load(conn).await
 }
 
-/// Direct replies to a post, oldest first.
+/// Direct replies to a post, oldest first: those not deleted, and the
+/// deleted ones that have replies (as tombstones, which keep the thread).
 pub async fn replies(conn: &mut AsyncPgConnection, parent_id: i64) -> QueryResult<Vec<PostRow>> {
+    let children = diesel::alias!(posts as children);
+    let answered = diesel::dsl::exists(
+        children
+            .filter(children.field(posts::parent_id).eq(posts::id.nullable()))
+            .filter(children.field(posts::removed).eq(false)),
+    );
     posts::table
         .filter(posts::parent_id.eq(parent_id))
-        .filter(posts::deleted.eq(false))
+        .filter(posts::deleted.eq(false).or(answered))
         .filter(posts::removed.eq(false))
         .order(posts::id.asc())
         .select(PostRow::as_select())
@@ -138,21 +172,14 @@ pub async fn replies(conn: &mut AsyncPgConnection, parent_id: i64) -> QueryResul
         .await
 }
 
-/// Replaces a post's title and content.
+/// Replaces what a post says.
 pub async fn update_content(
     conn: &mut AsyncPgConnection,
     id: i64,
-    title: Option<&str>,
-    content: &str,
-    source: Option<&str>,
+    content: PostContent<'_>,
 ) -> QueryResult<PostRow> {
     diesel::update(posts::table.find(id))
-        .set((
-            posts::title.eq(title),
-            posts::content.eq(content),
-            posts::source.eq(source),
-            posts::updated.eq(Some(Utc::now())),
-        ))
+        .set(content)
         .returning(PostRow::as_returning())
         .get_result(conn)
         .await
@@ -168,6 +195,35 @@ pub async fn set_deleted(conn: &mut AsyncPgConnection, id: i64, deleted: bool) -
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Turns every post of an author into a tombstone: deleted, with nothing
+/// left of what it said, but in its place in its thread (the replies under
+/// it stay). Returns the communities the posts were in.
+pub async fn tombstone_by_author(
+    conn: &mut AsyncPgConnection,
+    author_id: i64,
+) -> QueryResult<Vec<i64>> {
+    let nothing = Attachments::default();
+    let erased = PostContent {
+        title: None,
+        title_derived: false,
+        content: "",
+        source: None,
+        content_warning: None,
+        sensitive: false,
+        attachments: &nothing,
+        updated: Some(Utc::now()),
+    };
+    let mut communities: Vec<i64> =
+        diesel::update(posts::table.filter(posts::author_id.eq(author_id)))
+            .set((erased, posts::deleted.eq(true)))
+            .returning(posts::community_id)
+            .get_results(conn)
+            .await?;
+    communities.sort_unstable();
+    communities.dedup();
+    Ok(communities)
 }
 
 /// Sets whether moderators removed a post.
@@ -218,6 +274,29 @@ pub async fn unlike(
         .get_result(conn)
         .await
         .optional()
+}
+
+/// The post and the liker of the like whose `Like` had the id `like_ap_id`
+/// (for `Undo{object: "<id>"}`).
+pub async fn like_by_id(
+    conn: &mut AsyncPgConnection,
+    like_ap_id: &str,
+) -> QueryResult<Option<(PostRow, PersonRow)>> {
+    post_likes::table
+        .inner_join(posts::table)
+        .inner_join(people::table.on(people::id.eq(post_likes::person_id)))
+        .filter(post_likes::ap_id.eq(like_ap_id))
+        .select((PostRow::as_select(), PersonRow::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Withdraws every like a person gave.
+pub async fn unlike_all(conn: &mut AsyncPgConnection, person_id: i64) -> QueryResult<usize> {
+    diesel::delete(post_likes::table.filter(post_likes::person_id.eq(person_id)))
+        .execute(conn)
+        .await
 }
 
 /// Number of likes of a post.

@@ -193,7 +193,7 @@ diesel::table! {
     people (id) {
         id -> Int8,
         ap_id -> Text,
-        username -> Text,
+        username -> Nullable<Text>,
         domain -> Text,
         local -> Bool,
         display_name -> Nullable<Text>,
@@ -208,6 +208,7 @@ diesel::table! {
         refreshed_at -> Timestamptz,
         key_id -> Nullable<Text>,
         calendar_token_hash -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -237,6 +238,10 @@ diesel::table! {
         deleted -> Bool,
         removed -> Bool,
         locked -> Bool,
+        content_warning -> Nullable<Text>,
+        sensitive -> Bool,
+        title_derived -> Bool,
+        attachments -> Jsonb,
     }
 }
 

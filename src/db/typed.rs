@@ -1,14 +1,17 @@
 //! Domain values as column types: visibility, posting policy and the event
-//! enums stored as their text, the charter and an event's place as JSON. Rows carry the domain types, so no
+//! enums stored as their text, the charter, an event's place and a post's
+//! attachments as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
 
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
     event::{EventStatus, JoinMode, Place, RsvpState, RsvpStatus},
+    media::Attachments,
 };
 use diesel::{
     deserialize::{self, FromSql, Queryable},
+    expression::AsExpression,
     pg::{Pg, PgValue},
     serialize::{self, IsNull, Output, ToSql},
     sql_types::{Jsonb, Text},
@@ -65,10 +68,31 @@ macro_rules! json_column {
 
 json_column!(Charter);
 json_column!(Place);
+json_column!(Attachments);
 text_column!(JoinMode);
 text_column!(EventStatus);
 text_column!(RsvpStatus);
 text_column!(RsvpState);
+
+/// A post's attachments on their way into their `jsonb` column.
+#[derive(Debug, AsExpression)]
+#[diesel(sql_type = Jsonb)]
+pub struct AttachmentsJson<'a>(&'a Attachments);
+
+impl<'a> From<&'a Attachments> for AttachmentsJson<'a> {
+    fn from(attachments: &'a Attachments) -> Self {
+        AttachmentsJson(attachments)
+    }
+}
+
+impl ToSql<Jsonb, Pg> for AttachmentsJson<'_> {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        // PostgreSQL's binary `jsonb`: a version byte, then the text.
+        out.write_all(&[1])?;
+        serde_json::to_writer(out, self.0)?;
+        Ok(IsNull::No)
+    }
+}
 
 /// A charter, a place or another domain value as the JSON it is stored as.
 pub(super) fn to_json(value: &impl serde::Serialize) -> diesel::QueryResult<serde_json::Value> {

@@ -4,7 +4,9 @@ pub mod charter;
 pub mod community;
 pub mod event;
 pub mod markdown;
+pub mod media;
 pub mod name;
+pub mod post;
 pub mod rules;
 
 /// A rule broken by one input field; the field is named so clients can show it.

@@ -71,9 +71,49 @@ impl std::fmt::Display for Handle {
     }
 }
 
+/// The name to show for an actor: its display name, else its user name,
+/// else the last segment of its id's path (ActivityPub requires neither
+/// `name` nor `preferredUsername`), else the id's host.
+pub fn shown_name(display_name: Option<&str>, username: Option<&str>, actor_id: &str) -> String {
+    let given = [display_name, username]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|name| !name.is_empty());
+    match given {
+        Some(name) => name.to_string(),
+        None => last_segment(actor_id),
+    }
+}
+
+/// The last non-empty segment of a URL's path (`…/users/42` → `42`), or
+/// its host when the path is empty.
+pub fn last_segment(actor_id: &str) -> String {
+    let Ok(url) = url::Url::parse(actor_id) else {
+        return actor_id.to_string();
+    };
+    url.path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+        .map(str::to_string)
+        .or_else(|| url.host_str().map(str::to_string))
+        .unwrap_or_else(|| actor_id.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_actor_without_names_is_shown_by_the_last_segment_of_its_id() {
+        let id = "https://bovine.example/endpoints/Xa3k/";
+        assert_eq!(shown_name(Some("Ada"), Some("ada"), id), "Ada");
+        assert_eq!(shown_name(Some(" "), Some("ada"), id), "ada");
+        assert_eq!(shown_name(None, None, id), "Xa3k");
+        assert_eq!(
+            shown_name(None, None, "https://host.example/"),
+            "host.example"
+        );
+    }
 
     #[test]
     fn accepts_lower_case_digits_underscore_and_inner_dashes() {

@@ -30,9 +30,9 @@ fn base(kind: ActorKind, id: Url, username: &str, inbox: Url, urls: &Urls, pem: 
     Actor {
         context: Some(Context),
         kind,
-        public_key: public_key(&id, pem),
-        preferred_username: username.to_string(),
-        inbox,
+        public_key: Some(public_key(&id, pem)),
+        preferred_username: Some(username.to_string()),
+        inbox: Some(inbox),
         endpoints: Some(Endpoints {
             shared_inbox: Some(urls.shared_inbox()),
         }),
@@ -98,7 +98,8 @@ pub fn group(urls: &Urls, domain: &str, view: &CommunityView) -> Actor {
 
 /// A local person as a `Person`.
 pub fn person(urls: &Urls, domain: &str, row: &PersonRow) -> Actor {
-    let name = row.username.as_str();
+    let handle = row.handle();
+    let name = handle.as_str();
     let part = |p: &str| urls.person_part(name, p);
     let mut actor = base(
         ActorKind::Person,

@@ -7,8 +7,11 @@
 //! 1. the sender's address has not had too many requests refused lately
 //!    (429 with `Retry-After`);
 //! 2. the body is JSON (400), its objects nest at most
-//!    [`MAX_OBJECT_NESTING`] deep, its type is one we know, and every id
-//!    and text fits its limit (422);
+//!    [`MAX_OBJECT_NESTING`] deep, every id and text fits its limit, its
+//!    type is one we know and not one we know we cannot handle
+//!    (`activities::unsupported`), and the posts it embeds carry at most
+//!    16 media attachments, each an `https` reference (`http` in dev mode)
+//!    (422);
 //! 3. the activity id is on its actor's origin (scheme, host and port);
 //! 4. the actor's host is federated with (blocklist with subdomains,
 //!    allowlist);
@@ -23,10 +26,12 @@
 //! that do not verify count against the sender's address (step 1).
 
 use super::{
+    activities,
     context::Federation,
     fetch::FetchBudget,
     limits,
-    resolve::{self, SignerKey, same_origin},
+    resolve::{self, same_origin},
+    signer::{self, SignerKey},
 };
 use crate::{
     db,
@@ -68,6 +73,12 @@ pub async fn post_inbox(
 
 async fn accept(req: &HttpRequest, body: &[u8], fed: &Federation) -> AppResult<HttpResponse> {
     let activity: AnyActivity = parse(body)?;
+    activities::remote_post::check_media(&activity, fed.state.settings.dev).map_err(|e| {
+        AppError::new(
+            ErrorKind::Unprocessable,
+            format!("cannot take this activity: {e}"),
+        )
+    })?;
     let actor = activity.actor().clone();
     if !same_origin(activity.id(), &actor) {
         return Err(AppError::forbidden(
@@ -78,10 +89,11 @@ async fn accept(req: &HttpRequest, body: &[u8], fed: &Federation) -> AppResult<H
     if !super::policy::allows(fed, &host).await? {
         return Err(AppError::forbidden(format!("{host} is not federated with")));
     }
-    let signer = match verify_signature(fed, req, body, &actor).await {
+    let self_delete = is_self_delete(&activity);
+    let signer = match verify_signature(fed, req, body, &actor, self_delete).await {
         Ok(signer) => signer,
         // A deleted account can no longer be verified; nothing to keep anyway.
-        Err(_) if is_self_delete(&activity) => return Ok(HttpResponse::Accepted().finish()),
+        Err(_) if self_delete => return Ok(HttpResponse::Accepted().finish()),
         Err(err) => return Err(err),
     };
     if signer.actor_id != actor {
@@ -117,8 +129,8 @@ fn too_many(message: &str, wait: std::time::Duration) -> AppError {
 }
 
 /// Parses the body: malformed JSON is 400; objects nested deeper than
-/// [`MAX_OBJECT_NESTING`], unknown types and ids or texts over their
-/// limits are 422.
+/// [`MAX_OBJECT_NESTING`], ids or texts over their limits, unknown types
+/// and types we know we cannot handle (`activities::unsupported`) are 422.
 pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|err| AppError::bad_request(format!("malformed JSON: {err}")))?;
@@ -129,20 +141,30 @@ pub fn parse(body: &[u8]) -> AppResult<AnyActivity> {
         ));
     }
     limits::check(&value).map_err(|why| AppError::new(ErrorKind::Unprocessable, why))?;
-    serde_json::from_value(value).map_err(|err| {
+    let activity = serde_json::from_value(value).map_err(|err| {
         AppError::new(
             ErrorKind::Unprocessable,
             format!("cannot take this activity: {err}"),
         )
-    })
+    })?;
+    match activities::unsupported::reason(&activity) {
+        Some(why) => Err(AppError::new(
+            ErrorKind::Unprocessable,
+            format!("cannot take this activity: {why}"),
+        )),
+        None => Ok(activity),
+    }
 }
 
 /// Verifies the request's signature for `actor`; returns the signer's key.
+/// An account deleting itself (`self_delete`) is verified with the key we
+/// stored for it, however old: its server no longer serves it.
 async fn verify_signature(
     fed: &Federation,
     req: &HttpRequest,
     body: &[u8],
     actor: &Url,
+    self_delete: bool,
 ) -> AppResult<SignerKey> {
     let pending = pending_signature(fed, req, "POST", Some(body))?;
     let owner = key_owner(pending.key_id())?;
@@ -152,7 +174,14 @@ async fn verify_signature(
         ));
     }
     let budget = FetchBudget::new(3);
-    let signer = signer_key(fed, &owner, &budget, false).await?;
+    let last_known = match self_delete {
+        true => signer::last_known_key(fed, &owner).await.ok().flatten(),
+        false => None,
+    };
+    let signer = match last_known {
+        Some(key) => key,
+        None => signer_key(fed, &owner, &budget, false).await?,
+    };
     check_key_id(&signer, pending.key_id())?;
     if pending.verify(&signer.public_key).is_ok() {
         return Ok(signer);
@@ -174,7 +203,7 @@ async fn signer_key(
     budget: &FetchBudget,
     refresh: bool,
 ) -> AppResult<SignerKey> {
-    resolve::signer_key(fed, owner, budget, refresh)
+    signer::signer_key(fed, owner, budget, refresh)
         .await
         .map_err(|e| AppError::unauthorized(format!("cannot get the signer's key: {e}")))
 }

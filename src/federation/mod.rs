@@ -20,4 +20,5 @@ pub mod policy;
 pub mod processor;
 pub mod resolve;
 pub mod routes;
+pub mod signer;
 pub mod webfinger;

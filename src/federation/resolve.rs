@@ -10,10 +10,10 @@ use crate::{
     db::{self, community::CommunityRow, person::PersonRow},
     domain::{
         community::{PostingPolicy, Visibility},
-        markdown,
+        markdown, name,
     },
     protocol::{
-        actor::{Actor, ActorKind},
+        actor::{Actor, ActorKind, PublicKey},
         charter::CharterJson,
         nodeinfo::{NodeInfo, NodeInfoLinks},
         webfinger::WebFinger,
@@ -85,14 +85,15 @@ pub async fn actor(
 }
 
 /// What the cache holds for an actor id.
-enum Cached {
+pub(super) enum Cached {
     /// Ours, or a remote actor fetched recently enough.
     Fresh(KnownActor),
     /// Unknown, stale, or a refresh was asked for.
     Missing,
 }
 
-async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, FetchError> {
+/// The actor with id `url` as we stored it, however old.
+pub(super) async fn stored(fed: &Federation, url: &Url) -> Result<Option<KnownActor>, FetchError> {
     let db_err = |e: diesel::result::Error| FetchError::Failed(e.to_string());
     let mut conn = fed
         .state
@@ -100,18 +101,26 @@ async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, Fe
         .get()
         .await
         .map_err(|e| FetchError::Failed(e.to_string()))?;
-    let cached = match db::person::find_by_ap_id(&mut conn, url.as_str())
-        .await
-        .map_err(db_err)?
-    {
-        Some(person) => Some(KnownActor::Person(Box::new(person))),
-        None => db::community::find_by_ap_id(&mut conn, url.as_str())
+    Ok(
+        match db::person::find_by_ap_id(&mut conn, url.as_str())
             .await
             .map_err(db_err)?
-            .map(|c| KnownActor::Community(Box::new(c))),
-    };
-    drop(conn);
-    match cached {
+        {
+            Some(person) => Some(KnownActor::Person(Box::new(person))),
+            None => db::community::find_by_ap_id(&mut conn, url.as_str())
+                .await
+                .map_err(db_err)?
+                .map(|c| KnownActor::Community(Box::new(c))),
+        },
+    )
+}
+
+pub(super) async fn cached(
+    fed: &Federation,
+    url: &Url,
+    refresh: bool,
+) -> Result<Cached, FetchError> {
+    match stored(fed, url).await? {
         Some(known) if known.is_local() || fed.is_local(url) => Ok(Cached::Fresh(known)),
         Some(known) if !refresh && !stale(&known) => Ok(Cached::Fresh(known)),
         None if fed.is_local(url) => Err(FetchError::Gone),
@@ -119,48 +128,10 @@ async fn cached(fed: &Federation, url: &Url, refresh: bool) -> Result<Cached, Fe
     }
 }
 
-/// The key that signed a request, by the key's owner: from the cache, or
-/// fetched but *not stored* (nothing is stored for a request that does not
-/// verify; call [`remember`] with `fetched` once it did).
-pub struct SignerKey {
-    /// The owner's actor id.
-    pub actor_id: Url,
-    /// `publicKey.id`, when known.
-    pub key_id: Option<String>,
-    /// The public key (PEM).
-    pub public_key: String,
-    /// The document, when it was fetched for this request.
-    pub fetched: Option<Actor>,
-}
-
-/// The key of `owner` (see [`SignerKey`]).
-pub async fn signer_key(
-    fed: &Federation,
-    owner: &Url,
-    budget: &FetchBudget,
-    refresh: bool,
-) -> Result<SignerKey, FetchError> {
-    if let Cached::Fresh(known) = cached(fed, owner, refresh).await? {
-        return Ok(SignerKey {
-            actor_id: Url::parse(known.ap_id()).map_err(|e| FetchError::Failed(e.to_string()))?,
-            key_id: known.key_id().map(str::to_owned),
-            public_key: known.public_key().to_owned(),
-            fetched: None,
-        });
-    }
-    let document = fetch_actor(fed, owner, budget).await?;
-    Ok(SignerKey {
-        actor_id: document.id.clone(),
-        key_id: Some(document.public_key.id.clone()),
-        public_key: document.public_key.public_key_pem.clone(),
-        fetched: Some(document),
-    })
-}
-
 /// Fetches the actor document at `url` and checks it: its `id` must be the
 /// URL we fetched (else it is fetched once more from its `id`, on the same
 /// host, as Mastodon does), and its key must belong to it.
-async fn fetch_actor(
+pub(super) async fn fetch_actor(
     fed: &Federation,
     url: &Url,
     budget: &FetchBudget,
@@ -182,20 +153,35 @@ async fn fetch_actor(
             )));
         }
     }
-    if document.public_key.owner != document.id {
+    let (inbox, key) = inbox_and_key(&document)?;
+    if key.owner != document.id {
         return Err(FetchError::NotAllowed(format!(
             "the key of {} belongs to {}",
-            document.id, document.public_key.owner
+            document.id, key.owner
         )));
     }
     // Deliveries go where the document says: only to its own server.
-    if !same_origin(&document.inbox, &document.id) {
+    if !same_origin(inbox, &document.id) {
         return Err(FetchError::NotAllowed(format!(
             "the inbox of {} is on another server",
             document.id
         )));
     }
     Ok(document)
+}
+
+/// The inbox and RSA key of an actor: ActivityPub requires neither, but we
+/// cannot deliver to an actor without an inbox nor verify one without a key,
+/// so we keep only actors that have both.
+pub(super) fn inbox_and_key(actor: &Actor) -> Result<(&Url, &PublicKey), FetchError> {
+    match (&actor.inbox, &actor.public_key) {
+        (Some(inbox), Some(key)) => Ok((inbox, key)),
+        (None, _) => Err(FetchError::NotAllowed(format!("{} has no inbox", actor.id))),
+        (_, None) => Err(FetchError::NotAllowed(format!(
+            "{} publishes no RSA key (`publicKey`)",
+            actor.id
+        ))),
+    }
 }
 
 /// True when both URLs have the same scheme, host and port.
@@ -226,12 +212,21 @@ pub async fn remember(
         .get()
         .await
         .map_err(|e| FetchError::Failed(e.to_string()))?;
-    let shared_inbox = actor.shared_inbox_or_inbox().to_string();
-    let shared = (shared_inbox != actor.inbox.as_str()
-        && same_origin(actor.shared_inbox_or_inbox(), &actor.id))
-    .then_some(shared_inbox.as_str());
+    let (inbox, key) = inbox_and_key(&actor)?;
+    let shared = actor
+        .endpoints
+        .as_ref()
+        .and_then(|e| e.shared_inbox.as_ref())
+        .filter(|shared| *shared != inbox && same_origin(shared, &actor.id))
+        .map(Url::as_str);
     let now = Utc::now();
     let result = if actor.kind == ActorKind::Group {
+        // A community needs a name: without `preferredUsername`, the last
+        // segment of its id.
+        let name = actor
+            .preferred_username
+            .clone()
+            .unwrap_or_else(|| name::last_segment(actor.id.as_str()));
         let charter = actor.charter.as_ref().map(CharterJson::to_charter);
         let summary = markdown::sanitize_html(actor.summary.as_deref().unwrap_or_default());
         let visibility = if actor.manually_approves_followers == Some(true) {
@@ -249,18 +244,18 @@ pub async fn remember(
             &mut conn,
             &db::community::RemoteCommunity {
                 ap_id: actor.id.as_str(),
-                name: &actor.preferred_username,
+                name: &name,
                 domain: &domain,
                 local: false,
-                title: actor.name.as_deref().unwrap_or(&actor.preferred_username),
+                title: actor.name.as_deref().unwrap_or(&name),
                 summary: &summary,
                 visibility: visibility.as_str(),
                 posting_policy: posting.as_str(),
-                inbox: actor.inbox.as_str(),
+                inbox: inbox.as_str(),
                 shared_inbox: shared,
                 followers_url: followers,
-                public_key: &actor.public_key.public_key_pem,
-                key_id: Some(&actor.public_key.id),
+                public_key: &key.public_key_pem,
+                key_id: Some(&key.id),
                 refreshed_at: now,
             },
             charter.as_ref(),
@@ -272,14 +267,14 @@ pub async fn remember(
             &mut conn,
             &db::person::RemotePerson {
                 ap_id: actor.id.as_str(),
-                username: &actor.preferred_username,
+                username: actor.preferred_username.as_deref(),
                 domain: &domain,
                 local: false,
                 display_name: actor.name.as_deref(),
-                inbox: actor.inbox.as_str(),
+                inbox: inbox.as_str(),
                 shared_inbox: shared,
-                public_key: &actor.public_key.public_key_pem,
-                key_id: Some(&actor.public_key.id),
+                public_key: &key.public_key_pem,
+                key_id: Some(&key.id),
                 refreshed_at: now,
             },
         )

@@ -31,7 +31,14 @@ pub struct Actor {
     #[serde(rename = "type")]
     pub kind: ActorKind,
     pub id: Url,
-    pub preferred_username: String,
+    /// The user name (Mastodon requires it, ActivityPub does not: bovine,
+    /// Fedify and specification examples leave it out).
+    #[serde(
+        default,
+        deserialize_with = "text_or_map",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_username: Option<String>,
     #[serde(
         default,
         deserialize_with = "text_or_map",
@@ -46,7 +53,9 @@ pub struct Actor {
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    pub inbox: Url,
+    /// Specification examples leave it out; we store only actors that have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +73,10 @@ pub struct Actor {
     pub attributed_to: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
-    pub public_key: PublicKey,
+    /// The RSA key it signs with; FEP-521a actors publish only
+    /// `assertionMethod` keys, which we do not verify yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<PublicKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manually_approves_followers: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,16 +114,6 @@ pub struct Actor {
     /// Guildhall extension: the community's charter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charter: Option<CharterJson>,
-}
-
-impl Actor {
-    /// The inbox to deliver to: the shared inbox when the actor has one.
-    pub fn shared_inbox_or_inbox(&self) -> &Url {
-        self.endpoints
-            .as_ref()
-            .and_then(|e| e.shared_inbox.as_ref())
-            .unwrap_or(&self.inbox)
-    }
 }
 
 /// `endpoints` of an actor.

@@ -274,6 +274,25 @@ pub struct Attachment {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// Mastodon's placeholder while the media loads.
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blurhash: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub width: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub height: Option<u32>,
 }
 
 impl Attachment {

@@ -52,7 +52,7 @@ pub async fn put_charter(
     Ok(CharterVersion {
         version: stored.version,
         charter,
-        author: Some(actor.username.clone()),
+        author: Some(actor.handle()),
         created_at: stored.created_at,
     })
 }
@@ -72,7 +72,7 @@ pub async fn history(state: &AppState, name: &str) -> AppResult<Vec<CharterVersi
                 author: v
                     .author_id
                     .and_then(|id| authors.iter().find(|a| a.id == id))
-                    .map(|a| a.username.clone()),
+                    .map(|a| a.handle()),
                 created_at: v.created_at,
                 charter: v.charter,
             })

@@ -113,6 +113,38 @@ pub async fn receive_follow(
     Ok(new_state)
 }
 
+/// A remote follower leaves a local community (`Undo{Follow}`): the
+/// membership ends, and so do the community's deliveries to their inbox.
+pub async fn receive_unfollow(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    follower: &PersonRow,
+) -> diesel::QueryResult<()> {
+    conn.transaction(async |conn| {
+        db::follow::remove(conn, community.id, follower.id).await?;
+        stop_deliveries(conn, community, follower).await
+    })
+    .await
+}
+
+/// Drops the community's pending deliveries to the inbox a former member
+/// used, unless other members share that inbox.
+pub(crate) async fn stop_deliveries(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    former: &PersonRow,
+) -> diesel::QueryResult<()> {
+    let inbox = former.shared_inbox.as_deref().unwrap_or(&former.inbox);
+    let still_used = db::follow::follower_inboxes(conn, community.id)
+        .await?
+        .iter()
+        .any(|f| f.inbox == inbox);
+    if !still_used {
+        db::delivery::cancel(conn, inbox, &community.ap_id).await?;
+    }
+    Ok(())
+}
+
 /// The community accepts (or refuses) the follow `follow_id`.
 async fn answer(
     conn: &mut AsyncPgConnection,

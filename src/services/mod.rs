@@ -5,6 +5,7 @@
 pub mod account;
 pub mod charter;
 pub mod community;
+pub mod departure;
 pub mod event;
 pub mod federation_admin;
 pub mod follow;

@@ -155,7 +155,7 @@ pub async fn modlog(state: &AppState, community: &CommunityRow) -> AppResult<Vec
             moderator: r
                 .moderator_id
                 .and_then(|id| moderators.iter().find(|m| m.id == id))
-                .map(|m| m.username.clone()),
+                .map(|m| m.handle()),
             action: r.action,
             target: r.target,
             reason: r.reason,

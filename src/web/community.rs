@@ -30,13 +30,13 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         @if posts.is_empty() { p { "No posts yet." } }
         @for p in &posts {
             article {
-                h3 { a href={ "/p/" (p.row.id) } { (p.row.title.clone().unwrap_or_else(|| markdown::excerpt(&p.row.content, 80))) } }
-                p.handle { (p.author.username) "@" (p.author.domain) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
-                (PreEscaped(p.row.content.clone()))
+                h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
+                p.handle { (p.author.shown_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
+                (super::post::body(&p.row))
             }
         }
         h2 { "Moderators" }
-        ul { @for m in &view.moderators { li { a href={ "/u/" (m.username) } { (m.username) } } } }
+        ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.handle()) } } } }
     };
     super::html(StatusCode::OK, layout::page(instance, &row.title, body))
 }

@@ -8,6 +8,7 @@ mod event;
 mod front;
 mod layout;
 mod person;
+mod post;
 mod thread;
 
 use actix_web::{HttpResponse, web};

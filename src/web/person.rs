@@ -16,10 +16,7 @@ pub async fn person_page(state: web::Data<Federation>, name: web::Path<String>) 
     };
     match person.await {
         Ok(person) => {
-            let shown = person
-                .display_name
-                .clone()
-                .unwrap_or_else(|| person.username.clone());
+            let shown = person.shown_name();
             super::html(
                 StatusCode::OK,
                 layout::page(
@@ -27,7 +24,7 @@ pub async fn person_page(state: web::Data<Federation>, name: web::Path<String>) 
                     &shown,
                     html! {
                         h1 { (shown) }
-                        p.handle { "@" (person.username) "@" (state.settings.domain) }
+                        p.handle { "@" (person.handle()) "@" (state.settings.domain) }
                         @if let Some(bio) = &person.bio { p { (bio) } }
                     },
                 ),

@@ -3,18 +3,17 @@
 
 use super::layout;
 use crate::{
-    domain::markdown,
     federation::context::Federation,
     services::post::{self, PostView},
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 /// `GET /p/{id}` (HTML).
 pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> HttpResponse {
     let instance = &state.settings.instance_name;
     let (post, replies) = match async {
-        let post = post::get_post(&state, *id).await?;
+        let post = post::get_in_thread(&state, *id).await?;
         let replies = post::list_replies(&state, *id).await?;
         Ok::<_, crate::error::AppError>((post, replies))
     }
@@ -23,11 +22,7 @@ pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> Ht
         Ok(found) => found,
         Err(err) => return layout::error_page(instance, &err),
     };
-    let title = post
-        .row
-        .title
-        .clone()
-        .unwrap_or_else(|| markdown::excerpt(&post.row.content, 80));
+    let title = super::post::heading(&post.row, 80);
     let community = &post.community;
     let body = html! {
         p { a href=(community.ap_id) { (community.title) } }
@@ -44,11 +39,11 @@ fn entry(view: &PostView) -> Markup {
     html! {
         article {
             p.handle {
-                (view.author.username) "@" (view.author.domain)
+                (view.author.shown_name())
                 " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
                 " · " (view.likes) " likes"
             }
-            (PreEscaped(view.row.content.clone()))
+            (super::post::body(&view.row))
         }
     }
 }

@@ -49,24 +49,24 @@ pub struct Api {
 impl TestApp {
     /// The API as the holder of `token`.
     pub fn api(&self, token: &str) -> Api {
-        Api::at(&self.url(""), Some(token))
+        Api::at(&self.client, &self.url(""), Some(token))
     }
 
     /// The API without a token.
     pub fn anonymous(&self) -> Api {
-        Api::at(&self.url(""), None)
+        Api::at(&self.client, &self.url(""), None)
     }
 }
 
 impl ServerProcess {
     /// The API of this process as the holder of `token`.
     pub fn api(&self, token: &str) -> Api {
-        Api::at(&self.url(""), Some(token))
+        Api::at(&reqwest::Client::new(), &self.url(""), Some(token))
     }
 
     /// The API of this process without a token.
     pub fn anonymous(&self) -> Api {
-        Api::at(&self.url(""), None)
+        Api::at(&reqwest::Client::new(), &self.url(""), None)
     }
 }
 
@@ -75,6 +75,7 @@ pub fn titled(title: &str, content: &str) -> NewPost {
     NewPost {
         title: Some(title.to_string()),
         content: content.to_string(),
+        ..NewPost::default()
     }
 }
 
@@ -83,6 +84,7 @@ pub fn untitled(content: &str) -> NewPost {
     NewPost {
         title: None,
         content: content.to_string(),
+        ..NewPost::default()
     }
 }
 
@@ -102,9 +104,9 @@ const CREATED: u16 = 201;
 const NO_CONTENT: u16 = 204;
 
 impl Api {
-    fn at(origin: &str, token: Option<&str>) -> Api {
+    fn at(http: &reqwest::Client, origin: &str, token: Option<&str>) -> Api {
         Api {
-            http: reqwest::Client::new(),
+            http: http.clone(),
             origin: origin.to_string(),
             token: token.map(str::to_string),
         }
@@ -306,6 +308,7 @@ impl Api {
     pub async fn reply(&self, id: i64, content: &str) -> Answer<PostResponse> {
         let body = NewReply {
             content: content.to_string(),
+            ..NewReply::default()
         };
         let path = format!("/api/v1/posts/{id}/replies");
         self.call(Method::POST, &path, Some(&body), CREATED).await

@@ -166,6 +166,9 @@ pub struct TestApp {
     pub port: u16,
     pub base: String,
     pub domain: String,
+    /// The test's own connection to the database, opened on first use
+    /// (closed before the database is dropped).
+    conn: tokio::sync::Mutex<Option<AsyncPgConnection>>,
     pub db: TestDb,
     pub client: reqwest::Client,
     pub settings: Settings,
@@ -223,6 +226,7 @@ impl TestApp {
             port,
             base: format!("{}://{}", settings.scheme(), settings.domain),
             domain: settings.domain.clone(),
+            conn: Default::default(),
             db,
             client: reqwest::Client::new(),
             settings,
@@ -301,24 +305,36 @@ impl TestApp {
 
     /// Incoming activities unprocessed or dead, and deliveries still queued.
     async fn queued(&self) -> i64 {
-        self.count("incoming_activities WHERE processed_at IS NULL OR dead_at IS NOT NULL")
-            .await
-            + self.count("deliveries").await
+        self.number(
+            "SELECT (SELECT count(*) FROM incoming_activities
+                      WHERE processed_at IS NULL OR dead_at IS NOT NULL)
+                  + (SELECT count(*) FROM deliveries) AS n",
+        )
+        .await
     }
 
     /// Counts rows of `table` (to prove that refused input changed nothing).
     pub async fn count(&self, table: &str) -> i64 {
+        self.number(&format!("SELECT count(*) AS n FROM {table}"))
+            .await
+    }
+
+    /// The number `n` that `sql` selects, over the test's own connection.
+    async fn number(&self, sql: &str) -> i64 {
         #[derive(diesel::QueryableByName)]
-        struct Count {
+        struct Number {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        let mut conn = AsyncPgConnection::establish(&self.db.url).await.unwrap();
-        let count: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
-            .get_result(&mut conn)
+        let mut conn = self.conn.lock().await;
+        if conn.is_none() {
+            *conn = Some(AsyncPgConnection::establish(&self.db.url).await.unwrap());
+        }
+        let row: Number = diesel::sql_query(sql)
+            .get_result(conn.as_mut().unwrap())
             .await
             .unwrap();
-        count.n
+        row.n
     }
 }
 
@@ -353,17 +369,20 @@ pub fn sample_charter() -> Charter {
 
 /// Waits until the queues of every instance are empty, twice in a row 50 ms
 /// apart: every stored incoming activity processed and every delivery sent,
-/// including what one instance's work queued on another (for up to 15
-/// seconds; the workers run in fast-queue mode).
+/// including what one instance's work queued on another (looking every 20
+/// ms while there is work, for up to 15 seconds; the workers run in
+/// fast-queue mode).
 pub async fn settle(apps: &[&TestApp]) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let mut quiet_rounds = 0;
-    while quiet_rounds < 2 {
+    let mut quiet_once = false;
+    loop {
         let mut quiet = true;
         for app in apps {
             quiet &= app.queued().await == 0;
         }
-        quiet_rounds = if quiet { quiet_rounds + 1 } else { 0 };
+        if quiet && quiet_once {
+            return;
+        }
         if !quiet && std::time::Instant::now() > deadline {
             let mut left = Vec::new();
             for app in apps {
@@ -371,7 +390,9 @@ pub async fn settle(apps: &[&TestApp]) {
             }
             panic!("the queues did not empty in 15 s: {left:#?}");
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        quiet_once = quiet;
+        let pause = if quiet { 50 } else { 20 };
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
     }
 }
 

@@ -123,10 +123,10 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
     })
     .await;
 
+    let (on_first, on_second) = (first.api(&alice), second.api(&alice));
     for i in 0..30 {
-        let server = if i % 2 == 0 { &first } else { &second };
+        let server = if i % 2 == 0 { &on_first } else { &on_second };
         server
-            .api(&alice)
             .create_post("secguild", &untitled(&format!("post {i}")))
             .await
             .unwrap();
@@ -221,7 +221,7 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
             &mut conn,
             &db::person::RemotePerson {
                 ap_id: &ap_id,
-                username: "x",
+                username: Some("x"),
                 domain: &format!("evil{n}.example"),
                 local: false,
                 display_name: None,

@@ -75,6 +75,7 @@ async fn edits_and_deletions_reach_followers_and_deleted_posts_are_tombstones() 
             &PostChanges {
                 title: Some("Final".into()),
                 content: Some("v2".into()),
+                ..PostChanges::default()
             },
         )
         .await

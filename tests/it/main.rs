@@ -10,6 +10,7 @@ mod client;
 mod common;
 mod communities;
 mod config;
+mod content_fidelity;
 mod delivery_recovery;
 mod events;
 mod fake_peer;

@@ -84,14 +84,24 @@ async fn receive_activity(
             "the announced activity is not from its actor's server",
         ));
     }
+    let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;
+    let trusted = same_origin(inner.actor(), &group);
+    if let AnyActivity::Delete(delete) = &inner
+        && delete.object.0 == delete.actor
+    {
+        // An account's own deletion: confirmed by its server unless it
+        // lives with the community.
+        if !trusted {
+            confirm_gone(fed, &delete.actor, budget).await?;
+        }
+        return super::delete::account_deleted(fed, delete.actor.as_str(), None).await;
+    }
     if let Some(result) = receive_from_group(fed, community, &inner).await {
         return result;
     }
     if let Some(result) = remote_event::from_group(fed, community, &inner, budget).await {
         return result;
     }
-    let group = Url::parse(&community.ap_id).map_err(|_| refused("the community has no URL"))?;
-    let trusted = same_origin(inner.actor(), &group);
     match inner {
         AnyActivity::Create(mut create) => {
             let AnyObject::Post(object) = &create.object else {
@@ -149,13 +159,15 @@ async fn receive_activity(
             like::apply(fed, vote, budget).await
         }
         AnyActivity::Undo(undone) => {
-            let IdOrObject::Object(taken_back) = &undone.object else {
-                return Err(refused("an Undo must embed the activity it takes back"));
-            };
-            let object = taken_back
-                .object_id()
-                .cloned()
-                .ok_or_else(|| refused("no object"))?;
+            let object = match &undone.object {
+                IdOrObject::Object(taken_back) => taken_back.object_id().cloned(),
+                // By id: only a like can be taken back this way here.
+                IdOrObject::Id(id) => match undo::referenced_like(fed, id).await? {
+                    Some((post, _)) => Url::parse(&post.ap_id).ok(),
+                    None => return Ok(()),
+                },
+            }
+            .ok_or_else(|| refused("no object"))?;
             if !check_post_in(fed, community, &object, false).await? {
                 return Ok(());
             }
@@ -215,12 +227,12 @@ struct Typed {
 }
 
 /// A deletion announced for a member of another server is confirmed
-/// there: the post must be gone (404/410) or a `Tombstone`.
+/// there: the post (or account) must be gone (404/410) or a `Tombstone`.
 async fn confirm_gone(fed: &Federation, object: &Url, budget: &FetchBudget) -> AppResult<()> {
     match fetch::<Typed>(fed, object, budget).await {
         Err(FetchError::Gone) => Ok(()),
         Ok(document) if document.kind == "Tombstone" => Ok(()),
-        Ok(_) => Err(refused("the post still exists at its origin")),
+        Ok(_) => Err(refused("it still exists at its origin")),
         Err(err) => Err(fetch_failed(err)),
     }
 }
@@ -253,7 +265,7 @@ async fn receive_boost(
         &fed.state,
         community,
         &author,
-        &super::remote_post(&object),
+        &super::read_post(fed, &object)?,
         announce_id.as_str(),
     )
     .await?;

@@ -3,7 +3,7 @@
 //! remote communities arrive through the community's `Announce` instead
 //! (`announce`), which calls [`store`] with the announcing community.
 
-use super::{fetch_failed, only_from_its_group, person, refused, remote_post, rsvp};
+use super::{fetch_failed, only_from_its_group, person, read_post, refused, rsvp};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
@@ -85,7 +85,7 @@ pub(super) async fn store(
         &fed.state,
         community,
         &author,
-        &remote_post(object),
+        &read_post(fed, object)?,
         activity.id().as_str(),
     )
     .await?;

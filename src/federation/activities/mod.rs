@@ -10,8 +10,10 @@ mod follow;
 mod like;
 mod moderation;
 mod remote_event;
+pub mod remote_post;
 mod rsvp;
 mod undo;
+pub mod unsupported;
 mod update;
 
 use super::{
@@ -23,7 +25,7 @@ use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::event::RsvpStatus,
     error::{AppError, AppResult},
-    protocol::{activity::AnyActivity, lenient::PUBLIC, note::PostObject},
+    protocol::{activity::AnyActivity, note::PostObject},
     services::post::remote::RemotePost,
 };
 use url::Url;
@@ -34,6 +36,9 @@ pub async fn receive(
     activity: AnyActivity,
     budget: &FetchBudget,
 ) -> AppResult<()> {
+    if let Some(reason) = unsupported::reason(&activity) {
+        return Err(refused(reason));
+    }
     match activity {
         AnyActivity::Follow(a) => follow::receive_follow(fed, a, budget).await,
         AnyActivity::Accept(a) => rsvp::receive_answer(fed, a, true).await,
@@ -80,6 +85,9 @@ pub(crate) async fn person(
         .await
         .map_err(fetch_failed)?
     {
+        KnownActor::Person(person) if person.deleted_at.is_some() => {
+            Err(refused("the account deleted itself"))
+        }
         KnownActor::Person(person) => Ok(*person),
         KnownActor::Community(_) => Err(refused("a community cannot do this")),
     }
@@ -113,18 +121,8 @@ pub(crate) fn only_from_its_group(community: &CommunityRow) -> AppResult<()> {
     }
 }
 
-/// What services need of a post object.
-pub(crate) fn remote_post(object: &PostObject) -> RemotePost {
-    RemotePost {
-        ap_id: object.id.to_string(),
-        title: object.name.clone(),
-        content: object.content.clone(),
-        in_reply_to: object.in_reply_to.as_ref().map(ToString::to_string),
-        published: object.published.map(|p| p.with_timezone(&chrono::Utc)),
-        public: object
-            .to
-            .iter()
-            .chain(&object.cc)
-            .any(|a| a.as_str() == PUBLIC),
-    }
+/// What services need of a post object (see [`remote_post::read`]); a
+/// media reference we do not take is a refusal.
+pub(crate) fn read_post(fed: &Federation, object: &PostObject) -> AppResult<RemotePost> {
+    remote_post::read(object, fed.state.settings.dev).map_err(|e| refused(e.to_string()))
 }

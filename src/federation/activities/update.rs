@@ -56,7 +56,7 @@ pub(super) async fn apply(
         &mut conn,
         &fed.state,
         &author,
-        &super::remote_post(object),
+        &super::read_post(fed, object)?,
         activity.id().as_str(),
     )
     .await

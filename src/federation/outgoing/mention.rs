@@ -27,7 +27,10 @@ pub async fn direct_note(
 ) -> QueryResult<()> {
     let who = Url::parse(&person.ap_id).map_err(bad)?;
     let group = Url::parse(&community.ap_id).map_err(bad)?;
-    let handle = format!("@{}@{}", person.username, person.domain);
+    let handle = match &person.username {
+        Some(name) => format!("@{name}@{}", person.domain),
+        None => format!("@{}", person.shown_name()),
+    };
     let mut note = PostObject::new(PostKind::Note, urls.activity_id("Note"));
     note.content = Some(
         maud::html! {

@@ -1,5 +1,7 @@
 //! A local post as an ActivityPub object: a `Page` when it has a title
 //! (with a plain excerpt in `summary`, which Mastodon shows), else a `Note`;
+//! a content warning goes out as Mastodon expects it (`summary` and
+//! `sensitive: true`, instead of the excerpt on a `Page`);
 //! addressed to the community and the public, naming the community in
 //! `audience` and in a `Mention` tag, with `inReplyTo` and `context`.
 
@@ -46,12 +48,20 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
         content: s.clone(),
         media_type: "text/markdown".into(),
     });
-    if row.title.is_some() {
-        // `summary` is HTML: the plain excerpt is escaped (a post about
-        // `<script>` must read as text, not as markup).
-        let excerpt = markdown::excerpt(&row.content, 300);
-        object.summary = Some(maud::html! { (excerpt) }.into_string());
-    }
+    object.summary = match (&row.content_warning, kind) {
+        // Mastodon shows a `Note`'s summary as its content warning, as text.
+        (Some(warning), PostKind::Note) => Some(warning.clone()),
+        // It shows a `Page` as name, summary and link, the summary inside
+        // HTML: escaped (a post about `<script>` must read as text), and
+        // the warning instead of an excerpt, which would give the text away.
+        (Some(warning), _) => Some(maud::html! { (warning) }.into_string()),
+        (None, PostKind::Page) => {
+            let excerpt = markdown::excerpt(&row.content, 300);
+            Some(maud::html! { (excerpt) }.into_string())
+        }
+        (None, _) => None,
+    };
+    object.sensitive = Some(row.sensitive);
     object.in_reply_to = parent.and_then(url);
     object.thread = root.and_then(url).or_else(|| Some(id.clone()));
     object.published = Some(row.published.fixed_offset());

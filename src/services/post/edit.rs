@@ -2,7 +2,7 @@
 //! shared write path (`store`) with a local origin.
 
 use super::{
-    PostView,
+    PostView, local,
     store::{self, Origin},
     view, visible,
 };
@@ -13,20 +13,28 @@ use crate::{
     services::AppState,
 };
 
-/// Replaces the title and/or content of one's own post.
+/// What an edit changes: a field left `None` stays as it is, and
+/// `content_warning: Some(None)` takes the warning away.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub content_warning: Option<Option<String>>,
+}
+
+/// Replaces the title, content and/or content warning of one's own post.
 pub async fn edit_post(
     state: &AppState,
     person: &PersonRow,
     post_id: i64,
-    title: Option<String>,
-    content: Option<String>,
+    changes: Changes,
 ) -> AppResult<PostView> {
     let mut conn = state.pool.get().await?;
     let post = visible(&mut conn, post_id).await?;
     if post.author_id != person.id {
         return Err(AppError::forbidden("only the author may edit a post"));
     }
-    let title = match title {
+    let title = match changes.title {
         Some(t) if post.parent_id.is_some() => {
             return Err(
                 FieldError::new("title", format!("replies have no title, got `{t}`")).into(),
@@ -35,21 +43,20 @@ pub async fn edit_post(
         Some(t) => Some(t),
         None => post.title.clone(),
     };
-    let source = content.or_else(|| post.source.clone()).unwrap_or_default();
-    if source.trim().is_empty() || source.chars().count() > 20_000 {
-        return Err(FieldError::new("content", "must be 1 to 20000 characters").into());
-    }
+    let source = changes
+        .content
+        .or_else(|| post.source.clone())
+        .unwrap_or_default();
+    let warning = match changes.content_warning {
+        Some(warning) => warning,
+        None => post.content_warning.clone(),
+    };
+    let warning = warning.as_deref().map(str::trim);
+    local::check(title.as_deref(), &source, warning)?;
     let html = markdown::to_html(&source);
-    let row = store::edit(
-        &mut conn,
-        state,
-        &post,
-        title.as_deref(),
-        &html,
-        Some(&source),
-        Origin::Local,
-    )
-    .await?;
+    let mut content = local::content(title.as_deref(), &html, &source, warning);
+    content.updated = Some(chrono::Utc::now());
+    let row = store::edit(&mut conn, state, &post, content, Origin::Local).await?;
     view(&mut conn, row).await
 }
 

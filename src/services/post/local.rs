@@ -7,8 +7,13 @@ use super::{
     view, visible,
 };
 use crate::{
-    db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
-    domain::{FieldError, markdown},
+    db::{
+        self, DbConn,
+        community::CommunityRow,
+        person::PersonRow,
+        post::{PostContent, PostRow},
+    },
+    domain::{FieldError, markdown, media::Attachments, post::check_content_warning},
     error::{AppError, AppResult},
     services::AppState,
 };
@@ -17,7 +22,47 @@ use chrono::Utc;
 const MAX_TITLE: usize = 200;
 const MAX_CONTENT: usize = 20_000;
 
-fn check(title: Option<&str>, content: &str) -> Result<(), FieldError> {
+/// What one of our people writes: a title (top-level posts only),
+/// Markdown, and an optional content warning.
+#[derive(Clone, Debug, Default)]
+pub struct Writing {
+    pub title: Option<String>,
+    pub content: String,
+    pub content_warning: Option<String>,
+}
+
+/// Our people's posts carry no media (we host none).
+static NO_MEDIA: Attachments = Attachments(Vec::new());
+
+/// The stored content of what one of our people wrote (`html` rendered
+/// from `source`); a content warning marks it sensitive.
+pub(super) fn content<'a>(
+    title: Option<&'a str>,
+    html: &'a str,
+    source: &'a str,
+    warning: Option<&'a str>,
+) -> PostContent<'a> {
+    PostContent {
+        title,
+        title_derived: false,
+        content: html,
+        source: Some(source),
+        content_warning: warning,
+        sensitive: warning.is_some(),
+        attachments: &NO_MEDIA,
+        updated: None,
+    }
+}
+
+/// Checks a title, Markdown content and content warning.
+pub(super) fn check(
+    title: Option<&str>,
+    content: &str,
+    warning: Option<&str>,
+) -> Result<(), FieldError> {
+    if let Some(warning) = warning {
+        check_content_warning(warning)?;
+    }
     if let Some(title) = title {
         let len = title.trim().chars().count();
         if len == 0 || len > MAX_TITLE {
@@ -42,12 +87,10 @@ pub async fn create_post(
     state: &AppState,
     author: &PersonRow,
     community: &CommunityRow,
-    title: Option<String>,
-    content: &str,
+    writing: &Writing,
 ) -> AppResult<PostView> {
-    check(title.as_deref(), content)?;
     let mut conn = state.pool.get().await?;
-    write(state, &mut conn, author, community, None, title, content).await
+    write(state, &mut conn, author, community, None, writing).await
 }
 
 /// Replies to a post (in its community, local or remote).
@@ -56,8 +99,13 @@ pub async fn reply(
     author: &PersonRow,
     parent_id: i64,
     content: &str,
+    content_warning: Option<String>,
 ) -> AppResult<PostView> {
-    check(None, content)?;
+    let writing = Writing {
+        title: None,
+        content: content.to_string(),
+        content_warning,
+    };
     let mut conn = state.pool.get().await?;
     let parent = visible(&mut conn, parent_id).await?;
     let community = db::community::find(&mut conn, parent.community_id)
@@ -69,8 +117,7 @@ pub async fn reply(
         author,
         &community,
         Some(&parent),
-        None,
-        content,
+        &writing,
     )
     .await
 }
@@ -81,15 +128,15 @@ async fn write(
     author: &PersonRow,
     community: &CommunityRow,
     parent: Option<&PostRow>,
-    title: Option<String>,
-    content: &str,
+    writing: &Writing,
 ) -> AppResult<PostView> {
-    let html = markdown::to_html(content);
+    let title = writing.title.as_deref();
+    let warning = writing.content_warning.as_deref().map(str::trim);
+    check(title, &writing.content, warning)?;
+    let html = markdown::to_html(&writing.content);
     let draft = Draft {
         ap_id: None,
-        title: title.as_deref(),
-        html: &html,
-        source: Some(content),
+        content: content(title, &html, &writing.content, warning),
         published: Utc::now(),
     };
     let row = store::create(conn, state, community, author, parent, draft, Origin::Local).await?;

@@ -65,15 +65,31 @@ pub async fn list_posts(
     Ok((views, next))
 }
 
-/// Direct replies to a post, oldest first.
+/// A post in its thread: visible, or deleted (a tombstone that keeps the
+/// replies under it in place); 404 when unknown or removed.
+pub async fn get_in_thread(state: &AppState, id: i64) -> AppResult<PostView> {
+    let mut conn = state.pool.get().await?;
+    let row = in_thread(&mut conn, id).await?;
+    view(&mut conn, row).await
+}
+
+/// Direct replies to a post (a tombstone too), oldest first; deleted
+/// replies show as tombstones when replies hang under them.
 pub async fn list_replies(state: &AppState, id: i64) -> AppResult<Vec<PostView>> {
     let mut conn = state.pool.get().await?;
-    let parent = visible(&mut conn, id).await?;
+    let parent = in_thread(&mut conn, id).await?;
     let mut views = Vec::new();
     for row in db::post::replies(&mut conn, parent.id).await? {
         views.push(view(&mut conn, row).await?);
     }
     Ok(views)
+}
+
+async fn in_thread(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
+    db::post::find(conn, id)
+        .await?
+        .filter(|p| !p.removed)
+        .ok_or_else(|| AppError::not_found(format!("no post {id}")))
 }
 
 /// A post that is neither deleted nor removed.
@@ -82,15 +98,4 @@ pub(crate) async fn visible(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
         .await?
         .filter(|p| !p.deleted && !p.removed)
         .ok_or_else(|| AppError::not_found(format!("no post {id}")))
-}
-
-/// The title of a post from Mastodon: its first line, when it has no name.
-pub fn title_from_first_line(html: &str) -> Option<String> {
-    let text = crate::domain::markdown::plain_text(html);
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let mut title: String = line.chars().take(120).collect();
-    if line.chars().count() > 120 {
-        title.push('…');
-    }
-    Some(title)
 }

@@ -4,13 +4,15 @@
 //! path (`store`) with the incoming activity as its origin, the same rules
 //! as our people's, and in a local community it is passed on.
 
-use super::{
-    store::{self, Draft, Origin},
-    title_from_first_line,
-};
+use super::store::{self, Draft, Origin};
 use crate::{
-    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
-    domain::markdown,
+    db::{
+        self,
+        community::CommunityRow,
+        person::PersonRow,
+        post::{PostContent, PostRow},
+    },
+    domain::{markdown, media::Attachments, post::derive_title},
     error::{AppError, AppResult},
     services::AppState,
 };
@@ -29,6 +31,58 @@ pub struct RemotePost {
     pub published: Option<DateTime<Utc>>,
     /// Addressed to the public (not followers-only or direct).
     pub public: bool,
+    /// The content warning, as plain text.
+    pub content_warning: Option<String>,
+    pub sensitive: bool,
+    /// Media, as references to where they live.
+    pub attachments: Attachments,
+    /// The names of its `Mention` tags (`@secguild@guild.example`), which a
+    /// derived title leaves out.
+    pub mentions: Vec<String>,
+    /// When its author last edited it.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl RemotePost {
+    /// Its content, with `title` (and whether it was derived).
+    fn content<'a>(
+        &'a self,
+        html: &'a str,
+        title: Option<&'a str>,
+        derived: bool,
+    ) -> PostContent<'a> {
+        PostContent {
+            title,
+            title_derived: derived,
+            content: html,
+            source: None,
+            content_warning: self.content_warning.as_deref(),
+            sensitive: self.sensitive,
+            attachments: &self.attachments,
+            updated: self.updated,
+        }
+    }
+
+    /// The title it gives (`name`).
+    fn given_title(&self) -> Option<&str> {
+        self.title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The title it gives, else one derived from its text (see
+    /// [`derive_title`]); true when derived.
+    fn title(&self, html: &str) -> (Option<String>, bool) {
+        match self.given_title() {
+            Some(name) => (Some(name.to_string()), false),
+            None => {
+                let mentions: Vec<&str> = self.mentions.iter().map(String::as_str).collect();
+                let warning = self.content_warning.as_deref();
+                (derive_title(html, warning, &mentions), true)
+            }
+        }
+    }
 }
 
 fn refuse(reason: impl Into<String>) -> AppError {
@@ -69,16 +123,13 @@ pub async fn receive_post(
         return Err(refuse("the post answers a post of another community"));
     }
     let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
-    let title = match (&parent, &object.title) {
-        (Some(_), _) => None,
-        (None, Some(name)) if !name.trim().is_empty() => Some(name.trim().to_string()),
-        (None, _) => title_from_first_line(&html),
+    let (title, derived) = match parent {
+        Some(_) => (None, false),
+        None => object.title(&html),
     };
     let draft = Draft {
         ap_id: Some(&object.ap_id),
-        title: title.as_deref(),
-        html: &html,
-        source: None,
+        content: object.content(&html, title.as_deref(), derived),
         published: object.published.unwrap_or_else(Utc::now),
     };
     let origin = Origin::Remote { activity };
@@ -109,13 +160,18 @@ pub async fn receive_update(
         return Err(refuse("only the author may edit a post"));
     }
     let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
-    let title = if post.parent_id.is_some() {
-        None
+    let (title, derived) = if post.parent_id.is_some() {
+        (None, false)
+    } else if object.given_title().is_none() && post.title.is_some() && !post.title_derived {
+        // A title given before stays when the edit leaves it out.
+        (post.title.clone(), false)
     } else {
-        object.title.clone().or(post.title.clone())
+        // A derived title follows the text.
+        object.title(&html)
     };
-    let origin = Origin::Remote { activity };
-    store::edit(conn, state, &post, title.as_deref(), &html, None, origin).await?;
+    let mut content = object.content(&html, title.as_deref(), derived);
+    content.updated = Some(object.updated.unwrap_or_else(Utc::now));
+    store::edit(conn, state, &post, content, Origin::Remote { activity }).await?;
     Ok(())
 }
 

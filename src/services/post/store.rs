@@ -7,7 +7,12 @@
 
 use super::standing;
 use crate::{
-    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
+    db::{
+        self,
+        community::CommunityRow,
+        person::PersonRow,
+        post::{PostContent, PostRow},
+    },
     error::AppResult,
     services::{AppState, outgoing::Outgoing},
 };
@@ -27,11 +32,8 @@ pub enum Origin<'a> {
 pub struct Draft<'a> {
     /// The id a remote post already has; local posts get theirs here.
     pub ap_id: Option<&'a str>,
-    pub title: Option<&'a str>,
-    /// Sanitised HTML.
-    pub html: &'a str,
-    /// The Markdown source (local posts).
-    pub source: Option<&'a str>,
+    /// What it says (sanitised HTML, title, warning, attachments).
+    pub content: PostContent<'a>,
     pub published: DateTime<Utc>,
 }
 
@@ -55,21 +57,18 @@ pub async fn create(
                 parent_id: parent.map(|p| p.id),
                 root_id: parent.map(|p| p.root_id.unwrap_or(p.id)),
                 local: origin == Origin::Local,
-                title: draft.title,
-                content: draft.html,
-                source: draft.source,
                 published: draft.published,
             };
             let row = match draft.ap_id {
                 Some(ap_id) => {
                     new.ap_id = ap_id;
-                    db::post::insert_remote(conn, &new).await?
+                    db::post::insert_remote(conn, &new, draft.content).await?
                 }
                 None => {
                     let id = db::post::next_id(conn).await?;
                     let ap_id = state.urls.post(id).to_string();
                     new.ap_id = &ap_id;
-                    db::post::insert_with_id(conn, id, &new).await?
+                    db::post::insert_with_id(conn, id, &new, draft.content).await?
                 }
             };
             let boost = parent.is_none().then(|| row.ap_id.clone());
@@ -81,20 +80,18 @@ pub async fn create(
     Ok(row)
 }
 
-/// Replaces a post's title and content (`source`: the Markdown of a local post).
+/// Replaces what a post says.
 pub async fn edit(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     post: &PostRow,
-    title: Option<&str>,
-    html: &str,
-    source: Option<&str>,
+    content: PostContent<'_>,
     origin: Origin<'_>,
 ) -> AppResult<PostRow> {
     let community = community_of(conn, post).await?;
     let row = conn
         .transaction(async |conn| {
-            let row = db::post::update_content(conn, post.id, title, html, source).await?;
+            let row = db::post::update_content(conn, post.id, content).await?;
             let happened = Outgoing::PostEdited { post_id: row.id };
             tell(conn, state, &community, origin, happened, None).await?;
             Ok::<_, diesel::result::Error>(row)
