@@ -17,13 +17,13 @@ async fn mobilizon_events_reports_and_other_types_we_cannot_handle_are_refused_b
             "mobilizon/fixture_mobilizon-post-activity.json",
             "@metacartes",
             "https://mobilizon.fr",
-            "events of other instances are not handled yet",
+            "events of other instances are taken only from their community's announce",
         ),
         (
             "mobilizon/fixture_mobilizon-post-activity-group.json",
             "@user",
             "http://mobilizon1.com",
-            "events of other instances are not handled yet",
+            "events of other instances are taken only from their community's announce",
         ),
         (
             "mobilizon/fixture_mobilizon-invite-activity.json",
