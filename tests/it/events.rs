@@ -417,6 +417,19 @@ async fn the_calendar_feed_keeps_nine_oclock_across_the_clock_change_and_cancels
     assert_eq!(one["status"], "CANCELLED");
     assert_eq!(one["sequence"], 1);
 
+    // Later on, the periodic top-up adds the sessions that come next.
+    let state = alpha.state().await;
+    let later = series.occurrences[1].end.and_utc() + chrono::Duration::days(1);
+    let added = guildhall::services::event::series::top_up(&state, later)
+        .await
+        .unwrap();
+    assert_eq!(added, 2, "two sessions passed: two more come");
+    let again = guildhall::services::event::series::top_up(&state, later)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "nothing twice");
+    assert_eq!(api.event(series.id).await.unwrap().occurrences.len(), 6);
+
     // One event's page and its own calendar file.
     let page = alpha
         .client

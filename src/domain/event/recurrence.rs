@@ -63,9 +63,12 @@ impl Recurrence {
         &self.rule
     }
 
-    /// The local start times of the next `count` occurrences after `after`.
+    /// The local start times of the next `count` occurrences strictly
+    /// after `after` (the rule's own `after` includes an occurrence at
+    /// that very instant).
     pub fn starts_after(&self, after: DateTime<Utc>, count: usize) -> Vec<NaiveDateTime> {
         let tz = self.set.get_dt_start().timezone();
+        let after = after + chrono::Duration::seconds(1);
         self.set
             .clone()
             .after(after.with_timezone(&tz))
@@ -101,6 +104,10 @@ mod tests {
             shown,
             ["03-09 09:00", "03-23 09:00", "04-06 09:00", "04-20 09:00"]
         );
+        // Strictly after: asking from the last one gives the one after it.
+        let last = crate::domain::event::schedule::instant(starts[3], berlin).unwrap();
+        let next = rule.starts_after(last, 1);
+        assert_eq!(next[0].format("%m-%d %H:%M").to_string(), "05-04 09:00");
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub async fn materialise(
         .max(now - length);
     let mut added = 0;
     for start in recurrence.starts_after(after, WINDOW - coming) {
-        let Some(when) = schedule.moved_to(start) else {
+        let known = existing.iter().any(|o| o.occurrence_start == Some(start));
+        let Some(when) = schedule.moved_to(start).filter(|_| !known) else {
             continue;
         };
         let id = db::event::next_id(conn).await?;
