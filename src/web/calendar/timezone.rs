@@ -4,7 +4,7 @@
 //! observances. The `icalendar` crate writes events but has no time-zone
 //! component, so these blocks are written here and placed before the events.
 
-use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
 /// Years after the last event that the observances cover (for series).
@@ -30,13 +30,10 @@ pub fn vtimezone(tz: Tz, first_year: i32, last_year: i32) -> String {
         }
         day = next;
     }
-    if transitions.is_empty() {
-        transitions.push(start);
-        lines.extend(observance(tz, start, start, true));
-    } else {
-        for at in transitions {
-            lines.extend(observance(tz, at - Duration::seconds(1), at, false));
-        }
+    // The offset in force when the range starts, then every change.
+    lines.extend(observance(tz, start, start));
+    for at in transitions {
+        lines.extend(observance(tz, at - Duration::seconds(1), at));
     }
     lines.push("END:VTIMEZONE".into());
     lines.join("\r\n") + "\r\n"
@@ -62,8 +59,9 @@ fn first_change(tz: Tz, mut from: DateTime<Utc>, mut to: DateTime<Utc>) -> DateT
     to
 }
 
-/// One observance: from `at`, the offset changes from the one at `before`.
-fn observance(tz: Tz, before: DateTime<Utc>, at: DateTime<Utc>, only: bool) -> Vec<String> {
+/// One observance: from `at`, the offset changes from the one at `before`
+/// (the same instant for the offset the range starts with).
+fn observance(tz: Tz, before: DateTime<Utc>, at: DateTime<Utc>) -> Vec<String> {
     let old = tz.offset_from_utc_datetime(&before.naive_utc());
     let new = tz.offset_from_utc_datetime(&at.naive_utc());
     let kind = if new.dst_offset().num_seconds() != 0 {
@@ -73,13 +71,6 @@ fn observance(tz: Tz, before: DateTime<Utc>, at: DateTime<Utc>, only: bool) -> V
     };
     // DTSTART is the local time of the change on the old clock.
     let local = at.naive_utc() + Duration::seconds(i64::from(old.fix().local_minus_utc()));
-    let local = if only {
-        NaiveDate::from_ymd_opt(1970, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .unwrap_or(local)
-    } else {
-        local
-    };
     let mut lines = vec![
         format!("BEGIN:{kind}"),
         format!("DTSTART:{}", local.format("%Y%m%dT%H%M%S")),
@@ -109,6 +100,12 @@ mod tests {
         let block = vtimezone(chrono_tz::Europe::Berlin, 2027, 2027);
         assert!(block.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST"), "{block}");
         assert!(block.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET"), "{block}");
+    }
+
+    #[test]
+    fn the_range_starts_with_the_offset_in_force_so_early_events_are_covered() {
+        let block = vtimezone(chrono_tz::Europe::Berlin, 2027, 2027);
+        assert!(block.contains("BEGIN:STANDARD\r\nDTSTART:20270101T010000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100"), "{block}");
     }
 
     #[test]
