@@ -7,7 +7,7 @@ use super::{
     json,
 };
 use crate::{
-    domain::event::{EventStatus, JoinMode, Place, RsvpStatus},
+    domain::event::{EventStatus, JoinMode, Place, RsvpState, RsvpStatus},
     error::AppResult,
     federation::{context::Federation, handle},
     services::event::{
@@ -19,6 +19,15 @@ use crate::{
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// Someone who answered an event.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Attendee {
+    /// `name` or `name@host`.
+    pub person: String,
+    pub status: RsvpStatus,
+    pub state: RsvpState,
+}
 
 /// An occurrence of a series, in brief.
 #[derive(Debug, Serialize, Deserialize)]
@@ -59,8 +68,9 @@ pub struct EventResponse {
     pub occurrences: Vec<OccurrenceResponse>,
     pub going: i64,
     pub interested: i64,
-    /// Who answered (members only): `name` or `name@host` with the answer.
-    pub attendees: Option<Vec<(String, RsvpStatus)>>,
+    /// Who answered (members only), with the organiser's answer
+    /// (`pending` waits for a moderator in approval mode).
+    pub attendees: Option<Vec<Attendee>>,
     /// iCalendar `SEQUENCE`: raised on every change.
     pub sequence: i32,
     pub local: bool,
@@ -115,7 +125,11 @@ impl From<EventView> for EventResponse {
             attendees: v.attendees.map(|people| {
                 people
                     .into_iter()
-                    .map(|(p, status)| (p.handle(), status))
+                    .map(|(p, rsvp)| Attendee {
+                        person: p.handle(),
+                        status: rsvp.status,
+                        state: rsvp.state,
+                    })
                     .collect()
             }),
             sequence: row.sequence,
@@ -244,4 +258,46 @@ pub async fn create_calendar_feed(
 ) -> AppResult<HttpResponse> {
     let url = event::feed::regenerate(&fed.state, &person).await?;
     Ok(HttpResponse::Created().json(CalendarFeed { url }))
+}
+
+/// `POST /api/v1/events/{id}/attendees/approve|reject` body.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendeeDecision {
+    /// `name`, `name@host` or an actor URL.
+    pub person: String,
+}
+
+async fn decide_attendee(
+    fed: &Federation,
+    me: &crate::db::person::PersonRow,
+    id: i64,
+    body: &[u8],
+    approve: bool,
+) -> AppResult<HttpResponse> {
+    let input: AttendeeDecision = json::parse(body, "")?;
+    let person = handle::person(fed, &input.person).await?;
+    rsvp::decide_pending(&fed.state, me, id, &person, approve).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/events/{id}/attendees/approve` `{person}`: a moderator or
+/// the organiser lets a pending participant come (approval mode).
+pub async fn approve_attendee(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    decide_attendee(&fed, &me, *id, &body, true).await
+}
+
+/// `POST /api/v1/events/{id}/attendees/reject` `{person}`.
+pub async fn reject_attendee(
+    fed: web::Data<Federation>,
+    SignedIn(me): SignedIn,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    decide_attendee(&fed, &me, *id, &body, false).await
 }

@@ -108,6 +108,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(web::resource("/events/{id}/cancel").post(events::cancel_event))
             .service(web::resource("/events/{id}/rsvp").post(events::rsvp_event))
+            .service(web::resource("/events/{id}/attendees/approve").post(events::approve_attendee))
+            .service(web::resource("/events/{id}/attendees/reject").post(events::reject_attendee))
             .service(web::resource("/calendar").post(events::create_calendar_feed))
             .service(web::resource("/openapi.json").get(get_openapi))
             .service(web::resource("/admin/federation").get(admin::get_federation))

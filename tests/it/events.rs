@@ -169,10 +169,10 @@ async fn a_mobilizon_join_gets_an_accept_signed_by_the_community_or_a_reject_whe
     let attendees = seen_by_member.attendees.expect("members see who comes");
     assert_eq!(attendees.len(), 1);
     assert!(
-        attendees[0].0.starts_with("mona@mastodon.test"),
+        attendees[0].person.starts_with("mona@mastodon.test"),
         "{attendees:?}"
     );
-    assert_eq!(attendees[0].1, RsvpStatus::Going);
+    assert_eq!(attendees[0].status, RsvpStatus::Going);
 
     // Bob's own calendar, at a secret address he can replace.
     let feed: guildhall::api::events::CalendarFeed = alpha
@@ -622,4 +622,76 @@ async fn a_member_on_another_instance_sees_the_event_answers_it_and_both_sides_a
         .await
         .unwrap();
     assert_eq!(read_ics(&ics)["events"][0]["status"], "CANCELLED");
+}
+
+#[tokio::test]
+async fn in_approval_mode_a_moderator_lets_people_come_up_to_the_capacity() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let bob = alpha.user("bob", false).await;
+    alpha.api(&bob).follow("secguild").await.unwrap();
+    let mona = FakeMastodon::start().await;
+    let event = alpha
+        .api(&alice)
+        .create_event(
+            "secguild",
+            &EventInput {
+                capacity: Some(1),
+                join_mode: guildhall::domain::event::JoinMode::Approval,
+                ..clinic("2030-03-12T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    let waiting = alpha
+        .api(&bob)
+        .rsvp(event.id, RsvpStatus::Going)
+        .await
+        .unwrap();
+    assert_eq!(waiting.going, 0, "waits for a moderator");
+    let inbox = format!("{}/c/secguild/inbox", alpha.base);
+    let join = mobilizon_join(&mona.actor, &event.ap_id, 1);
+    assert_eq!(mona.deliver(&inbox, &join).await, 202);
+    alpha.settle().await;
+    assert!(mona.received("Accept").is_empty() && mona.received("Reject").is_empty());
+
+    let decide = |token: String, who: String, verb: &'static str| {
+        let api = alpha.api(&token);
+        let path = format!("/api/v1/events/{}/attendees/{verb}", event.id);
+        async move {
+            api.call::<()>(Method::POST, &path, Some(&json!({ "person": who })), 204)
+                .await
+        }
+    };
+    let refused = decide(bob.clone(), "bob".into(), "approve")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.status, 403,
+        "only moderators and the organiser decide"
+    );
+    decide(alice.clone(), mona.actor.clone(), "approve")
+        .await
+        .unwrap();
+    alpha.settle().await;
+    let accepts = mona.received("Accept");
+    assert_eq!(accepts.len(), 1);
+    assert_eq!(accepts[0].body["object"]["id"], join["id"]);
+    let full = decide(alice.clone(), "bob".into(), "approve")
+        .await
+        .unwrap_err();
+    assert_eq!(full.status, 409, "{}", full.message);
+    decide(alice.clone(), "bob".into(), "reject").await.unwrap();
+    let seen = alpha.api(&alice).event(event.id).await.unwrap();
+    assert_eq!(seen.going, 1);
+    let attendees = seen.attendees.unwrap();
+    assert_eq!(
+        attendees.len(),
+        1,
+        "a rejected answer is not listed: {attendees:?}"
+    );
+    assert_eq!(
+        attendees[0].state,
+        guildhall::domain::event::RsvpState::Accepted
+    );
+    alpha.settle().await;
 }

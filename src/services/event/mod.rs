@@ -13,7 +13,7 @@ pub mod store;
 
 use super::AppState;
 use crate::{
-    db::{self, community::CommunityRow, event::EventRow, person::PersonRow},
+    db::{self, community::CommunityRow, event::EventRow, person::PersonRow, rsvp::RsvpRow},
     domain::event::{RsvpStatus, schedule::Schedule},
     error::{AppError, AppResult},
 };
@@ -31,7 +31,7 @@ pub struct EventView {
     /// For a series: its occurrences.
     pub occurrences: Vec<EventRow>,
     /// Who answered, when the reader is a member (names are for members).
-    pub attendees: Option<Vec<(PersonRow, RsvpStatus)>>,
+    pub attendees: Option<Vec<(PersonRow, RsvpRow)>>,
 }
 
 /// The schedule a stored event keeps.
@@ -72,7 +72,7 @@ pub async fn view(
             db::rsvp::attendees(conn, row.id)
                 .await?
                 .into_iter()
-                .map(|(rsvp, person)| (person, rsvp.status))
+                .map(|(rsvp, person)| (person, rsvp))
                 .collect(),
         ),
         _ => None,

@@ -150,6 +150,73 @@ pub async fn answered_by_organiser(
     Ok(true)
 }
 
+/// A moderator (or the organiser) decides on a pending participant of a
+/// local event in approval mode: approved, they count (if a seat is still
+/// free); rejected, they do not. A remote participant is told with
+/// `Accept` or `Reject`.
+pub async fn decide_pending(
+    state: &AppState,
+    decider: &PersonRow,
+    event_id: i64,
+    person: &PersonRow,
+    approve: bool,
+) -> AppResult<()> {
+    let mut conn = state.pool.get().await?;
+    let event = db::event::find(&mut conn, event_id)
+        .await?
+        .filter(|e| e.local)
+        .ok_or_else(|| AppError::not_found("no such event here"))?;
+    if event.organiser_id != decider.id {
+        let community = db::community::find(&mut conn, event.community_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("the event's community is gone"))?;
+        crate::services::community::require_moderator(&mut conn, &community, decider).await?;
+    }
+    let refusal = conn
+        .transaction(async |conn| {
+            let event = db::event::lock(conn, event_id)
+                .await?
+                .ok_or(diesel::result::Error::NotFound)?;
+            let Some(rsvp) = db::rsvp::find(conn, event.id, person.id)
+                .await?
+                .filter(|r| r.state == RsvpState::Pending)
+            else {
+                return Ok(Some("no pending answer from this person"));
+            };
+            let capacity_left = match event.capacity {
+                Some(c) => db::rsvp::count(conn, event.id, RsvpStatus::Going).await? < i64::from(c),
+                None => true,
+            };
+            if approve && !capacity_left {
+                return Ok(Some("the event is full"));
+            }
+            let decided = if approve {
+                RsvpState::Accepted
+            } else {
+                RsvpState::Rejected
+            };
+            db::rsvp::set_state(conn, event.id, person.id, decided).await?;
+            if let (false, Some(asked)) = (person.local, rsvp.activity_id) {
+                let answered = Outgoing::RsvpAnswered {
+                    event_id: event.id,
+                    person_id: person.id,
+                    activity_id: asked,
+                    accepted: approve,
+                    by_mention: false,
+                };
+                state.emit(conn, answered).await?;
+            }
+            let counts = Outgoing::AttendanceChanged { event_id: event.id };
+            state.emit(conn, counts).await?;
+            Ok::<_, diesel::result::Error>(None)
+        })
+        .await?;
+    match refusal {
+        Some(why) => Err(AppError::conflict(why)),
+        None => Ok(()),
+    }
+}
+
 /// A remote person's `Join` (going), `TentativeAccept` (interested) or,
 /// with `status` = `None`, `Leave`, for a local event; `activity_id` is the
 /// asking activity, which the `Accept` or `Reject` names (`by_mention`: a
