@@ -514,6 +514,13 @@ async fn bad_events_are_refused_naming_the_field_and_nothing_is_stored() {
             },
         ),
         (
+            "practice",
+            EventInput {
+                practice: Some("Knitting circle".into()),
+                ..clinic("2030-03-12T09:00")
+            },
+        ),
+        (
             "online_url",
             EventInput {
                 online_url: Some("javascript:alert(1)".into()),
@@ -526,6 +533,21 @@ async fn bad_events_are_refused_naming_the_field_and_nothing_is_stored() {
         assert_eq!(refused.status, 422, "{field}");
         assert_eq!(refused.field.as_deref(), Some(field), "{}", refused.message);
     }
+    // A practice the charter names is taken, spelled as the charter spells it.
+    api.put_charter("secguild", &crate::common::sample_charter())
+        .await
+        .unwrap();
+    let linked = api
+        .create_event(
+            "secguild",
+            &EventInput {
+                practice: Some("threat MODELLING clinic".into()),
+                ..clinic("2030-03-12T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(linked.practice.as_deref(), Some("Threat modelling clinic"));
     let past = api
         .create_event("secguild", &clinic("2020-03-12T09:00"))
         .await
@@ -543,7 +565,7 @@ async fn bad_events_are_refused_naming_the_field_and_nothing_is_stored() {
         .await
         .unwrap_err();
     assert_eq!(moved.status, 422);
-    assert_eq!(alpha.count("events").await, 1, "only the valid one");
+    assert_eq!(alpha.count("events").await, 2, "only the valid ones");
     assert_eq!(alpha.count("event_rsvps").await, 0);
 }
 

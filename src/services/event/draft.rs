@@ -144,6 +144,29 @@ pub struct Checked {
     pub recurrence: Option<Recurrence>,
 }
 
+/// Checks that `practice`, when given, is one the community's charter
+/// names (`practices[].name`, compared without case); returns its name as
+/// the charter spells it.
+pub fn practice_of(
+    practice: Option<&str>,
+    charter: Option<&crate::domain::charter::Charter>,
+) -> Result<Option<String>, FieldError> {
+    let Some(practice) = practice else {
+        return Ok(None);
+    };
+    charter
+        .into_iter()
+        .flat_map(|c| &c.practices)
+        .find(|p| p.name.trim().eq_ignore_ascii_case(practice.trim()))
+        .map(|p| Some(p.name.clone()))
+        .ok_or_else(|| {
+            FieldError::new(
+                "practice",
+                format!("`{practice}` is not a practice of the community's charter"),
+            )
+        })
+}
+
 /// Checks `input`: lengths, the schedule in its zone, place, link,
 /// capacity and rule. The first broken rule names its field.
 pub fn check(input: EventInput) -> Result<Checked, FieldError> {

@@ -33,7 +33,11 @@ pub async fn create(
             "events are created on the community's own instance",
         ));
     }
-    let checked = draft::check(input)?;
+    let mut checked = draft::check(input)?;
+    checked.fields.practice = draft::practice_of(
+        checked.fields.practice.as_deref(),
+        community.charter.as_ref(),
+    )?;
     let mut conn = state.pool.get().await?;
     standing::check(&mut conn, community, organiser, None, Origin::Local).await?;
     let row = conn
@@ -100,7 +104,16 @@ pub async fn update(
         )
         .into());
     }
-    let checked = draft::check(changes.clone().apply(&current))?;
+    let mut checked = draft::check(changes.clone().apply(&current))?;
+    if changes.practice.is_some() {
+        let community = db::community::find(&mut conn, current.community_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("the event's community is gone"))?;
+        checked.fields.practice = draft::practice_of(
+            checked.fields.practice.as_deref(),
+            community.charter.as_ref(),
+        )?;
+    }
     let row = conn
         .transaction(async |conn| {
             let row = db::event::update(conn, current.id, &checked.fields).await?;
