@@ -171,7 +171,11 @@ fn fields_of(event: &Event) -> Option<EventFields> {
         starts_at,
         ends_at,
         place,
-        online_url: event.online_urls().next().map(|u| u.to_string()),
+        // Shown as a link: only the web's own schemes.
+        online_url: event
+            .online_urls()
+            .find(|u| matches!(u.scheme(), "https" | "http"))
+            .map(|u| u.to_string()),
         capacity: event
             .maximum_attendee_capacity
             .filter(|c| *c > 0)
@@ -190,4 +194,33 @@ fn fields_of(event: &Event) -> Option<EventFields> {
         rrule: None,
         remote_going: event.participant_count.and_then(|c| i32::try_from(c).ok()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_links_of_a_remote_event_are_kept() {
+        let mut event: Event = serde_json::from_value(serde_json::json!({
+            "type": "Event",
+            "id": "https://mobilizon.example/events/1",
+            "name": "Clinic",
+            "startTime": "2030-03-12T09:00:00+01:00",
+            "timezone": "Europe/Berlin",
+            "location": [
+                {"type": "VirtualLocation", "url": "javascript:alert(1)"},
+                {"type": "VirtualLocation", "url": "https://video.example/clinic"}
+            ]
+        }))
+        .unwrap();
+        let fields = fields_of(&event).unwrap();
+        assert_eq!(
+            fields.online_url.as_deref(),
+            Some("https://video.example/clinic")
+        );
+        assert_eq!(fields.starts_local.to_string(), "2030-03-12 09:00:00");
+        event.location.pop();
+        assert_eq!(fields_of(&event).unwrap().online_url, None);
+    }
 }

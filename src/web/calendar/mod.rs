@@ -25,7 +25,7 @@ const FEED_LIMIT: i64 = 2_000;
 /// Writes `rows` (series, their occurrences and one-off events) as a calendar.
 pub fn calendar(name: &str, rows: &[EventRow]) -> String {
     let mut calendar = Calendar::new();
-    calendar.name(name);
+    calendar.name(&text(name));
     let series: BTreeMap<i64, &EventRow> = rows
         .iter()
         .filter(|r| r.rrule.is_some() && r.series_id.is_none())
@@ -80,11 +80,22 @@ fn local(at: NaiveDateTime, tzid: &str) -> CalendarDateTime {
     }
 }
 
+/// A text value without control characters but line breaks and tabs (the
+/// crate escapes line breaks, commas and semicolons, not a lone `\r`,
+/// which some readers take for the end of a line: a remote title must not
+/// add properties of its own).
+fn text(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
 fn vevent(row: &EventRow) -> Event {
     let mut event = Event::new();
     event
         .uid(&row.ap_id)
-        .summary(&row.title)
+        .summary(&text(&row.title))
         .starts(local(row.starts_local, &row.timezone))
         .ends(local(row.ends_local, &row.timezone))
         .sequence(u32::try_from(row.sequence).unwrap_or(0))
@@ -103,7 +114,7 @@ fn vevent(row: &EventRow) -> Event {
             .to_string()
     });
     if !description.trim().is_empty() {
-        event.description(&description);
+        event.description(&text(&description));
     }
     let location = match (&row.place, &row.online_url) {
         (Some(place), Some(url)) => Some(format!("{} / {url}", place.one_line())),
@@ -112,7 +123,7 @@ fn vevent(row: &EventRow) -> Event {
         (None, None) => None,
     };
     if let Some(location) = location {
-        event.location(&location);
+        event.location(&text(&location));
     }
     if let Some(rule) = row.rrule.as_deref().filter(|_| row.series_id.is_none()) {
         event.add_property("RRULE", rule);
@@ -165,4 +176,16 @@ pub async fn person_calendar(
 ) -> AppResult<HttpResponse> {
     let rows = crate::services::event::feed::events(&fed.state, &secret).await?;
     Ok(ics(calendar("My events", &rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    #[test]
+    fn a_lone_carriage_return_cannot_start_a_property_of_its_own() {
+        let forged = "Clinic\rATTENDEE:mailto:eve@example.org\u{7}";
+        assert_eq!(text(forged), "ClinicATTENDEE:mailto:eve@example.org");
+        assert_eq!(text("line one\nline two\tend"), "line one\nline two\tend");
+    }
 }
