@@ -6,6 +6,7 @@
 use crate::{
     client::{Answer, Api},
     common::TestApp,
+    fake_peer::FakePeer,
     mastodon::FakeMastodon,
 };
 use guildhall::{
@@ -716,4 +717,104 @@ async fn in_approval_mode_a_moderator_lets_people_come_up_to_the_capacity() {
         guildhall::domain::event::RsvpState::Accepted
     );
     alpha.settle().await;
+}
+
+/// The reasons alpha recorded for the activities it refused.
+async fn refusals(alpha: &TestApp) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Refused {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        error: String,
+    }
+    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
+        &alpha.db.url,
+    )
+    .await
+    .unwrap();
+    let rows: Vec<Refused> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT error FROM incoming_activities WHERE error IS NOT NULL ORDER BY received_at",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    rows.into_iter().map(|r| r.error).collect()
+}
+
+#[tokio::test]
+async fn forged_answers_and_events_from_strangers_are_refused_and_change_nothing() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let api = alpha.api(&alice);
+    let series = api
+        .create_event(
+            "secguild",
+            &EventInput {
+                rrule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+                ..clinic("2030-03-12T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    let peer = FakePeer::start("hostile", "guildhall").await;
+    let eve = peer.actor("u/eve", "Person");
+    let group = peer.actor("c/hostile", "Group");
+    let inbox = format!("{}/inbox", alpha.base);
+    let ours = format!("{}/c/secguild", alpha.base);
+
+    // A Join of the series itself, and of an event that is not ours.
+    let join_series = json!({"id": format!("{eve}/join/1"), "type": "Join", "actor": eve, "object": series.ap_id});
+    let join_elsewhere = json!({"id": format!("{eve}/join/2"), "type": "Join", "actor": eve, "object": format!("{}/events/9", peer.base)});
+    // A reply to our event whose note claims another author.
+    let occurrence = format!("{}/events/{}", alpha.base, series.occurrences[0].id);
+    let forged_reply = json!({
+        "id": format!("{eve}/statuses/1/activity"), "type": "Create", "actor": eve,
+        "to": [ours], "object": {"id": format!("{eve}/statuses/1"), "type": "Note",
+        "attributedTo": format!("{}/u/mallory", peer.base), "inReplyTo": occurrence,
+        "content": "<p>going</p>", "to": [ours]}
+    });
+    // A community nobody here follows announces an event into ours.
+    let event = json!({"id": format!("{eve}/events/1"), "type": "Event", "name": "Spam",
+        "attributedTo": eve, "audience": ours, "to": [ours], "startTime": "2030-03-12T09:00:00+01:00"});
+    let smuggled = json!({"id": format!("{group}/announce/1"), "type": "Announce", "actor": group, "to": [ours],
+        "object": {"id": format!("{eve}/create/1"), "type": "Create", "actor": eve, "to": [ours], "object": event}});
+    // An answer to a Join nobody here sent.
+    let accept = json!({"id": format!("{group}/accept/1"), "type": "Accept", "actor": group,
+        "object": {"id": format!("{}/activities/join/nosuch", alpha.base), "type": "Join", "actor": format!("{}/u/alice", alpha.base), "object": event["id"]}});
+    for (signer, activity) in [
+        (&eve, &join_series),
+        (&eve, &join_elsewhere),
+        (&eve, &forged_reply),
+        (&group, &smuggled),
+        (&group, &accept),
+    ] {
+        assert_eq!(
+            peer.deliver(signer, &inbox, activity).await,
+            202,
+            "{activity}"
+        );
+    }
+    alpha.settle().await;
+
+    let reasons = refusals(&alpha).await;
+    assert_eq!(reasons.len(), 5, "{reasons:#?}");
+    for expected in [
+        "answer a single occurrence of a series",
+        "only our events can be joined here",
+        "the object's author is not the activity's actor",
+        "no one here follows this community",
+        "an answer",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.contains(expected)),
+            "{expected} in {reasons:#?}"
+        );
+    }
+    assert_eq!(alpha.count("event_rsvps").await, 0);
+    assert_eq!(
+        alpha.count("events").await,
+        5,
+        "the series and its four sessions only"
+    );
+    assert_eq!(alpha.count("posts").await, 0);
 }
