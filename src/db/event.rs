@@ -80,6 +80,51 @@ pub async fn next_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     .await
 }
 
+/// What an event says, as its columns (shared by insert and update).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = events, treat_none_as_null = true)]
+struct Said<'a> {
+    title: &'a str,
+    description: &'a str,
+    source: Option<&'a str>,
+    starts_local: NaiveDateTime,
+    ends_local: NaiveDateTime,
+    timezone: &'a str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    place: Option<serde_json::Value>,
+    online_url: Option<&'a str>,
+    capacity: Option<i32>,
+    join_mode: &'static str,
+    status: &'static str,
+    practice: Option<&'a str>,
+    rrule: Option<&'a str>,
+    remote_going: Option<i32>,
+}
+
+impl EventFields {
+    fn said(&self) -> QueryResult<Said<'_>> {
+        Ok(Said {
+            title: &self.title,
+            description: &self.description,
+            source: self.source.as_deref(),
+            starts_local: self.starts_local,
+            ends_local: self.ends_local,
+            timezone: &self.timezone,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            place: self.place.as_ref().map(super::typed::to_json).transpose()?,
+            online_url: self.online_url.as_deref(),
+            capacity: self.capacity,
+            join_mode: self.join_mode.as_str(),
+            status: self.status.as_str(),
+            practice: self.practice.as_deref(),
+            rrule: self.rrule.as_deref(),
+            remote_going: self.remote_going,
+        })
+    }
+}
+
 /// Inserts an event with a given id (from [`next_id`]; `None` for remote ones).
 pub async fn insert(
     conn: &mut AsyncPgConnection,
@@ -87,51 +132,20 @@ pub async fn insert(
     who: &EventIdentity<'_>,
     fields: &EventFields,
 ) -> QueryResult<EventRow> {
-    let place = fields
-        .place
-        .as_ref()
-        .map(super::typed::to_json)
-        .transpose()?;
-    let values = (
-        events::ap_id.eq(who.ap_id),
-        events::community_id.eq(who.community_id),
-        events::organiser_id.eq(who.organiser_id),
-        events::series_id.eq(who.series_id),
-        events::occurrence_start.eq(who.occurrence_start),
-        events::local.eq(who.local),
-        events::title.eq(&fields.title),
-        events::description.eq(&fields.description),
-        events::source.eq(&fields.source),
-        events::starts_local.eq(fields.starts_local),
-        events::ends_local.eq(fields.ends_local),
-        events::timezone.eq(&fields.timezone),
-        events::starts_at.eq(fields.starts_at),
-        events::ends_at.eq(fields.ends_at),
-        events::place.eq(place),
-        events::online_url.eq(&fields.online_url),
-        events::capacity.eq(fields.capacity),
-        events::join_mode.eq(fields.join_mode.as_str()),
-        events::status.eq(fields.status.as_str()),
-        events::practice.eq(&fields.practice),
-        events::rrule.eq(&fields.rrule),
-        events::remote_going.eq(fields.remote_going),
-    );
-    match id {
-        Some(id) => {
-            diesel::insert_into(events::table)
-                .values((events::id.eq(id), values))
-                .returning(EventRow::as_returning())
-                .get_result(conn)
-                .await
-        }
-        None => {
-            diesel::insert_into(events::table)
-                .values(values)
-                .returning(EventRow::as_returning())
-                .get_result(conn)
-                .await
-        }
-    }
+    diesel::insert_into(events::table)
+        .values((
+            id.map(|id| events::id.eq(id)),
+            events::ap_id.eq(who.ap_id),
+            events::community_id.eq(who.community_id),
+            events::organiser_id.eq(who.organiser_id),
+            events::series_id.eq(who.series_id),
+            events::occurrence_start.eq(who.occurrence_start),
+            events::local.eq(who.local),
+            fields.said()?,
+        ))
+        .returning(EventRow::as_returning())
+        .get_result(conn)
+        .await
 }
 
 /// Replaces what an event says and raises its `sequence`.
@@ -140,29 +154,9 @@ pub async fn update(
     id: i64,
     fields: &EventFields,
 ) -> QueryResult<EventRow> {
-    let place = fields
-        .place
-        .as_ref()
-        .map(super::typed::to_json)
-        .transpose()?;
     diesel::update(events::table.find(id))
         .set((
-            events::title.eq(&fields.title),
-            events::description.eq(&fields.description),
-            events::source.eq(&fields.source),
-            events::starts_local.eq(fields.starts_local),
-            events::ends_local.eq(fields.ends_local),
-            events::timezone.eq(&fields.timezone),
-            events::starts_at.eq(fields.starts_at),
-            events::ends_at.eq(fields.ends_at),
-            events::place.eq(place),
-            events::online_url.eq(&fields.online_url),
-            events::capacity.eq(fields.capacity),
-            events::join_mode.eq(fields.join_mode.as_str()),
-            events::status.eq(fields.status.as_str()),
-            events::practice.eq(&fields.practice),
-            events::rrule.eq(&fields.rrule),
-            events::remote_going.eq(fields.remote_going),
+            fields.said()?,
             events::sequence.eq(events::sequence + 1),
             events::updated.eq(Some(Utc::now())),
         ))

@@ -227,8 +227,12 @@ struct Typed {
 }
 
 /// A deletion announced for a member of another server is confirmed
-/// there: the post (or account) must be gone (404/410) or a `Tombstone`.
-async fn confirm_gone(fed: &Federation, object: &Url, budget: &FetchBudget) -> AppResult<()> {
+/// there: the post, event or account must be gone (404/410) or a `Tombstone`.
+pub(super) async fn confirm_gone(
+    fed: &Federation,
+    object: &Url,
+    budget: &FetchBudget,
+) -> AppResult<()> {
     match fetch::<Typed>(fed, object, budget).await {
         Err(FetchError::Gone) => Ok(()),
         Ok(document) if document.kind == "Tombstone" => Ok(()),

@@ -12,7 +12,7 @@ use crate::{
     error::AppResult,
     federation::{
         context::Federation,
-        fetch::{FetchBudget, FetchError, fetch},
+        fetch::{FetchBudget, fetch},
         resolve::same_origin,
     },
     protocol::{
@@ -110,12 +110,7 @@ async fn remove(
     budget: &FetchBudget,
 ) -> AppResult<()> {
     if !trusted {
-        match fetch::<serde_json::Value>(fed, id, budget).await {
-            Err(FetchError::Gone) => {}
-            Ok(document) if document["type"] == "Tombstone" => {}
-            Ok(_) => return Err(refused("the event still exists at its origin")),
-            Err(err) => return Err(fetch_failed(err)),
-        }
+        super::announce::confirm_gone(fed, id, budget).await?;
     }
     remote::remove_event(&fed.state, community, id.as_str()).await?;
     Ok(())

@@ -54,6 +54,20 @@ pub async fn view(
     let community = db::community::find(conn, row.community_id)
         .await?
         .ok_or_else(|| AppError::not_found("the event's community is gone"))?;
+    let names_shown = match reader {
+        Some(reader) => is_member(conn, &community, reader).await?,
+        None => false,
+    };
+    view_in(conn, row, community, names_shown).await
+}
+
+/// The view of an event row of `community` (`names_shown`: with who answered).
+async fn view_in(
+    conn: &mut AsyncPgConnection,
+    row: EventRow,
+    community: CommunityRow,
+    names_shown: bool,
+) -> AppResult<EventView> {
     let organiser = db::person::find(conn, row.organiser_id)
         .await?
         .ok_or_else(|| AppError::not_found("the event's organiser is gone"))?;
@@ -67,15 +81,16 @@ pub async fn view(
     } else {
         Vec::new()
     };
-    let attendees = match reader {
-        Some(reader) if is_member(conn, &community, reader).await? => Some(
+    let attendees = if names_shown {
+        Some(
             db::rsvp::attendees(conn, row.id)
                 .await?
                 .into_iter()
                 .map(|(rsvp, person)| (person, rsvp))
                 .collect(),
-        ),
-        _ => None,
+        )
+    } else {
+        None
     };
     Ok(EventView {
         row,
@@ -130,9 +145,13 @@ pub async fn list_events(
 ) -> AppResult<Vec<EventView>> {
     let mut conn = state.pool.get().await?;
     let rows = db::event::list(&mut conn, community.id, Utc::now(), past, limit).await?;
+    let names_shown = match reader {
+        Some(reader) => is_member(&mut conn, community, reader).await?,
+        None => false,
+    };
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        views.push(view(&mut conn, row, reader).await?);
+        views.push(view_in(&mut conn, row, community.clone(), names_shown).await?);
     }
     Ok(views)
 }

@@ -162,16 +162,7 @@ pub async fn decide_pending(
     approve: bool,
 ) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
-    let event = db::event::find(&mut conn, event_id)
-        .await?
-        .filter(|e| e.local)
-        .ok_or_else(|| AppError::not_found("no such event here"))?;
-    if event.organiser_id != decider.id {
-        let community = db::community::find(&mut conn, event.community_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("the event's community is gone"))?;
-        crate::services::community::require_moderator(&mut conn, &community, decider).await?;
-    }
+    super::store::editable(&mut conn, decider, event_id).await?;
     let refusal = conn
         .transaction(async |conn| {
             let event = db::event::lock(conn, event_id)

@@ -67,7 +67,11 @@ pub async fn create(
 }
 
 /// Loads a local event that `person` may change (organiser or moderator).
-async fn editable(conn: &mut DbConn, person: &PersonRow, id: i64) -> AppResult<EventRow> {
+pub(super) async fn editable(
+    conn: &mut DbConn,
+    person: &PersonRow,
+    id: i64,
+) -> AppResult<EventRow> {
     let row = db::event::find(conn, id)
         .await?
         .ok_or_else(|| AppError::not_found("no such event"))?;
