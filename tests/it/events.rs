@@ -818,3 +818,62 @@ async fn forged_answers_and_events_from_strangers_are_refused_and_change_nothing
     );
     assert_eq!(alpha.count("posts").await, 0);
 }
+
+#[tokio::test]
+async fn strangers_cannot_change_events_and_scripts_do_not_survive() {
+    let (alpha, alice) = alpha_with_guild().await;
+    let eve = alpha.user("eve", false).await;
+    let event = alpha
+        .api(&alice)
+        .create_event(
+            "secguild",
+            &EventInput {
+                description: "Hi <script>alert(1)</script><img src=x onerror=alert(2)>".into(),
+                ..clinic("2030-03-12T09:00")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!event.description.contains("<script") && !event.description.contains("onerror"));
+    let eve_api = alpha.api(&eve);
+    let changes = EventChanges {
+        title: Some("Hijacked".into()),
+        ..EventChanges::default()
+    };
+    assert_eq!(
+        eve_api
+            .update_event(event.id, &changes)
+            .await
+            .unwrap_err()
+            .status,
+        403
+    );
+    assert_eq!(
+        eve_api.cancel_event(event.id).await.unwrap_err().status,
+        403
+    );
+    let none: Option<&()> = None;
+    let path = format!("/api/v1/events/{}", event.id);
+    let deleted = eve_api.call::<()>(Method::DELETE, &path, none, 204).await;
+    assert_eq!(deleted.unwrap_err().status, 403);
+    let feed = alpha
+        .anonymous()
+        .call::<()>(Method::POST, "/api/v1/calendar", none, 201)
+        .await;
+    assert_eq!(feed.unwrap_err().status, 401);
+    let page = alpha
+        .client
+        .get(alpha.url(&format!("/events/{}", event.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<script>alert") && !page.contains("onerror"));
+    let seen = alpha.anonymous().event(event.id).await.unwrap();
+    assert_eq!(
+        (seen.title.as_str(), seen.status),
+        ("Threat modelling clinic", EventStatus::Confirmed)
+    );
+}
