@@ -62,6 +62,7 @@ impl Application {
             tokio::spawn(processor::run(fed.clone()));
             tokio::spawn(purge_expired_sessions(state.clone()));
             tokio::spawn(top_up_series(state.clone()));
+            tokio::spawn(celebrate_anniversaries(state.clone()));
         }
         let server = run(listener, fed)?;
         Ok(Application {
@@ -107,6 +108,18 @@ async fn top_up_series(state: AppState) {
         let now = chrono::Utc::now();
         if let Err(err) = crate::services::event::series::top_up(&state, now).await {
             tracing::warn!(error = %err, "cannot top up recurring events");
+        }
+    }
+}
+
+/// Every hour, celebrates the anniversaries local communities reached.
+async fn celebrate_anniversaries(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now();
+        if let Err(err) = crate::services::milestone::celebrate_anniversaries(&state, now).await {
+            tracing::warn!(error = %err, "cannot celebrate anniversaries");
         }
     }
 }

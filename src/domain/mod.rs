@@ -3,8 +3,10 @@
 pub mod charter;
 pub mod community;
 pub mod event;
+pub mod kudos;
 pub mod markdown;
 pub mod media;
+pub mod milestone;
 pub mod name;
 pub mod post;
 pub mod rules;

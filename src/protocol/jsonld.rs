@@ -15,6 +15,11 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
         {
             "guildhall": GUILDHALL_NS,
             "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
+            "kudos": {"@id": "guildhall:kudos", "@context": {
+                "@vocab": GUILDHALL_NS,
+                "recipient": {"@id": "guildhall:recipient", "@type": "@id"},
+                "for": {"@id": "guildhall:for", "@type": "@id"},
+            }},
             "toot": "http://joinmastodon.org/ns#",
             "lemmy": "https://join-lemmy.org/ns#",
             "schema": "http://schema.org/",

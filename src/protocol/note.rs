@@ -5,6 +5,7 @@ use super::{
     actor::Source,
     collection::CollectionKind,
     jsonld::Context,
+    kudos::KudosExtension,
     lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
 };
 use chrono::{DateTime, FixedOffset};
@@ -154,6 +155,13 @@ pub struct PostObject {
     pub end_time: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<u64>,
+    /// Our extension on a kudos `Note` (a malformed one is left out).
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kudos: Option<KudosExtension>,
 }
 
 impl PostObject {
@@ -184,6 +192,7 @@ impl PostObject {
             any_of: Vec::new(),
             end_time: None,
             voters_count: None,
+            kudos: None,
         }
     }
 

@@ -1,9 +1,12 @@
 //! Charters: read, replace (each change a new numbered version), history.
 
-use super::{AppState, community};
+use super::{AppState, community, milestone};
 use crate::{
     db::{self, person::PersonRow},
-    domain::charter::Charter,
+    domain::{
+        charter::{Charter, Stage},
+        milestone::Milestone,
+    },
     error::{AppError, AppResult},
 };
 use chrono::{DateTime, Utc};
@@ -46,6 +49,15 @@ pub async fn put_charter(
             let stored =
                 db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
             db::community::set_charter(conn, row.id, &charter, version).await?;
+            let before = row.charter.as_ref().and_then(|c| c.stage);
+            if let Some(stage @ (Stage::Active | Stage::Established)) = charter.stage
+                && before != Some(stage)
+            {
+                let moved_on = Milestone::Stage {
+                    stage: stage.as_str().to_string(),
+                };
+                milestone::celebrate(conn, state, &row, moved_on).await?;
+            }
             Ok::<_, diesel::result::Error>(stored)
         })
         .await?;

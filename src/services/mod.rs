@@ -5,10 +5,13 @@
 pub mod account;
 pub mod charter;
 pub mod community;
+pub mod contributors;
 pub mod departure;
 pub mod event;
 pub mod federation_admin;
 pub mod follow;
+pub mod kudos;
+pub mod milestone;
 pub mod moderation;
 pub mod outgoing;
 pub mod password;

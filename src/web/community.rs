@@ -31,7 +31,7 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         @for p in &posts {
             article {
                 h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
-                p.handle { (p.author.shown_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
+                p.handle { (p.author_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
                 (super::post::body(&p.row))
             }
         }
