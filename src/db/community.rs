@@ -238,12 +238,15 @@ pub async fn lock_charter_version(conn: &mut AsyncPgConnection, id: i64) -> Quer
 }
 
 /// Locks a community row for the rest of the transaction, so that changes
-/// to its membership are counted one after the other.
+/// to its membership are counted one after the other. `FOR NO KEY UPDATE`:
+/// the membership row the caller just wrote holds a key-share lock on the
+/// community (its foreign key), which `FOR UPDATE` would wait on in the
+/// other transaction — a deadlock.
 pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     communities::table
         .find(id)
         .select(communities::id)
-        .for_update()
+        .for_no_key_update()
         .first::<i64>(conn)
         .await
         .map(|_| ())

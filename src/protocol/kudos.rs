@@ -6,7 +6,7 @@ use super::lenient::first_id;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-/// `"kudos": {"recipient": …, "category": …, "for": …}` on a `Note`.
+/// `"kudos": {"recipient": …, "category": …, "for": …, "message": …}` on a `Note`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KudosExtension {
     /// The person thanked (their actor id).
@@ -22,6 +22,10 @@ pub struct KudosExtension {
         skip_serializing_if = "Option::is_none"
     )]
     pub thanks_for: Option<Url>,
+    /// What the giver said, as plain text (the `content` is the whole
+    /// sentence around it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A required id, as a string or an object with an `id`.

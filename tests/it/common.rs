@@ -233,6 +233,19 @@ impl TestApp {
         }
     }
 
+    /// Starts another server process of this instance, on the same
+    /// database and host name, and returns the loopback base URL it
+    /// answers on (two processes racing for the same work).
+    pub async fn another_process(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = Application::build_on(self.settings.clone(), listener)
+            .await
+            .expect("build the second process");
+        tokio::spawn(app.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
     /// The URL of `path` on this instance (loopback address).
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)

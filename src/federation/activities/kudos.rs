@@ -72,9 +72,13 @@ fn recipient(object: &PostObject, community: &str) -> Option<Url> {
         .cloned()
 }
 
-/// What the giver says, as plain text within the message limit.
+/// What the giver says, as plain text within the message limit: our
+/// extension's `message`, else the text of the post.
 fn message(object: &PostObject) -> String {
-    let text = markdown::plain_text(object.content.as_deref().unwrap_or_default());
+    let text = match object.kudos.as_ref().and_then(|k| k.message.clone()) {
+        Some(message) => message,
+        None => markdown::plain_text(object.content.as_deref().unwrap_or_default()),
+    };
     text.trim().chars().take(kudos::MESSAGE_MAX).collect()
 }
 

@@ -116,5 +116,6 @@ fn add_kudos(object: &mut PostObject, thanks: &Thanks, group: Option<Url>) {
             .thanks_for
             .as_deref()
             .and_then(|link| Url::parse(link).ok()),
+        message: Some(thanks.kudos.message.clone()),
     });
 }
