@@ -264,8 +264,20 @@ impl TestApp {
             .token
     }
 
-    /// Creates the community `name` as the owner of `token`.
+    /// Creates the community `name` as the owner of `token`, with its
+    /// milestone posts switched off, so a test sees only the posts it
+    /// makes (`tests/it/kudos.rs` celebrates with [`TestApp::celebrating_community`]).
     pub async fn community(&self, token: &str, name: &str) {
+        self.celebrating_community(token, name).await;
+        self.api(token)
+            .update_community(name, &no_milestones())
+            .await
+            .unwrap_or_else(|e| panic!("switch milestones off in {name}: {e:?}"));
+    }
+
+    /// Creates the community `name` as the owner of `token`, celebrating
+    /// its milestones with posts (the default).
+    pub async fn celebrating_community(&self, token: &str, name: &str) {
         self.api(token)
             .create_community(&crate::client::named(name))
             .await
@@ -348,6 +360,15 @@ impl TestApp {
             .await
             .unwrap();
         row.n
+    }
+}
+
+/// The change that switches every milestone post of a community off.
+pub fn no_milestones() -> guildhall::api::communities::UpdateCommunity {
+    use guildhall::domain::milestone::{MilestoneKind, SwitchedOff};
+    guildhall::api::communities::UpdateCommunity {
+        milestones_off: Some(SwitchedOff(MilestoneKind::ALL.to_vec())),
+        ..Default::default()
     }
 }
 

@@ -97,7 +97,7 @@ async fn mastodon_follower(alpha: &TestApp) -> FakeMastodon {
 async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_reads_as_a_sentence() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
+    alpha.celebrating_community(&alice, "secguild").await;
     let mona = mastodon_follower(&alpha).await;
     let alice = alpha.api(&alice);
 
@@ -116,7 +116,10 @@ async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_read
     alpha.settle().await;
 
     // Straight to her server: a Create{Note} by alice that Mastodon notifies on.
-    let create = mona.received("Create").pop().expect("mona receives the kudos");
+    let create = mona
+        .received("Create")
+        .pop()
+        .expect("mona receives the kudos");
     assert_eq!(create.verified, Ok(()), "signed by the giver");
     let note = &create.body["object"];
     assert_eq!(note["type"], "Note");
@@ -165,7 +168,10 @@ async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_read
     // The wall lists it, newest first; the contributors count it.
     let wall = alpha.anonymous().kudos_wall("secguild").await.unwrap();
     assert_eq!(wall.items.len(), 1);
-    assert_eq!(wall.items[0].message, "walking me through <b>threat models</b>");
+    assert_eq!(
+        wall.items[0].message,
+        "walking me through <b>threat models</b>"
+    );
     let top = alpha
         .anonymous()
         .contributors("secguild", "period=all&by=kudos")
@@ -196,21 +202,45 @@ async fn kudos_given_on_alpha_are_listed_on_beta_under_the_recipients_received_k
         .unwrap();
     crate::common::settle(&all).await;
 
-    let bobs = pair.beta.anonymous().kudos_of("bob", "received").await.unwrap();
+    let bobs = pair
+        .beta
+        .anonymous()
+        .kudos_of("bob", "received")
+        .await
+        .unwrap();
     assert_eq!(bobs.items.len(), 1, "bob's received kudos on beta");
     assert_eq!(bobs.items[0].ap_id, to_bob.ap_id);
     assert_eq!(bobs.items[0].message, "the fuzzing workshop");
-    assert_eq!(bobs.items[0].giver, format!("alice@{}", pair.alpha.domain.split(':').next().unwrap()));
-    assert_eq!(bobs.items[0].community, pair.handle.split(':').next().unwrap());
-    assert!(bobs.items[0].post_id.is_some(), "beta holds the community's post");
+    assert_eq!(
+        bobs.items[0].giver,
+        format!("alice@{}", pair.alpha.domain.split(':').next().unwrap())
+    );
+    assert_eq!(
+        bobs.items[0].community,
+        pair.handle.split(':').next().unwrap()
+    );
+    assert!(
+        bobs.items[0].post_id.is_some(),
+        "beta holds the community's post"
+    );
 
-    let carols = gamma.anonymous().kudos_of("carol", "received").await.unwrap();
+    let carols = gamma
+        .anonymous()
+        .kudos_of("carol", "received")
+        .await
+        .unwrap();
     assert_eq!(carols.items.len(), 1, "carol's kudos, kept for her alone");
     assert_eq!(carols.items[0].ap_id, to_carol.ap_id);
     assert_eq!(carols.items[0].message, "reviewing our charter");
     assert_eq!(carols.items[0].post_id, None);
     assert!(
-        gamma.anonymous().kudos_of("carol", "given").await.unwrap().items.is_empty(),
+        gamma
+            .anonymous()
+            .kudos_of("carol", "given")
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
         "carol gave none"
     );
 
@@ -222,7 +252,15 @@ async fn kudos_given_on_alpha_are_listed_on_beta_under_the_recipients_received_k
     // Alice takes back the one to carol: gone on both sides.
     alice.withdraw_kudos(to_carol.id).await.unwrap();
     crate::common::settle(&all).await;
-    assert!(gamma.anonymous().kudos_of("carol", "received").await.unwrap().items.is_empty());
+    assert!(
+        gamma
+            .anonymous()
+            .kudos_of("carol", "received")
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert_eq!(alice.kudos_wall("secguild").await.unwrap().items.len(), 1);
 }
 
@@ -265,7 +303,7 @@ fn kudos_toot(mona: &FakeMastodon, group: &str, person: &str, tagged: bool) -> V
 async fn a_mastodon_toot_with_kudos_that_mentions_a_member_becomes_a_kudos() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
+    alpha.celebrating_community(&alice, "secguild").await;
     let bob = alpha.user("bob", false).await;
     alpha.api(&bob).follow("secguild").await.unwrap();
     let mona = mastodon_follower(&alpha).await;
@@ -281,9 +319,19 @@ async fn a_mastodon_toot_with_kudos_that_mentions_a_member_becomes_a_kudos() {
     let kudos = &wall.items[0];
     assert_eq!(kudos.recipient, "bob");
     assert_eq!(kudos.giver, "mona@mastodon.test");
-    assert!(kudos.message.contains("thanks for the incident drill"), "{}", kudos.message);
+    assert!(
+        kudos.message.contains("thanks for the incident drill"),
+        "{}",
+        kudos.message
+    );
     assert_eq!(
-        alpha.anonymous().kudos_of("bob", "received").await.unwrap().items.len(),
+        alpha
+            .anonymous()
+            .kudos_of("bob", "received")
+            .await
+            .unwrap()
+            .items
+            .len(),
         1
     );
 
@@ -293,7 +341,16 @@ async fn a_mastodon_toot_with_kudos_that_mentions_a_member_becomes_a_kudos() {
     plain["object"]["id"] = json!(format!("{}/statuses/78", mona.actor));
     assert_eq!(mona.deliver(&format!("{group}/inbox"), &plain).await, 202);
     alpha.settle().await;
-    assert_eq!(alpha.anonymous().kudos_wall("secguild").await.unwrap().items.len(), 1);
+    assert_eq!(
+        alpha
+            .anonymous()
+            .kudos_wall("secguild")
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
     assert_eq!(alpha.count("posts WHERE author_id IS NOT NULL").await, 2);
 }
 
@@ -301,7 +358,7 @@ async fn a_mastodon_toot_with_kudos_that_mentions_a_member_becomes_a_kudos() {
 async fn the_tenth_member_fires_one_milestone_post_also_with_two_processes_racing() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
-    alpha.community(&alice, "secguild").await;
+    alpha.celebrating_community(&alice, "secguild").await;
     let mona = mastodon_follower(&alpha).await; // member 1
     let mut tokens = Vec::new();
     for n in 2..=11 {
@@ -314,7 +371,10 @@ async fn the_tenth_member_fires_one_milestone_post_also_with_two_processes_racin
     let three = milestones(&anyone, "secguild", MilestoneKind::Members).await;
     assert_eq!(three.len(), 1, "the third member: a core team");
     assert_eq!(three[0].title.as_deref(), Some("secguild has 3 members"));
-    assert_eq!(three[0].author, "secguild", "posted by the community itself");
+    assert_eq!(
+        three[0].author, "secguild",
+        "posted by the community itself"
+    );
 
     // Members 9, 10 and 11 join at once through two processes.
     let second = alpha.another_process().await;
@@ -351,7 +411,12 @@ async fn the_tenth_member_fires_one_milestone_post_also_with_two_processes_racin
     alpha.api(&tokens[9]).follow("secguild").await.unwrap();
     let _restarted = alpha.another_process().await;
     alpha.settle().await;
-    assert_eq!(milestones(&anyone, "secguild", MilestoneKind::Members).await.len(), 2);
+    assert_eq!(
+        milestones(&anyone, "secguild", MilestoneKind::Members)
+            .await
+            .len(),
+        2
+    );
     assert_eq!(alpha.count("milestones WHERE kind = 'members'").await, 2);
 }
 
@@ -359,7 +424,7 @@ async fn the_tenth_member_fires_one_milestone_post_also_with_two_processes_racin
 async fn first_posts_and_tenth_kudos_are_celebrated_unless_switched_off() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice_token = alpha.user("alice", false).await;
-    alpha.community(&alice_token, "secguild").await;
+    alpha.celebrating_community(&alice_token, "secguild").await;
     let alice = alpha.api(&alice_token);
     let bob_token = alpha.user("bob", false).await;
     let bob = alpha.api(&bob_token);
@@ -401,7 +466,12 @@ async fn first_posts_and_tenth_kudos_are_celebrated_unless_switched_off() {
         .create_post("secguild", &titled("Hi", "Carol here"))
         .await
         .unwrap();
-    assert_eq!(milestones(&bob, "secguild", MilestoneKind::FirstPost).await.len(), 1);
+    assert_eq!(
+        milestones(&bob, "secguild", MilestoneKind::FirstPost)
+            .await
+            .len(),
+        1
+    );
     // The community's own categories replace the defaults.
     let refused = carol
         .give_kudos(
@@ -431,7 +501,7 @@ async fn first_posts_and_tenth_kudos_are_celebrated_unless_switched_off() {
 async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice_token = alpha.user("alice", false).await;
-    alpha.community(&alice_token, "secguild").await;
+    alpha.celebrating_community(&alice_token, "secguild").await;
     let alice = alpha.api(&alice_token);
     let bob = alpha.api(&alpha.user("bob", false).await);
     bob.follow("secguild").await.unwrap();
@@ -507,7 +577,10 @@ async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
         .await;
     assert_eq!(res.status(), 422);
     // A banned giver cannot give; strangers must sign in.
-    let refused = mallory.give_kudos("secguild", &thanks("bob", "hi")).await.unwrap_err();
+    let refused = mallory
+        .give_kudos("secguild", &thanks("bob", "hi"))
+        .await
+        .unwrap_err();
     assert_eq!(refused.status, 403);
     let refused = alpha
         .anonymous()
