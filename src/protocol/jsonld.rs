@@ -15,6 +15,7 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
         {
             "guildhall": GUILDHALL_NS,
             "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
+            "milestone": "guildhall:milestone",
             "kudos": {"@id": "guildhall:kudos", "@context": {
                 "@vocab": GUILDHALL_NS,
                 "recipient": {"@id": "guildhall:recipient", "@type": "@id"},

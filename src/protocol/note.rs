@@ -8,6 +8,7 @@ use super::{
     kudos::KudosExtension,
     lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
 };
+use crate::domain::milestone::MilestoneKind;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -162,6 +163,14 @@ pub struct PostObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub kudos: Option<KudosExtension>,
+    /// Our extension on a post by a community itself: the milestone it
+    /// celebrates.
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub milestone: Option<MilestoneKind>,
 }
 
 impl PostObject {
@@ -193,6 +202,7 @@ impl PostObject {
             end_time: None,
             voters_count: None,
             kudos: None,
+            milestone: None,
         }
     }
 

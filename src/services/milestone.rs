@@ -4,7 +4,10 @@
 //! fires once whatever the number of processes; a kind its moderators
 //! switched off is claimed without a post.
 
-use super::{AppState, post::store};
+use super::{
+    AppState,
+    post::store::{self, CommunityPost},
+};
 use crate::{
     db::{self, community::CommunityRow},
     domain::milestone::{Milestone, member_threshold},
@@ -35,7 +38,14 @@ pub async fn celebrate(
     }
     let (title, text) = milestone.announcement(&community.title);
     let html = maud::html! { p { (text) } }.into_string();
-    let post = store::create_by_community(conn, state, community, &title, &html, kind).await?;
+    let celebration = CommunityPost {
+        ap_id: None,
+        title: &title,
+        html: &html,
+        kind,
+        published: Utc::now(),
+    };
+    let post = store::create_by_community(conn, state, community, celebration).await?;
     db::milestone::set_post(conn, community.id, kind, &subject, post.id).await
 }
 

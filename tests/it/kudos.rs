@@ -179,6 +179,17 @@ async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_read
         .unwrap();
     assert_eq!(top.items[0].kudos_received, 1);
     assert_eq!(top.items[0].person, format!("mona@{}", "mastodon.test"));
+
+    // The community page shows the wall, the giver's words as text.
+    let page = alpha
+        .send(Method::GET, "/c/secguild", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"kudos\""), "{page}");
+    assert!(page.contains("walking me through &lt;b&gt;threat models&lt;/b&gt;"));
+    assert!(!page.contains("<b>threat models"));
 }
 
 #[tokio::test]
@@ -334,6 +345,14 @@ async fn a_mastodon_toot_with_kudos_that_mentions_a_member_becomes_a_kudos() {
             .len(),
         1
     );
+    let page = alpha
+        .send(Method::GET, "/u/bob", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Kudos received"), "{page}");
+    assert!(page.contains("thanks for the incident drill"), "{page}");
 
     // Without the hashtag, a toot that mentions bob is an ordinary post.
     let mut plain = kudos_toot(&mona, &group, &bob_id, false);
@@ -617,4 +636,30 @@ async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
     assert_eq!(bob.withdraw_kudos(last.id).await.unwrap_err().status, 404);
     let _ = other;
     alpha.settle().await;
+}
+
+#[tokio::test]
+async fn a_milestone_reaches_a_member_on_another_guildhall_as_the_communitys_own_post() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let beta = TestApp::spawn_named("beta").await;
+    let alice = alpha.api(&alpha.user("alice", false).await);
+    alpha
+        .celebrating_community(&alpha.user("owner", false).await, "secguild")
+        .await;
+    alice.follow("secguild").await.unwrap();
+    let bob = beta.api(&beta.user("bob", false).await);
+    let handle = format!("secguild@{}", alpha.domain);
+    bob.follow(&handle).await.unwrap();
+    crate::common::settle(&[&alpha, &beta]).await;
+
+    alice
+        .create_post("secguild", &titled("Hello", "My first post"))
+        .await
+        .unwrap();
+    crate::common::settle(&[&alpha, &beta]).await;
+    let welcome = milestones(&bob, &handle, MilestoneKind::FirstPost).await;
+    assert_eq!(welcome.len(), 1, "beta keeps the community's own post");
+    assert_eq!(welcome[0].title.as_deref(), Some("Welcome, alice"));
+    assert_eq!(welcome[0].author, handle.split(':').next().unwrap());
+    assert_eq!(bob.posts(&handle).await.unwrap().items.len(), 2);
 }

@@ -82,6 +82,15 @@ pub(super) async fn store(
         .attributed_to
         .as_ref()
         .ok_or_else(|| refused("the post has no author"))?;
+    if author_id.as_str() == community.ap_id {
+        let kind = object
+            .milestone
+            .ok_or_else(|| refused("a community's own posts are taken as milestones only"))?;
+        let post = read_post(fed, object)?;
+        let mut conn = fed.state.pool.get().await?;
+        remote::receive_community_post(&mut conn, &fed.state, community, &post, kind).await?;
+        return Ok(());
+    }
     let author = person(fed, author_id, budget).await?;
     let mut post = read_post(fed, object)?;
     post.kudos = kudos::read(fed, object, community, budget).await?;

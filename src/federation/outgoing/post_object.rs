@@ -80,6 +80,7 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
             )),
         }));
     }
+    object.milestone = row.milestone;
     if let Some(thanks) = &view.thanks {
         add_kudos(&mut object, thanks, group);
     }

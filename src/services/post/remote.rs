@@ -4,7 +4,7 @@
 //! path (`store`) with the incoming activity as its origin, the same rules
 //! as our people's, and in a local community it is passed on.
 
-use super::store::{self, Draft, Origin};
+use super::store::{self, CommunityPost, Draft, Origin};
 use crate::{
     db::{
         self,
@@ -12,7 +12,7 @@ use crate::{
         person::PersonRow,
         post::{PostContent, PostRow},
     },
-    domain::{markdown, media::Attachments, post::derive_title},
+    domain::{markdown, media::Attachments, milestone::MilestoneKind, post::derive_title},
     error::{AppError, AppResult},
     services::{AppState, kudos::KudosDraft},
 };
@@ -141,6 +141,36 @@ impl RemotePost {
 
 fn refuse(reason: impl Into<String>) -> AppError {
     AppError::forbidden(reason)
+}
+
+/// Stores a post a remote community wrote itself (a milestone it
+/// celebrates), as it announced it: public and top-level only.
+pub async fn receive_community_post(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    object: &RemotePost,
+    kind: MilestoneKind,
+) -> AppResult<PostRow> {
+    if community.local {
+        return Err(refuse("our communities write their own posts"));
+    }
+    if !object.public || object.in_reply_to.is_some() {
+        return Err(refuse(
+            "a community's own post is taken when public and top-level",
+        ));
+    }
+    let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let (title, _) = object.title(&html);
+    let title = title.unwrap_or_else(|| kind.as_str().replace('_', " "));
+    let post = CommunityPost {
+        ap_id: Some(&object.ap_id),
+        title: &title,
+        html: &html,
+        kind,
+        published: object.published.unwrap_or_else(Utc::now),
+    };
+    Ok(store::create_by_community(conn, state, community, post).await?)
 }
 
 /// Stores a remote post or reply in `community`; `activity` is the stored

@@ -135,39 +135,54 @@ async fn record_kudos(
     Ok(())
 }
 
-/// Stores a post by a local community itself, celebrating a milestone
-/// (call it inside the transaction that reached the milestone).
+/// A post by a community itself, celebrating a milestone.
+pub struct CommunityPost<'a> {
+    /// The id a remote community's post already has; ours get theirs here.
+    pub ap_id: Option<&'a str>,
+    pub title: &'a str,
+    /// Sanitised HTML.
+    pub html: &'a str,
+    pub kind: MilestoneKind,
+    pub published: DateTime<Utc>,
+}
+
+/// Stores a post by a community itself: a local community's milestone
+/// (call it inside the transaction that reached the milestone; it goes
+/// out), or one a followed remote community announced (kept as it is).
 pub async fn create_by_community(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
-    title: &str,
-    html: &str,
-    kind: MilestoneKind,
+    post: CommunityPost<'_>,
 ) -> diesel::QueryResult<PostRow> {
-    let id = db::post::next_id(conn).await?;
-    let ap_id = state.urls.post(id).to_string();
-    let new = db::post::NewPost {
-        ap_id: &ap_id,
+    let mut new = db::post::NewPost {
+        ap_id: "",
         community_id: community.id,
         author_id: None,
         parent_id: None,
         root_id: None,
-        local: true,
-        published: Utc::now(),
-        milestone: Some(kind.as_str()),
+        local: community.local,
+        published: post.published,
+        milestone: Some(post.kind.as_str()),
     };
     let nothing = Attachments::default();
     let content = PostContent {
-        title: Some(title),
+        title: Some(post.title),
         title_derived: false,
-        content: html,
+        content: post.html,
         source: None,
         content_warning: None,
         sensitive: false,
         attachments: &nothing,
         updated: None,
     };
+    if let Some(ap_id) = post.ap_id {
+        new.ap_id = ap_id;
+        return db::post::insert_remote(conn, &new, content).await;
+    }
+    let id = db::post::next_id(conn).await?;
+    let ap_id = state.urls.post(id).to_string();
+    new.ap_id = &ap_id;
     let row = db::post::insert_with_id(conn, id, &new, content).await?;
     state
         .emit(conn, Outgoing::PostCreated { post_id: row.id })
