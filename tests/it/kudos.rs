@@ -663,3 +663,63 @@ async fn a_milestone_reaches_a_member_on_another_guildhall_as_the_communitys_own
     assert_eq!(welcome[0].author, handle.split(':').next().unwrap());
     assert_eq!(bob.posts(&handle).await.unwrap().items.len(), 2);
 }
+
+#[tokio::test]
+async fn forged_kudos_for_our_people_are_refused_and_change_nothing() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    alpha.user("bob", false).await;
+    let bob = format!("{}/u/bob", alpha.base);
+    let peer = crate::fake_peer::FakePeer::start("hostile", "guildhall").await;
+    let eve = peer.actor("u/eve", "Person");
+    let group = peer.actor("c/drills", "Group");
+    let inbox = format!("{bob}/inbox");
+    let kudos = |n: u32, author: &str, id_host: &str, to: Value, audience: &str| {
+        json!({
+            "id": format!("{eve}/create/{n}"), "type": "Create", "actor": eve, "to": to,
+            "object": {
+                "id": format!("{id_host}/notes/{n}"), "type": "Note", "attributedTo": author,
+                "to": to, "cc": [bob], "audience": audience,
+                "content": "<p>Kudos to @bob</p>",
+                "tag": [{"type": "Mention", "href": bob}, {"type": "Hashtag", "name": "#kudos"}],
+                "kudos": {"recipient": bob, "message": "for the drill"}
+            }
+        })
+    };
+    let public = json!([PUBLIC]);
+    let forged = [
+        // Claims another author.
+        kudos(1, &format!("{}/u/mallory", peer.base), &peer.base, public.clone(), &group),
+        // The note lives on another host than its author.
+        kudos(2, &eve, "https://elsewhere.test", public.clone(), &group),
+        // Not public.
+        kudos(3, &eve, &peer.base, json!([format!("{eve}/followers")]), &group),
+        // Its "community" is a person.
+        kudos(4, &eve, &peer.base, public.clone(), &eve),
+    ];
+    for activity in &forged {
+        assert_eq!(peer.deliver(&eve, &inbox, activity).await, 202, "{activity}");
+    }
+    alpha.settle().await;
+    let reasons = crate::events::refusals(&alpha).await;
+    assert_eq!(reasons.len(), 4, "{reasons:#?}");
+    assert_eq!(alpha.count("kudos").await, 0);
+
+    // An honest one is kept under bob's received kudos, and only its giver
+    // takes it back.
+    let honest = kudos(5, &eve, &peer.base, public, &group);
+    assert_eq!(peer.deliver(&eve, &inbox, &honest).await, 202);
+    alpha.settle().await;
+    let received = alpha.anonymous().kudos_of("bob", "received").await.unwrap();
+    assert_eq!(received.items.len(), 1);
+    assert_eq!(received.items[0].message, "for the drill");
+    let note = honest["object"]["id"].clone();
+    let mallory = peer.actor("u/mallory", "Person");
+    let stolen = json!({"id": format!("{mallory}/delete/1"), "type": "Delete", "actor": mallory, "object": note});
+    assert_eq!(peer.deliver(&mallory, &inbox, &stolen).await, 202);
+    alpha.settle().await;
+    assert_eq!(alpha.anonymous().kudos_of("bob", "received").await.unwrap().items.len(), 1);
+    let taken_back = json!({"id": format!("{eve}/delete/1"), "type": "Delete", "actor": eve, "object": note});
+    assert_eq!(peer.deliver(&eve, &inbox, &taken_back).await, 202);
+    alpha.settle().await;
+    assert!(alpha.anonymous().kudos_of("bob", "received").await.unwrap().items.is_empty());
+}
