@@ -251,7 +251,7 @@ pub struct Contribution {
 }
 
 /// The order of top contributors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RankBy {
     Kudos,
     Posts,

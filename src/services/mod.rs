@@ -23,7 +23,7 @@ use outgoing::{Outgoing, Publisher};
 use std::sync::Arc;
 
 /// What every service needs: settings, the database pool, our URLs, the
-/// limits on password sign-ins, and the port that what happens goes out
+/// limits on password sign-ins, the rankings kept lately, and the port that what happens goes out
 /// through.
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +31,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub urls: Urls,
     pub sign_ins: Arc<account::SignInLimits>,
+    /// Top contributors computed lately.
+    pub rankings: Arc<contributors::Rankings>,
     publisher: Arc<dyn Publisher>,
 }
 
@@ -44,6 +46,7 @@ impl AppState {
             pool,
             urls,
             sign_ins: Arc::new(account::SignInLimits::default()),
+            rankings: Arc::new(contributors::Rankings::default()),
             publisher,
         }
     }

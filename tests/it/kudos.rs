@@ -688,16 +688,32 @@ async fn forged_kudos_for_our_people_are_refused_and_change_nothing() {
     let public = json!([PUBLIC]);
     let forged = [
         // Claims another author.
-        kudos(1, &format!("{}/u/mallory", peer.base), &peer.base, public.clone(), &group),
+        kudos(
+            1,
+            &format!("{}/u/mallory", peer.base),
+            &peer.base,
+            public.clone(),
+            &group,
+        ),
         // The note lives on another host than its author.
         kudos(2, &eve, "https://elsewhere.test", public.clone(), &group),
         // Not public.
-        kudos(3, &eve, &peer.base, json!([format!("{eve}/followers")]), &group),
+        kudos(
+            3,
+            &eve,
+            &peer.base,
+            json!([format!("{eve}/followers")]),
+            &group,
+        ),
         // Its "community" is a person.
         kudos(4, &eve, &peer.base, public.clone(), &eve),
     ];
     for activity in &forged {
-        assert_eq!(peer.deliver(&eve, &inbox, activity).await, 202, "{activity}");
+        assert_eq!(
+            peer.deliver(&eve, &inbox, activity).await,
+            202,
+            "{activity}"
+        );
     }
     alpha.settle().await;
     let reasons = crate::events::refusals(&alpha).await;
@@ -717,9 +733,27 @@ async fn forged_kudos_for_our_people_are_refused_and_change_nothing() {
     let stolen = json!({"id": format!("{mallory}/delete/1"), "type": "Delete", "actor": mallory, "object": note});
     assert_eq!(peer.deliver(&mallory, &inbox, &stolen).await, 202);
     alpha.settle().await;
-    assert_eq!(alpha.anonymous().kudos_of("bob", "received").await.unwrap().items.len(), 1);
-    let taken_back = json!({"id": format!("{eve}/delete/1"), "type": "Delete", "actor": eve, "object": note});
+    assert_eq!(
+        alpha
+            .anonymous()
+            .kudos_of("bob", "received")
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    let taken_back =
+        json!({"id": format!("{eve}/delete/1"), "type": "Delete", "actor": eve, "object": note});
     assert_eq!(peer.deliver(&eve, &inbox, &taken_back).await, 202);
     alpha.settle().await;
-    assert!(alpha.anonymous().kudos_of("bob", "received").await.unwrap().items.is_empty());
+    assert!(
+        alpha
+            .anonymous()
+            .kudos_of("bob", "received")
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
