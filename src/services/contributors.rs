@@ -36,9 +36,12 @@ pub enum Period {
 /// What a ranking is kept under: community, period, order and length.
 type Key = (i64, Period, RankBy, i64);
 
+/// A ranking and when it was computed.
+type Kept = (Instant, Arc<Vec<Contribution>>);
+
 /// Rankings computed lately, at most a thousand of them.
 pub struct Rankings {
-    kept: Mutex<LruCache<Key, (Instant, Arc<Vec<Contribution>>)>>,
+    kept: Mutex<LruCache<Key, Kept>>,
 }
 
 impl Default for Rankings {
