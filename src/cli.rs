@@ -133,6 +133,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
+            let mut settings = settings;
+            let (url, _cluster) = db::embedded::locate(&settings).await?;
+            settings.database_url = url;
             let redacted = settings.database_url_redacted();
             db::create_database_if_missing(&settings.database_url, &redacted).await?;
             let applied = db::run_migrations(&settings.database_url, &redacted).await?;
@@ -144,7 +147,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
+async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
+    // Uses the embedded cluster while it runs, or runs it for this command.
+    let (url, _cluster) = db::embedded::locate(&settings).await?;
+    settings.database_url = url;
     let redacted = settings.database_url_redacted();
     db::create_database_if_missing(&settings.database_url, &redacted).await?;
     db::run_migrations(&settings.database_url, &redacted).await?;

@@ -24,8 +24,15 @@ pub struct Settings {
     /// scheme's default. It is part of every ActivityPub id and cannot change
     /// once others have federated with the instance.
     pub domain: String,
-    /// PostgreSQL connection URL. The database is created when missing.
+    /// PostgreSQL connection URL; the database is created when missing.
+    /// Left empty, Guildhall uses the server at
+    /// postgres://postgres@127.0.0.1:5432/guildhall when one answers there,
+    /// and otherwise its own embedded cluster under `data_dir`. "embedded"
+    /// always uses the embedded cluster. A URL given here is always used as it is.
     pub database_url: String,
+    /// Directory for the instance's own files: the embedded PostgreSQL
+    /// cluster lives in its `postgres` folder.
+    pub data_dir: String,
     /// Maximum number of pooled database connections.
     pub database_pool_size: usize,
     /// Development mode: plain http ids, loopback peers and `dev_resolve`.
@@ -90,7 +97,8 @@ impl Default for Settings {
         Settings {
             bind: "127.0.0.1:8080".into(),
             domain: "localhost:8080".into(),
-            database_url: "postgres://postgres@127.0.0.1:5432/guildhall".into(),
+            database_url: String::new(),
+            data_dir: "./data".into(),
             database_pool_size: 16,
             dev: false,
             dev_resolve: String::new(),

@@ -27,10 +27,13 @@ pub struct Application {
     server: Server,
     port: u16,
     state: AppState,
+    /// The embedded PostgreSQL cluster, stopped after the server stops.
+    cluster: Option<db::embedded::Cluster>,
 }
 
 impl Application {
-    /// Creates the database if needed, migrates it, ensures the instance
+    /// Finds the database (starting the embedded cluster when that is the
+    /// choice), creates it if needed, migrates it, ensures the instance
     /// actor exists and binds the listener (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.bind)
@@ -40,10 +43,16 @@ impl Application {
 
     /// Like [`Application::build`], on a listener the caller bound already.
     pub async fn build_on(
-        settings: Settings,
+        mut settings: Settings,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         install_crypto_provider();
+        let (url, mut cluster) = db::embedded::locate(&settings).await?;
+        if let Some(cluster) = cluster.as_mut() {
+            // The server stops the cluster when it stops, whoever started it.
+            cluster.take_responsibility();
+        }
+        settings.database_url = url;
         let redacted = settings.database_url_redacted();
         db::create_database_if_missing(&settings.database_url, &redacted).await?;
         db::run_migrations(&settings.database_url, &redacted).await?;
@@ -68,6 +77,7 @@ impl Application {
             server,
             port,
             state,
+            cluster,
         })
     }
 
@@ -81,9 +91,14 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is stopped.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// Serves until the process is stopped (SIGTERM or SIGINT: requests in
+    /// flight are finished first), then stops the embedded cluster.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = self.server.await;
+        if let Some(mut cluster) = self.cluster {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(served?)
     }
 }
 
@@ -151,6 +166,7 @@ fn run(listener: TcpListener, fed: Federation) -> anyhow::Result<Server> {
             .wrap(ErrorHandlers::new().default_handler(json_error_body))
             .wrap(from_fn(catch_panics))
             .wrap(actix_web::middleware::Logger::new("%r %s %Dms").log_target("guildhall::http"))
+            .wrap(from_fn(count_requests))
             .configure(operations::routes)
             .configure(api::routes)
             .configure(federation::routes::routes)
@@ -159,6 +175,27 @@ fn run(listener: TcpListener, fed: Federation) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Counts every answered request by route pattern and final status.
+async fn count_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let metrics = req
+        .app_data::<web::Data<Federation>>()
+        .map(|fed| fed.metrics.clone());
+    let answer = next.call(req).await;
+    if let Some(metrics) = metrics {
+        match &answer {
+            Ok(res) => metrics.request(
+                res.request().match_pattern().as_deref(),
+                res.status().as_u16(),
+            ),
+            Err(err) => metrics.request(None, err.as_response_error().status_code().as_u16()),
+        }
+    }
+    answer
 }
 
 /// Turns a handler panic into a 500 in our JSON shape instead of a dropped connection.

@@ -16,6 +16,7 @@
 use super::{
     context::Federation,
     fetch::{self, FetchError},
+    metrics::DeliveryOutcome,
 };
 use crate::{
     db::{self, delivery::DueDelivery},
@@ -106,6 +107,14 @@ async fn deliver(fed: &Federation, delivery: DueDelivery, limit: std::time::Dura
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
+    let counted = match &outcome {
+        Outcome::Delivered => DeliveryOutcome::Delivered,
+        Outcome::Retry(_) if Utc::now() - delivery.created_at <= GIVE_UP_AFTER => {
+            DeliveryOutcome::Retried
+        }
+        Outcome::Retry(_) | Outcome::GiveUp(_) => DeliveryOutcome::GivenUp,
+    };
+    fed.metrics.delivery(counted);
     let result = match &outcome {
         Outcome::Delivered => {
             let _ = db::peer::record_delivery(&mut conn, &delivery.domain, None, false).await;

@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod handle;
 pub mod inbox;
 pub mod limits;
+pub mod metrics;
 pub mod negotiate;
 pub mod nodeinfo;
 pub mod objects;

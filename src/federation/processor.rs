@@ -19,7 +19,7 @@
 //! - Processed activities keep only their id (for de-duplication) and are
 //!   purged after `incoming_retention_days`.
 
-use super::{activities, context::Federation, fetch::FetchBudget, policy};
+use super::{activities, context::Federation, fetch::FetchBudget, metrics::InboxOutcome, policy};
 use crate::{
     db::{self, incoming::IncomingRow},
     error::{AppError, ErrorKind},
@@ -177,6 +177,7 @@ impl OrderGroups {
 /// transient failure.
 async fn process_guarded(fed: &Federation, row: IncomingRow) {
     let (ap_id, attempts, received_at) = (row.ap_id.clone(), row.attempts, row.received_at);
+    let kind = row.kind.clone();
     let limit = std::time::Duration::from_secs_f64(lease_secs(fed) / 2.0);
     let guarded = AssertUnwindSafe(process(fed, row)).catch_unwind();
     let failure = match tokio::time::timeout(limit, guarded).await {
@@ -190,8 +191,15 @@ async fn process_guarded(fed: &Federation, row: IncomingRow) {
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
+    let retry = failure.is_some() && Utc::now() - received_at < GIVE_UP_AFTER;
+    let counted = if retry {
+        InboxOutcome::Retried
+    } else {
+        InboxOutcome::DeadLettered
+    };
+    fed.metrics.inbox(&kind, counted);
     let recorded = match failure {
-        Some(why) if Utc::now() - received_at < GIVE_UP_AFTER => {
+        Some(why) if retry => {
             let wait = backoff(attempts, fed.state.settings.fast_queue);
             db::incoming::release(&mut conn, &ap_id, why, wait).await
         }
@@ -230,9 +238,17 @@ async fn process(fed: &Federation, row: IncomingRow) {
         // The lease expires and the activity is processed again.
         return;
     };
+    let retry = Utc::now() - row.received_at < GIVE_UP_AFTER;
+    let counted = match &outcome {
+        Ok(()) => InboxOutcome::Processed,
+        Err(err) if is_transient(err) && retry => InboxOutcome::Retried,
+        Err(err) if is_transient(err) => InboxOutcome::DeadLettered,
+        Err(_) => InboxOutcome::Refused,
+    };
+    fed.metrics.inbox(&row.kind, counted);
     let result = match outcome {
         Ok(()) => db::incoming::finish(&mut conn, &row.ap_id, None).await,
-        Err(err) if is_transient(&err) && Utc::now() - row.received_at < GIVE_UP_AFTER => {
+        Err(err) if is_transient(&err) && retry => {
             tracing::debug!(activity = %row.ap_id, error = %err, attempts = row.attempts, "will retry");
             let wait = backoff(row.attempts, fed.state.settings.fast_queue);
             db::incoming::release(&mut conn, &row.ap_id, &err.to_string(), wait).await

@@ -12,6 +12,7 @@ mod communities;
 mod config;
 mod content_fidelity;
 mod delivery_recovery;
+mod embedded_db;
 mod events;
 mod fake_peer;
 mod federation_flow;

@@ -1,0 +1,344 @@
+//! The embedded PostgreSQL cluster: when no database is configured and none
+//! answers at the default address (or `database_url = "embedded"`), Guildhall
+//! runs a private cluster of its own under `data_dir/postgres`, with the
+//! system's `initdb` and `pg_ctl`.
+//!
+//! - The cluster listens on no TCP port: only on a Unix socket inside its
+//!   own folder (mode 0700), with trust authentication for that socket and
+//!   every TCP connection rejected. Admins reach it with
+//!   `psql -h <data_dir>/postgres -U guildhall guildhall`.
+//! - It is created on first use, started when it is not running, joined
+//!   when it is (an admin command while `serve` runs), stopped by whoever
+//!   started it, and by `serve` on shutdown.
+//! - Run as root, it runs as the `postgres` user (or `nobody`), see `runner`.
+//! - Whatever prevents it gets one line saying what to do (`Refusal`).
+//!   Nothing is ever deleted: a stale lock, a foreign folder or a cluster of
+//!   another major version stays as it is until the admin acts.
+
+mod binaries;
+mod refusal;
+mod runner;
+
+pub use refusal::Refusal;
+
+use crate::settings::Settings;
+use binaries::Binaries;
+use runner::Runner;
+use std::{
+    net::{Ipv4Addr, SocketAddr, TcpStream},
+    os::unix::{fs::DirBuilderExt, net::UnixStream},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+/// `database_url` value that always selects the embedded cluster.
+pub const EMBEDDED: &str = "embedded";
+/// The server an empty `database_url` means, when one answers there.
+pub const LOCAL_SERVER_URL: &str = "postgres://postgres@127.0.0.1:5432/guildhall";
+/// The cluster's superuser and database.
+const ROLE: &str = "guildhall";
+/// The port number only names the socket file (`.s.PGSQL.5432`).
+const SOCKET_PORT: u16 = 5432;
+/// Longest Unix socket path (`sun_path` holds 108 bytes with the final NUL).
+const MAX_SOCKET_PATH: usize = 107;
+
+/// Which database a `database_url` setting means.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// A server at this URL.
+    Server(String),
+    /// The embedded cluster under `data_dir`.
+    Embedded,
+}
+
+/// Decides where the database is. An empty setting means the local server
+/// when `local_server_answers()`, the embedded cluster otherwise; a URL is
+/// used as it is.
+pub fn choose(database_url: &str, local_server_answers: impl FnOnce() -> bool) -> Choice {
+    match database_url.trim() {
+        EMBEDDED => Choice::Embedded,
+        "" if local_server_answers() => Choice::Server(LOCAL_SERVER_URL.to_string()),
+        "" => Choice::Embedded,
+        url => Choice::Server(url.to_string()),
+    }
+}
+
+/// True when something accepts TCP connections on 127.0.0.1:5432.
+pub fn default_address_answers() -> bool {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 5432));
+    TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+}
+
+/// The URL of the database `settings` mean, with the embedded cluster
+/// started (on a blocking thread) when that is the choice.
+pub async fn locate(settings: &Settings) -> anyhow::Result<(String, Option<Cluster>)> {
+    let configured = settings.database_url.clone();
+    let choice =
+        tokio::task::spawn_blocking(move || choose(&configured, default_address_answers)).await?;
+    match choice {
+        Choice::Server(url) => Ok((url, None)),
+        Choice::Embedded => {
+            let data_dir = PathBuf::from(&settings.data_dir);
+            let cluster = tokio::task::spawn_blocking(move || Cluster::open(&data_dir)).await??;
+            tracing::info!(dir = %cluster.dir().display(), "using the embedded PostgreSQL");
+            Ok((cluster.database_url(), Some(cluster)))
+        }
+    }
+}
+
+/// True when PostgreSQL's server programs are installed.
+pub fn programs_installed() -> bool {
+    !binaries::installed().is_empty()
+}
+
+/// A running embedded cluster. Dropping it stops the server if this
+/// process is responsible for it.
+#[derive(Debug)]
+pub struct Cluster {
+    dir: PathBuf,
+    binaries: Binaries,
+    runner: Runner,
+    responsible: bool,
+}
+
+impl Cluster {
+    /// Creates the cluster under `data_dir` if needed and starts it unless it
+    /// runs already. Blocking: it runs `initdb` and `pg_ctl`.
+    pub fn open(data_dir: &Path) -> Result<Cluster, Refusal> {
+        let data_dir = std::path::absolute(data_dir).map_err(|err| failed("data_dir", err))?;
+        let dir = data_dir.join("postgres");
+        let as_text = dir.to_string_lossy();
+        if as_text.contains(['\'', ',', '\\', '"']) {
+            return Err(Refusal::UnusablePath { dir });
+        }
+        let socket = socket_file(&dir);
+        if socket.as_os_str().len() > MAX_SOCKET_PATH {
+            return Err(Refusal::PathTooLong { socket });
+        }
+        let runner = Runner::for_this_process()?;
+        let version = read_version(&dir)?;
+        let binaries = binaries::choose(version)?;
+        let mut cluster = Cluster {
+            dir,
+            binaries,
+            runner,
+            responsible: false,
+        };
+        if version.is_none() {
+            cluster.init(&data_dir)?;
+        }
+        cluster.runner.check_owner(&cluster.dir)?;
+        if !cluster.answers() {
+            cluster.start()?;
+            cluster.responsible = true;
+        }
+        Ok(cluster)
+    }
+
+    /// Makes this process stop the cluster when it ends, even when another
+    /// process started it (`serve` takes over a cluster left running).
+    pub fn take_responsibility(&mut self) {
+        self.responsible = true;
+    }
+
+    /// The connection URL: the socket folder as the (percent-encoded) host.
+    pub fn database_url(&self) -> String {
+        let dir = self.dir.to_string_lossy();
+        let host = percent_encoding::utf8_percent_encode(&dir, percent_encoding::NON_ALPHANUMERIC);
+        format!("postgres://{ROLE}@{host}:{SOCKET_PORT}/{ROLE}")
+    }
+
+    /// The cluster's folder (`data_dir/postgres`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stops the server if this process is responsible for it (fast
+    /// shutdown: open sessions are ended, nothing committed is lost).
+    pub fn stop(&mut self) -> Result<(), Refusal> {
+        if !std::mem::take(&mut self.responsible) {
+            return Ok(());
+        }
+        let out = self
+            .runner
+            .command(&self.binaries.program("pg_ctl"))
+            .args(["stop", "-m", "fast", "-w", "-t", "60", "-D"])
+            .arg(&self.dir)
+            .current_dir(&self.dir)
+            .output()
+            .map_err(|err| failed("cannot run pg_ctl", err))?;
+        if out.status.success() {
+            tracing::info!(dir = %self.dir.display(), "stopped the embedded PostgreSQL");
+            Ok(())
+        } else {
+            Err(Refusal::Failed {
+                what: format!("pg_ctl stop: {}", last_line(&out.stderr)),
+                log: self.log_file(),
+            })
+        }
+    }
+
+    fn init(&self, data_dir: &Path) -> Result<(), Refusal> {
+        std::fs::create_dir_all(data_dir).map_err(|err| failed("cannot create data_dir", err))?;
+        if std::fs::read_dir(&self.dir).is_ok_and(|mut entries| entries.next().is_some()) {
+            return Err(Refusal::NotACluster {
+                dir: self.dir.clone(),
+            });
+        }
+        if !self.dir.exists() {
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&self.dir)
+                .map_err(|err| failed("cannot create the cluster folder", err))?;
+            self.runner
+                .take(&self.dir)
+                .map_err(|err| failed("cannot hand the cluster folder over", err))?;
+        }
+        self.runner.check_owner(&self.dir)?;
+        tracing::info!(dir = %self.dir.display(), user = %self.runner.name, "creating the embedded PostgreSQL cluster");
+        let out = self
+            .runner
+            .command(&self.binaries.program("initdb"))
+            .args(["-U", ROLE, "-E", "UTF8", "--no-locale"])
+            .args(["--auth-local=trust", "--auth-host=reject", "-D"])
+            .arg(&self.dir)
+            .current_dir(&self.dir)
+            .output()
+            .map_err(|err| failed("cannot run initdb", err))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(Refusal::Failed {
+                what: format!("initdb: {}", last_line(&out.stderr)),
+                log: PathBuf::new(),
+            })
+        }
+    }
+
+    fn start(&self) -> Result<(), Refusal> {
+        let pid_file = self.dir.join("postmaster.pid");
+        if let Some(pid) = read_pid(&pid_file)
+            && runner::process_alive(pid)
+        {
+            return Err(Refusal::StaleLock { pid_file, pid });
+        }
+        let log = self.log_file();
+        let seen = std::fs::metadata(&log).map_or(0, |meta| meta.len());
+        let options = format!(
+            "-c listen_addresses='' -c port={SOCKET_PORT} -c unix_socket_directories='{}'",
+            self.dir.display()
+        );
+        let out = self
+            .runner
+            .command(&self.binaries.program("pg_ctl"))
+            .args(["start", "-w", "-t", "60", "-o", &options, "-l"])
+            .arg(&log)
+            .arg("-D")
+            .arg(&self.dir)
+            .current_dir(&self.dir)
+            .output()
+            .map_err(|err| failed("cannot run pg_ctl", err))?;
+        if out.status.success() && self.answers() {
+            tracing::info!(dir = %self.dir.display(), "started the embedded PostgreSQL");
+            return Ok(());
+        }
+        let said = std::fs::read(&log)
+            .map(|bytes| {
+                String::from_utf8_lossy(&bytes[(seen as usize).min(bytes.len())..]).into_owned()
+            })
+            .unwrap_or_default();
+        Err(self.explain(&said, &out.stderr))
+    }
+
+    /// Turns the server's complaint into a refusal.
+    fn explain(&self, log: &str, stderr: &[u8]) -> Refusal {
+        if log.contains("lock file \"postmaster.pid\" already exists") {
+            let pid_file = self.dir.join("postmaster.pid");
+            let pid = read_pid(&pid_file).unwrap_or_default();
+            return Refusal::StaleLock { pid_file, pid };
+        }
+        if (log.contains(".s.PGSQL") && log.contains("lock file"))
+            || log.contains("Address already in use")
+        {
+            return Refusal::PortTaken {
+                socket: socket_file(&self.dir),
+            };
+        }
+        let fatal = log
+            .lines()
+            .rev()
+            .find(|line| line.contains("FATAL") || line.contains("ERROR"))
+            .map(str::to_string)
+            .unwrap_or_else(|| last_line(stderr));
+        Refusal::Failed {
+            what: fatal,
+            log: self.log_file(),
+        }
+    }
+
+    /// True when the server accepts connections on its socket.
+    fn answers(&self) -> bool {
+        UnixStream::connect(socket_file(&self.dir)).is_ok()
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.dir.join("server.log")
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if let Err(err) = self.stop() {
+            tracing::warn!("{err}");
+        }
+    }
+}
+
+/// The major version in `PG_VERSION`, or `None` for a folder with no cluster.
+fn read_version(dir: &Path) -> Result<Option<u32>, Refusal> {
+    match std::fs::read_to_string(dir.join("PG_VERSION")) {
+        Ok(text) => text
+            .trim()
+            .split('.')
+            .next()
+            .and_then(|major| major.parse().ok())
+            .map(Some)
+            .ok_or_else(|| Refusal::NotACluster {
+                dir: dir.to_path_buf(),
+            }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(failed("cannot read PG_VERSION", err)),
+    }
+}
+
+/// The process id on the first line of `postmaster.pid`.
+fn read_pid(pid_file: &Path) -> Option<i32> {
+    std::fs::read_to_string(pid_file)
+        .ok()?
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn socket_file(dir: &Path) -> PathBuf {
+    dir.join(format!(".s.PGSQL.{SOCKET_PORT}"))
+}
+
+fn last_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("no output")
+        .trim()
+        .to_string()
+}
+
+fn failed(what: &str, err: std::io::Error) -> Refusal {
+    Refusal::Failed {
+        what: format!("{what}: {err}"),
+        log: PathBuf::new(),
+    }
+}
