@@ -111,14 +111,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs go to standard error: readable text on a terminal, one JSON object
+/// per line when standard output or standard error is not a terminal (under
+/// systemd, Docker, or redirected to a file).
 fn init_logging(filter: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
+        logs.try_init()
+    } else {
+        logs.json().try_init()
+    };
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {

@@ -29,6 +29,12 @@ pub struct Application {
     state: AppState,
     /// The embedded PostgreSQL cluster, stopped after the server stops.
     cluster: Option<db::embedded::Cluster>,
+    /// Tells the queue workers to finish.
+    stop: tokio::sync::watch::Sender<bool>,
+    /// The queue workers, awaited on shutdown.
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    /// Periodic chores, dropped on shutdown.
+    chores: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -66,11 +72,13 @@ impl Application {
         let state = app_state(settings, pool);
         ensure_instance_actor(&state).await?;
         let fed = Federation::new(state.clone())?;
+        let (stop, stopping) = federation::stop::signal();
+        let (mut workers, mut chores) = (Vec::new(), Vec::new());
         if state.settings.workers {
-            tokio::spawn(delivery::run(fed.clone()));
-            tokio::spawn(processor::run(fed.clone()));
-            tokio::spawn(purge_expired_sessions(state.clone()));
-            tokio::spawn(top_up_series(state.clone()));
+            workers.push(tokio::spawn(delivery::run(fed.clone(), stopping.clone())));
+            workers.push(tokio::spawn(processor::run(fed.clone(), stopping)));
+            chores.push(tokio::spawn(purge_expired_sessions(state.clone())));
+            chores.push(tokio::spawn(top_up_series(state.clone())));
         }
         let server = run(listener, fed)?;
         Ok(Application {
@@ -78,6 +86,9 @@ impl Application {
             port,
             state,
             cluster,
+            stop,
+            workers,
+            chores,
         })
     }
 
@@ -91,10 +102,21 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is stopped (SIGTERM or SIGINT: requests in
-    /// flight are finished first), then stops the embedded cluster.
+    /// Serves until the process is stopped. On SIGTERM or SIGINT, the server
+    /// stops accepting connections and finishes the requests in flight (up
+    /// to 30 s); then the queue workers claim nothing more and finish what
+    /// they hold, recording each outcome (what stays queued is picked up on
+    /// the next start); then the embedded cluster stops.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await;
+        let _ = self.stop.send(true);
+        for chore in &self.chores {
+            chore.abort();
+        }
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+        tracing::info!("stopped: requests answered, queue workers finished");
         if let Some(mut cluster) = self.cluster {
             tokio::task::spawn_blocking(move || cluster.stop()).await??;
         }

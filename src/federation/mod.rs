@@ -22,4 +22,5 @@ pub mod processor;
 pub mod resolve;
 pub mod routes;
 pub mod signer;
+pub mod stop;
 pub mod webfinger;

@@ -16,10 +16,19 @@
 //!   transient failure). A panic while processing one activity
 //!   dead-letters that activity and processing goes on; if the worker
 //!   itself stops, it is restarted.
+//! - When the process is asked to stop, it claims nothing more and the
+//!   batch under way finishes (it is bounded by its deadline).
 //! - Processed activities keep only their id (for de-duplication) and are
 //!   purged after `incoming_retention_days`.
 
-use super::{activities, context::Federation, fetch::FetchBudget, metrics::InboxOutcome, policy};
+use super::{
+    activities,
+    context::Federation,
+    fetch::FetchBudget,
+    metrics::InboxOutcome,
+    policy,
+    stop::{self, Stop},
+};
 use crate::{
     db::{self, incoming::IncomingRow},
     error::{AppError, ErrorKind},
@@ -41,11 +50,15 @@ const GIVE_UP_AFTER: Duration = Duration::days(4);
 /// How often processed activities are purged.
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Runs forever: the worker, restarted if it ever stops.
-pub async fn run(fed: Federation) {
+/// Runs the worker until `stop` turns true, restarting it if it dies.
+pub async fn run(fed: Federation, stop: Stop) {
     loop {
-        let worker = tokio::spawn(work(fed.clone()));
-        match worker.await {
+        let worker = tokio::spawn(work(fed.clone(), stop.clone()));
+        let outcome = worker.await;
+        if !stop::running(&stop) {
+            return;
+        }
+        match outcome {
             Ok(()) => tracing::error!("the inbox worker stopped; restarting it"),
             Err(err) => tracing::error!(error = %err, "the inbox worker died; restarting it"),
         }
@@ -53,14 +66,14 @@ pub async fn run(fed: Federation) {
     }
 }
 
-async fn work(fed: Federation) {
+async fn work(fed: Federation, mut stop: Stop) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 300 });
     let lease = lease_secs(&fed);
     // Stop starting work well before the lease ends.
     let deadline = std::time::Duration::from_secs_f64(lease * 0.75);
     let mut last_purge = std::time::Instant::now();
-    loop {
+    while stop::running(&stop) {
         if last_purge.elapsed() >= PURGE_EVERY {
             purge(&fed).await;
             last_purge = std::time::Instant::now();
@@ -75,7 +88,7 @@ async fn work(fed: Federation) {
             Err(_) => Vec::new(),
         };
         if batch.is_empty() {
-            tokio::time::sleep(idle).await;
+            stop::pause(idle, &mut stop).await;
             continue;
         }
         let work = process_batch(&fed, batch);

@@ -133,3 +133,29 @@ async fn migrate_creates_a_missing_database() {
         name,
     });
 }
+
+#[tokio::test]
+async fn logs_are_json_lines_when_the_output_is_not_a_terminal() {
+    let db = TestDb::create().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("GUILDHALL_DATABASE_URL", &db.url)
+        .env("GUILDHALL_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let logs = text(&out.stderr);
+    let lines: Vec<&str> = logs.lines().collect();
+    assert!(!lines.is_empty(), "debug logging says something");
+    for line in lines {
+        let entry: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|err| panic!("not a JSON line ({err}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+}

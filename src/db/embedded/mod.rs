@@ -224,8 +224,10 @@ impl Cluster {
         }
         let log = self.log_file();
         let seen = std::fs::metadata(&log).map_or(0, |meta| meta.len());
+        // No JIT: it needs writable code pages, which hardened units forbid
+        // (`MemoryDenyWriteExecute`), and our queries are small.
         let options = format!(
-            "-c listen_addresses='' -c port={SOCKET_PORT} -c unix_socket_directories='{}'",
+            "-c listen_addresses='' -c port={SOCKET_PORT} -c unix_socket_directories='{}' -c jit=off",
             self.dir.display()
         );
         let out = self
