@@ -37,6 +37,8 @@ enum Command {
     Admin(Admin),
     /// Print the example configuration file with every setting and its default.
     ConfigExample,
+    /// Print the configuration reference (docs/CONFIGURATION.md).
+    ConfigReference,
 }
 
 #[derive(Subcommand)]
@@ -151,6 +153,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Admin(admin) => run_admin(admin, settings).await?,
         Command::ConfigExample => print!("{}", Settings::example_toml()),
+        Command::ConfigReference => print!("{}", Settings::reference_markdown()),
     }
     Ok(())
 }
