@@ -36,4 +36,5 @@ mod operations;
 mod pages;
 mod posting_rules;
 mod process;
+mod scaling;
 mod schema;
