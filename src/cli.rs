@@ -1,6 +1,8 @@
 //! The `guildhall` command line: `serve`, `migrate`, `admin …` and
 //! `config-example`. Errors print one clear line and exit non-zero.
 
+mod manage;
+
 use crate::{
     db,
     services::{
@@ -77,6 +79,15 @@ enum Admin {
     Partner(Partner),
     /// Show the delivery queue and each instance's delivery state.
     Queue,
+    /// Local accounts: list, disable, enable, reset-password, make-admin.
+    #[command(subcommand)]
+    Users(manage::Users),
+    /// Local communities: list, transfer.
+    #[command(subcommand)]
+    Communities(manage::Communities),
+    /// The federation queues: queue, retry-now, dead-letters.
+    #[command(subcommand)]
+    Federation(manage::Federation),
 }
 
 #[derive(Subcommand)]
@@ -169,15 +180,8 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
     let state = crate::startup::app_state(settings, pool);
     match admin {
         Admin::CreateUser { name, admin } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("cannot read the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            if password.is_empty() {
-                bail!("no password given on standard input");
-            }
-            let person = account::create_user(&state, &name, password, admin)
+            let password = read_password()?;
+            let person = account::create_user(&state, &name, &password, admin)
                 .await
                 .map_err(message)?;
             println!("created user {} ({})", person.handle(), person.ap_id);
@@ -225,6 +229,9 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
                 .map_err(message)?;
             println!("removed partner {domain}");
         }
+        Admin::Users(command) => manage::users(&state, command).await?,
+        Admin::Communities(command) => manage::communities(&state, command).await?,
+        Admin::Federation(command) => manage::federation(&state, command).await?,
         Admin::Queue => print_queue(
             &federation_admin::federation_state(&state)
                 .await
@@ -232,6 +239,19 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// A password from standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password.to_string())
 }
 
 fn message(err: crate::error::AppError) -> anyhow::Error {

@@ -183,6 +183,22 @@ pub async fn add_moderator(
         .map(|_| ())
 }
 
+/// Makes `person_id` the only moderator of a community.
+pub async fn replace_moderators(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<()> {
+    diesel::delete(
+        community_moderators::table
+            .filter(community_moderators::community_id.eq(community_id))
+            .filter(community_moderators::person_id.ne(person_id)),
+    )
+    .execute(conn)
+    .await?;
+    add_moderator(conn, community_id, person_id).await
+}
+
 /// Ids of a community's moderators, oldest first.
 pub async fn moderator_ids(
     conn: &mut AsyncPgConnection,

@@ -6,7 +6,8 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
+/// Runs `guildhall ARGS` over the database `db`, with `stdin` as input.
+pub fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_guildhall"))
         .args(args)
         .env_remove("DATABASE_URL")
@@ -26,7 +27,8 @@ fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+/// Bytes a process printed, as text.
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

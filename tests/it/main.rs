@@ -6,6 +6,7 @@ mod architecture;
 mod bad_input;
 mod charters;
 mod cli;
+mod cli_admin;
 mod client;
 mod common;
 mod communities;
