@@ -50,6 +50,15 @@ pub enum Communities {
         #[arg(long)]
         to: String,
     },
+    /// Delete a community with its posts, events and members (local only:
+    /// remote followers are not told; its name stays taken).
+    Delete {
+        /// Community name.
+        name: String,
+        /// Confirms that everything in it goes.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `guildhall admin federation …`
@@ -161,6 +170,15 @@ pub async fn communities(state: &AppState, command: Communities) -> anyhow::Resu
                 .await
                 .map_err(message)?;
             println!("{to} is now the only moderator of {name}");
+        }
+        Communities::Delete { name, yes } => {
+            if !yes {
+                bail!("deleting {name} removes its posts, events and members: add --yes");
+            }
+            let gone = community_admin::delete(state, &name)
+                .await
+                .map_err(message)?;
+            println!("deleted community {} ({})", gone.name, gone.ap_id);
         }
     }
     Ok(())

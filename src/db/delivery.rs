@@ -230,6 +230,13 @@ pub async fn retry_now(conn: &mut AsyncPgConnection, domain: Option<&str>) -> Qu
         .await
 }
 
+/// Drops every pending delivery signed by `signer` (a deleted actor).
+pub async fn cancel_signed_by(conn: &mut AsyncPgConnection, signer: &str) -> QueryResult<usize> {
+    diesel::delete(deliveries::table.filter(deliveries::signer.eq(signer)))
+        .execute(conn)
+        .await
+}
+
 /// Number of queued deliveries.
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     deliveries::table.count().get_result(conn).await

@@ -1,6 +1,12 @@
 //! What an instance admin does to local communities from the command line:
-//! list them with their moderators and member counts, and hand one over to
-//! another local user (who becomes its only moderator).
+//! list them with their moderators and member counts, hand one over to
+//! another local user (who becomes its only moderator), and delete one.
+//!
+//! Deleting is local: the community, its posts, events, followers and
+//! charter history go, its name stays taken (its actor id is never reused),
+//! and what was queued for its followers is dropped. Remote followers are
+//! not sent a `Delete`: the community's key goes with it, so nothing could
+//! sign one; they find the actor gone (404) when they next fetch it.
 
 use super::AppState;
 use crate::{
@@ -39,6 +45,20 @@ pub async fn list_communities(state: &AppState) -> AppResult<Vec<CommunitySummar
         });
     }
     Ok(out)
+}
+
+/// Deletes the local community `name` and everything in it; returns it.
+pub async fn delete(state: &AppState, name: &str) -> AppResult<CommunityRow> {
+    let mut conn = state.pool.get().await?;
+    let community = db::community::find_local(&mut conn, name)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no local community named `{name}`")))?;
+    conn.transaction(async |conn| {
+        db::delivery::cancel_signed_by(conn, &community.ap_id).await?;
+        db::community::delete_local(conn, community.id).await
+    })
+    .await?;
+    Ok(community)
 }
 
 /// Makes the local user `to` the only moderator of the local community `name`.

@@ -185,6 +185,45 @@ async fn an_admin_lists_communities_and_hands_one_over() {
         "",
     );
     assert!(err.contains("no local user named `nobody`"), "{err}");
+
+    let err = refused(&db.url, &["admin", "communities", "delete", "secguild"], "");
+    assert!(err.contains("--yes"), "{err}");
+    let said = admin(
+        &db.url,
+        &["admin", "communities", "delete", "secguild", "--yes"],
+        "",
+    );
+    assert!(said.contains("deleted community secguild"), "{said}");
+    assert!(!admin(&db.url, &["admin", "communities", "list"], "").contains("secguild"));
+    let err = refused(
+        &db.url,
+        &["admin", "create-community", "secguild", "--owner", "bob"],
+        "",
+    );
+    assert!(err.contains("taken"), "the name is never reused: {err}");
+}
+
+#[tokio::test]
+async fn a_deleted_community_is_gone_from_the_api_and_its_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.user("alice", false).await;
+    app.community(&token, "secguild").await;
+    let alice = app.api(&token);
+    alice
+        .create_post("secguild", &crate::client::untitled("hello"))
+        .await
+        .unwrap();
+    admin(
+        &app.db.url,
+        &["admin", "communities", "delete", "secguild", "--yes"],
+        "",
+    );
+    let refusal = alice.community("secguild").await.err().expect("refused");
+    assert_eq!(refusal.status, 404);
+    let page = app.client.get(app.url("/c/secguild")).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert_eq!(app.count("posts").await, 0, "its posts went with it");
+    app.settle().await;
 }
 
 #[tokio::test]
