@@ -235,6 +235,15 @@ async fn each_obstacle_gets_one_clear_line_and_nothing_is_deleted() {
         let refusal = open(&foreign).await.unwrap_err();
         assert!(matches!(refusal, Refusal::OwnedByOther { .. }), "{refusal}");
         assert!(refusal.to_string().contains("chown"), "{refusal}");
+
+        // A data directory below a folder only root may enter.
+        let locked = scratch.0.join("locked");
+        std::fs::create_dir_all(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .unwrap();
+        let refusal = open(&locked.join("data")).await.unwrap_err();
+        assert!(matches!(refusal, Refusal::Unreachable { .. }), "{refusal}");
+        assert!(refusal.to_string().contains("data_dir"), "{refusal}");
     } else {
         eprintln!("skipped the foreign-owner case: it needs root to make such a folder");
     }

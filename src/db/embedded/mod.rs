@@ -166,7 +166,7 @@ impl Cluster {
             .arg(&self.dir)
             .current_dir(&self.dir)
             .output()
-            .map_err(|err| failed("cannot run pg_ctl", err))?;
+            .map_err(|err| self.cannot_run("pg_ctl", err))?;
         if out.status.success() {
             tracing::info!(dir = %self.dir.display(), "stopped the embedded PostgreSQL");
             Ok(())
@@ -204,9 +204,11 @@ impl Cluster {
             .arg(&self.dir)
             .current_dir(&self.dir)
             .output()
-            .map_err(|err| failed("cannot run initdb", err))?;
+            .map_err(|err| self.cannot_run("initdb", err))?;
         if out.status.success() {
             Ok(())
+        } else if String::from_utf8_lossy(&out.stderr).contains("Permission denied") {
+            Err(self.unreachable())
         } else {
             Err(Refusal::Failed {
                 what: format!("initdb: {}", last_line(&out.stderr)),
@@ -239,7 +241,7 @@ impl Cluster {
             .arg(&self.dir)
             .current_dir(&self.dir)
             .output()
-            .map_err(|err| failed("cannot run pg_ctl", err))?;
+            .map_err(|err| self.cannot_run("pg_ctl", err))?;
         if out.status.success() && self.answers() {
             tracing::info!(dir = %self.dir.display(), "started the embedded PostgreSQL");
             return Ok(());
@@ -252,8 +254,30 @@ impl Cluster {
         Err(self.explain(&said, &out.stderr))
     }
 
+    /// Why `program` could not even start (as root, switching to the
+    /// cluster's user fails when that user may not enter the folder).
+    fn cannot_run(&self, program: &str, err: std::io::Error) -> Refusal {
+        if err.kind() == std::io::ErrorKind::PermissionDenied {
+            self.unreachable()
+        } else {
+            failed(&format!("cannot run {program}"), err)
+        }
+    }
+
+    fn unreachable(&self) -> Refusal {
+        Refusal::Unreachable {
+            dir: self.dir.clone(),
+            runner: self.runner.name.clone(),
+        }
+    }
+
     /// Turns the server's complaint into a refusal.
     fn explain(&self, log: &str, stderr: &[u8]) -> Refusal {
+        if String::from_utf8_lossy(stderr).contains("Permission denied")
+            || log.contains("Permission denied")
+        {
+            return self.unreachable();
+        }
         if log.contains("lock file \"postmaster.pid\" already exists") {
             let pid_file = self.dir.join("postmaster.pid");
             let pid = read_pid(&pid_file).unwrap_or_default();

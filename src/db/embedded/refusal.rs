@@ -20,6 +20,8 @@ pub enum Refusal {
     StaleLock { pid_file: PathBuf, pid: i32 },
     /// Another server holds the socket (the "port") the cluster listens on.
     PortTaken { socket: PathBuf },
+    /// The user who runs the cluster cannot enter a folder on its path.
+    Unreachable { dir: PathBuf, runner: String },
     /// The folder exists, is not empty, and holds no cluster.
     NotACluster { dir: PathBuf },
     /// The socket path is longer than the system allows.
@@ -74,6 +76,13 @@ impl fmt::Display for Refusal {
                 "another PostgreSQL server already listens on {}: stop it, or give \
                  guildhall another data_dir",
                 socket.display()
+            ),
+            Refusal::Unreachable { dir, runner } => write!(
+                f,
+                "the embedded cluster runs as {runner}, who may not enter {} or a folder \
+                 above it (permission denied): set data_dir to a place {runner} can reach, \
+                 such as /var/lib/guildhall/data",
+                dir.display()
             ),
             Refusal::NotACluster { dir } => write!(
                 f,
