@@ -118,7 +118,8 @@ impl Application {
         }
         tracing::info!("stopped: requests answered, queue workers finished");
         if let Some(mut cluster) = self.cluster {
-            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+            self.state.pool.close();
+            tokio::task::spawn_blocking(move || cluster.release()).await??;
         }
         Ok(served?)
     }

@@ -167,6 +167,34 @@ async fn readyz_turns_unready_when_the_database_stops_and_ready_when_it_returns(
 }
 
 #[tokio::test]
+async fn the_cluster_stays_up_while_another_process_uses_it() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    if !programs_installed() {
+        return;
+    }
+    let scratch = Scratch::new("shared");
+    let cluster = open(&scratch.0).await.expect("start a cluster");
+    let url = cluster.database_url();
+    let url = format!("{}/postgres", url.rsplit_once('/').unwrap().0);
+    let mut other = AsyncPgConnection::establish(&url).await.unwrap();
+    let mut cluster = tokio::task::spawn_blocking(move || {
+        let mut cluster = cluster;
+        cluster.release().unwrap();
+        cluster
+    })
+    .await
+    .unwrap();
+    diesel::sql_query("SELECT 1")
+        .execute(&mut other)
+        .await
+        .expect("still served after the starter let go");
+    drop(other);
+    tokio::task::spawn_blocking(move || cluster.stop().unwrap())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn each_obstacle_gets_one_clear_line_and_nothing_is_deleted() {
     if !programs_installed() {
         return;

@@ -40,10 +40,18 @@ pub fn installed() -> Vec<Binaries> {
         if !dir.join("initdb").is_file() || !dir.join("pg_ctl").is_file() {
             continue;
         }
-        let Some(major) = major_of_debian_dir(&dir).or_else(|| major_reported_by(&dir)) else {
+        // The folder pg_ctl really lives in (PATH may hold symlinks to it),
+        // where its companions (postgres, psql) are too.
+        let real = dir
+            .join("pg_ctl")
+            .canonicalize()
+            .ok()
+            .and_then(|pg_ctl| pg_ctl.parent().map(Path::to_path_buf))
+            .unwrap_or(dir);
+        let Some(major) = major_of_debian_dir(&real).or_else(|| major_reported_by(&real)) else {
             continue;
         };
-        let canonical = dir.canonicalize().unwrap_or(dir);
+        let canonical = real;
         if !found.iter().any(|known| known.dir == canonical) {
             found.push(Binaries {
                 dir: canonical,

@@ -8,8 +8,9 @@
 //!   every TCP connection rejected. Admins reach it with
 //!   `psql -h <data_dir>/postgres -U guildhall guildhall`.
 //! - It is created on first use, started when it is not running, joined
-//!   when it is (an admin command while `serve` runs), stopped by whoever
-//!   started it, and by `serve` on shutdown.
+//!   when it is (an admin command while `serve` runs), and stopped by whoever
+//!   started it (and by `serve`, which takes over a cluster left running)
+//!   once no other process is connected to it: the last one out stops it.
 //! - Run as root, it runs as the `postgres` user (or `nobody`), see `runner`.
 //! - Whatever prevents it gets one line saying what to do (`Refusal`).
 //!   Nothing is ever deleted: a stale lock, a foreign folder or a cluster of
@@ -153,12 +154,29 @@ impl Cluster {
         &self.dir
     }
 
-    /// Stops the server if this process is responsible for it (fast
-    /// shutdown: open sessions are ended, nothing committed is lost).
-    pub fn stop(&mut self) -> Result<(), Refusal> {
+    /// Stops the server if this process is responsible for it and no other
+    /// process uses it (another `serve` or an admin command keeps it
+    /// running; the last one to leave stops it). Close this process's
+    /// connections first.
+    pub fn release(&mut self) -> Result<(), Refusal> {
         if !std::mem::take(&mut self.responsible) {
             return Ok(());
         }
+        // Connections just closed take a moment to leave the server.
+        for _ in 0..20 {
+            match self.other_sessions() {
+                Some(0) | None => return self.stop(),
+                Some(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+        tracing::info!(dir = %self.dir.display(), "the embedded PostgreSQL stays up: another process uses it");
+        Ok(())
+    }
+
+    /// Stops the server now (fast shutdown: open sessions are ended,
+    /// nothing committed is lost).
+    pub fn stop(&mut self) -> Result<(), Refusal> {
+        self.responsible = false;
         let out = self
             .runner
             .command(&self.binaries.program("pg_ctl"))
@@ -176,6 +194,32 @@ impl Cluster {
                 log: self.log_file(),
             })
         }
+    }
+
+    /// Client sessions other than the one asking (`None` when psql fails).
+    fn other_sessions(&self) -> Option<u32> {
+        let out = self
+            .runner
+            .command(&self.binaries.program("psql"))
+            .args(["-X", "-A", "-t", "-q", "-h"])
+            .arg(&self.dir)
+            .args([
+                "-p",
+                &SOCKET_PORT.to_string(),
+                "-U",
+                ROLE,
+                "-d",
+                "postgres",
+                "-c",
+            ])
+            .arg(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            )
+            .current_dir(&self.dir)
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
     }
 
     fn init(&self, data_dir: &Path) -> Result<(), Refusal> {
@@ -314,7 +358,7 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Err(err) = self.stop() {
+        if let Err(err) = self.release() {
             tracing::warn!("{err}");
         }
     }
