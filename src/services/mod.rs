@@ -3,8 +3,10 @@
 //! they never send anything over the network.
 
 pub mod account;
+pub mod account_admin;
 pub mod charter;
 pub mod community;
+pub mod community_admin;
 pub mod contributors;
 pub mod departure;
 pub mod event;
@@ -16,6 +18,7 @@ pub mod moderation;
 pub mod outgoing;
 pub mod password;
 pub mod post;
+pub mod queue_admin;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};
 use diesel_async::AsyncPgConnection;
