@@ -4,7 +4,7 @@
 
 use crate::{
     client::untitled,
-    common::{TestDb, eventually},
+    common::{TestDb, eventually, no_milestones},
     mastodon::FakeMastodon,
     process::{ServerProcess, free_port},
 };
@@ -51,6 +51,10 @@ async fn a_web_only_process_stores_the_work_and_a_worker_process_delivers_it_onc
             .unwrap()
             .token,
     );
+    alice
+        .update_community("secguild", &no_milestones())
+        .await
+        .unwrap();
 
     // The follow reaches the web process's inbox; the worker processes it
     // and delivers the Accept.
