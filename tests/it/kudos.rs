@@ -607,6 +607,24 @@ async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
     assert!(log.items.iter().any(|e| e.action == "remove_post"));
     assert_eq!(bob.withdraw_kudos(last.id).await.unwrap_err().status, 404);
     let _ = other;
+
+    // Someone on an instance the admin blocked cannot be thanked.
+    let peer = crate::fake_peer::FakePeer::start("blocked", "guildhall").await;
+    let eve = peer.actor("u/eve", "Person");
+    let host = url::Url::parse(&eve).unwrap().host_str().unwrap().to_string();
+    let root = alpha.api(&alpha.user("root", true).await);
+    root.admin_domain("blocks", &host, true).await.unwrap();
+    let carol = alpha.api(&alpha.user("carol2", false).await);
+    carol.follow("secguild").await.unwrap();
+    let refused = carol
+        .give_kudos("secguild", &thanks(&eve, "hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (refused.status, refused.field.as_deref()),
+        (422, Some("recipient"))
+    );
+    assert_eq!(alpha.count("kudos").await, 29 + 1);
     alpha.settle().await;
 }
 
