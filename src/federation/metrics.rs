@@ -100,26 +100,26 @@ pub struct Metrics {
 const TOTALS: [(&str, &str); 8] = [
     (
         "guildhall_deliveries_pending",
-        "Outgoing deliveries waiting in the queue.",
+        "Outgoing deliveries waiting in the queue",
     ),
     (
         "guildhall_incoming_pending",
-        "Received activities not processed yet.",
+        "Received activities not processed yet",
     ),
     (
         "guildhall_incoming_dead",
-        "Received activities that kept failing and were given up (dead letters).",
+        "Received activities that kept failing and were given up (dead letters)",
     ),
-    ("guildhall_local_communities", "Communities hosted here."),
-    ("guildhall_local_people", "Local accounts."),
-    ("guildhall_known_instances", "Other instances we know."),
+    ("guildhall_local_communities", "Communities hosted here"),
+    ("guildhall_local_people", "Local accounts"),
+    ("guildhall_known_instances", "Other instances we know"),
     (
         "guildhall_db_pool_max_connections",
-        "Most database connections the pool opens.",
+        "Most database connections the pool opens",
     ),
     (
         "guildhall_db_pool_waiting",
-        "Requests waiting for a database connection.",
+        "Requests waiting for a database connection",
     ),
 ];
 
@@ -128,7 +128,7 @@ impl Default for Metrics {
         let mut registry = Registry::default();
         registry.register(
             "guildhall_build",
-            "Version of this build.",
+            "Version of this build",
             Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]),
         );
         let metrics = Metrics {
@@ -143,33 +143,33 @@ impl Default for Metrics {
         };
         registry.register(
             "guildhall_http_requests",
-            "HTTP requests answered, by route pattern and status.",
+            "HTTP requests answered, by route pattern and status",
             metrics.requests.clone(),
         );
         registry.register(
             "guildhall_inbox_activities",
             "Incoming activities processed, by type and outcome \
-             (processed, refused, retried, dead_lettered).",
+             (processed, refused, retried, dead_lettered)",
             metrics.inbox.clone(),
         );
         registry.register(
             "guildhall_delivery_attempts",
-            "Delivery attempts by outcome (delivered, retried, given_up).",
+            "Delivery attempts by outcome (delivered, retried, given_up)",
             metrics.deliveries.clone(),
         );
         registry.register(
             "guildhall_delivery_queue_depth",
-            "Deliveries queued per remote instance.",
+            "Deliveries queued per remote instance",
             metrics.queue_depth.clone(),
         );
         registry.register(
             "guildhall_delivery_queue_oldest_seconds",
-            "Age of the oldest queued delivery per remote instance.",
+            "Age of the oldest queued delivery per remote instance",
             metrics.queue_oldest.clone(),
         );
         registry.register(
             "guildhall_db_pool_connections",
-            "Open database connections, in use or idle.",
+            "Open database connections, in use or idle",
             metrics.pool.clone(),
         );
         for ((name, help), gauge) in TOTALS.iter().zip(&metrics.totals) {
