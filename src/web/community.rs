@@ -59,7 +59,16 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         h2 { "Moderators" }
         ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.handle()) } } } }
     };
-    super::html(StatusCode::OK, layout::page(instance, &row.title, body))
+    let feeds = html! {
+        link rel="alternate" type="application/atom+xml" title={ (row.title) " (posts and events)" }
+            href={ "/c/" (row.name) "/feed.atom" };
+        link rel="alternate" type="text/calendar" title={ (row.title) " (calendar)" }
+            href={ "/c/" (row.name) "/events.ics" };
+    };
+    super::html(
+        StatusCode::OK,
+        layout::page_with_head(instance, &row.title, feeds, body),
+    )
 }
 
 fn charter_section(c: &Charter) -> Markup {

@@ -6,6 +6,11 @@ use maud::{DOCTYPE, Markup, html};
 
 /// Wraps `body` in the page frame.
 pub fn page(instance_name: &str, title: &str, body: Markup) -> Markup {
+    page_with_head(instance_name, title, html! {}, body)
+}
+
+/// Wraps `body` in the page frame, with `head` (feed links) in its head.
+pub fn page_with_head(instance_name: &str, title: &str, head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -14,6 +19,7 @@ pub fn page(instance_name: &str, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (instance_name) }
                 style { (maud::PreEscaped(STYLE)) }
+                (head)
             }
             body {
                 header { a href="/" { (instance_name) } }

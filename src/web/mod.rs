@@ -1,11 +1,12 @@
 //! Server-rendered HTML pages (the minimal web UI): the front page and the
 //! community (with its kudos wall and top contributors), person (with the
-//! kudos they received) and event pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
+//! kudos they received) and event pages, a community's Atom feed (`feed`), and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
 //! same URLs are answered by `federation` routes registered before these.
 
 mod calendar;
 mod community;
 mod event;
+mod feed;
 mod front;
 mod kudos;
 mod layout;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/c/{name}/events.ics",
             web::get().to(calendar::community_calendar),
         )
+        .route("/c/{name}/feed.atom", web::get().to(feed::community_feed))
         .route("/events/{id}.ics", web::get().to(calendar::event_calendar))
         .route(
             "/calendar/{secret}.ics",

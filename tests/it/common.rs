@@ -372,6 +372,29 @@ pub fn no_milestones() -> guildhall::api::communities::UpdateCommunity {
     }
 }
 
+/// What `tests/calendar/<script>` (Python, with the readers `scripts/test`
+/// installs in `tests/calendar/.venv`) prints as JSON when given `input`:
+/// our feeds read back by parsers that are not ours.
+pub fn read_with_python(script: &str, input: &str) -> Value {
+    use std::io::Write;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/calendar");
+    let mut child = std::process::Command::new(format!("{dir}/.venv/bin/python"))
+        .arg(format!("{dir}/{script}"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the Python readers (scripts/test installs them)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{script} could not read:\n{input}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A complete, valid charter: every field set.
 pub fn sample_charter() -> Charter {
     let texts = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();

@@ -286,27 +286,7 @@ async fn a_mastodon_follower_gets_the_event_with_local_time_and_place_and_answer
 
 /// Reads `ics` with Python's icalendar.
 fn read_ics(ics: &str) -> Value {
-    use std::io::Write;
-    let python = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/calendar/.venv/bin/python"
-    );
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/calendar/read_ics.py");
-    let mut child = std::process::Command::new(python)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("the Python icalendar reader (scripts/test installs it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ics.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "icalendar could not read:\n{ics}");
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::common::read_with_python("read_ics.py", ics)
 }
 
 #[tokio::test]

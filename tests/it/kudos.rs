@@ -611,7 +611,11 @@ async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
     // Someone on an instance the admin blocked cannot be thanked.
     let peer = crate::fake_peer::FakePeer::start("blocked", "guildhall").await;
     let eve = peer.actor("u/eve", "Person");
-    let host = url::Url::parse(&eve).unwrap().host_str().unwrap().to_string();
+    let host = url::Url::parse(&eve)
+        .unwrap()
+        .host_str()
+        .unwrap()
+        .to_string();
     let root = alpha.api(&alpha.user("root", true).await);
     root.admin_domain("blocks", &host, true).await.unwrap();
     let carol = alpha.api(&alpha.user("carol2", false).await);

@@ -22,6 +22,7 @@ mod federation_policy;
 mod federation_read;
 mod fedify;
 mod fedify_peer;
+mod feeds;
 mod fixtures;
 mod forged_announces;
 mod hardening;
