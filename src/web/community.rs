@@ -59,7 +59,9 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         h2 { "Moderators" }
         ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.handle()) } } } }
     };
-    let feeds = html! {
+    let summary = markdown::plain_text(&markdown::to_html(&row.summary));
+    let head = html! {
+        (layout::open_graph("website", &row.title, &summary, &row.ap_id))
         link rel="alternate" type="application/atom+xml" title={ (row.title) " (posts and events)" }
             href={ "/c/" (row.name) "/feed.atom" };
         link rel="alternate" type="text/calendar" title={ (row.title) " (calendar)" }
@@ -67,7 +69,7 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
     };
     super::html(
         StatusCode::OK,
-        layout::page_with_head(instance, &row.title, feeds, body),
+        layout::page_with_head(instance, &row.title, head, body),
     )
 }
 

@@ -40,5 +40,10 @@ pub async fn event_page(state: web::Data<Federation>, id: web::Path<i64>) -> Htt
         p { a href={ "/events/" (row.id) ".ics" } { "Add to calendar (.ics)" } }
         p { "From Mastodon: follow " code { (handle) } " and reply “going”, “interested” or “not going” to the event." }
     };
-    super::html(StatusCode::OK, layout::page(instance, &row.title, body))
+    let when = schedule_of(row).readable();
+    let head = layout::open_graph("event", &row.title, &when, &row.ap_id);
+    super::html(
+        StatusCode::OK,
+        layout::page_with_head(instance, &row.title, head, body),
+    )
 }

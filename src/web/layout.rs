@@ -1,4 +1,5 @@
-//! The page frame shared by every HTML page, and the error page.
+//! The page frame shared by every HTML page, OpenGraph tags, and the
+//! error page.
 
 use crate::error::AppError;
 use actix_web::HttpResponse;
@@ -26,6 +27,21 @@ pub fn page_with_head(instance_name: &str, title: &str, head: Markup, body: Mark
                 main { (body) }
             }
         }
+    }
+}
+
+/// OpenGraph tags, so that a link to the page previews well on Mastodon:
+/// its `kind` (`website`, `article`, `event`), title, a plain-text
+/// description (cut to 200 characters) and canonical URL.
+pub fn open_graph(kind: &str, title: &str, description: &str, url: &str) -> Markup {
+    let description: String = description.chars().take(200).collect();
+    html! {
+        meta property="og:type" content=(kind);
+        meta property="og:title" content=(title);
+        meta property="og:description" content=(description);
+        meta name="description" content=(description);
+        meta property="og:url" content=(url);
+        link rel="canonical" href=(url);
     }
 }
 

@@ -32,7 +32,12 @@ pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> Ht
         h2 { (replies.len()) " replies" }
         @for reply in &replies { (entry(reply)) }
     };
-    super::html(StatusCode::OK, layout::page(instance, &title, body))
+    let excerpt = crate::domain::markdown::excerpt(&post.row.content, 200);
+    let head = layout::open_graph("article", &title, &excerpt, &post.row.ap_id);
+    super::html(
+        StatusCode::OK,
+        layout::page_with_head(instance, &title, head, body),
+    )
 }
 
 fn entry(view: &PostView) -> Markup {

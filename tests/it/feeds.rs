@@ -1,6 +1,7 @@
 //! A community's Atom feed, read back by Python's `feedparser`: its posts
 //! (a milestone among them) and upcoming events, linked from the page head;
-//! a script in a post arrives as text, never as markup.
+//! a script in a post does not survive; pages carry OpenGraph tags and a
+//! Content-Security-Policy without script.
 
 use crate::{
     client::titled,
@@ -93,13 +94,30 @@ async fn the_atom_feed_carries_posts_milestones_and_events_and_parses() {
     let clinic = entries.iter().find(|e| e["id"] == event.ap_id.as_str());
     assert!(clinic.is_some(), "the event is an entry of its own");
 
-    // The page links it; an unknown community has none.
-    let page = app
-        .send(Method::GET, "/c/secguild", None, None)
+    // The page links it; an unknown community has none. Pages preview on
+    // Mastodon (OpenGraph) and run no script (Content-Security-Policy).
+    let res = app.send(Method::GET, "/c/secguild", None, None).await;
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(policy.contains("script-src 'none'"), "{policy}");
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("<meta property=\"og:title\" content=\"secguild\">"),
+        "{page}"
+    );
+    let thread = app
+        .send(Method::GET, &format!("/p/{}", post.id), None, None)
         .await
         .text()
         .await
         .unwrap();
+    assert!(
+        thread.contains("<meta property=\"og:type\" content=\"article\">"),
+        "{thread}"
+    );
+    assert!(thread.contains("<meta property=\"og:title\" content=\"Fuzzing notes\">"));
     assert!(page.contains("type=\"application/atom+xml\""), "{page}");
     assert!(page.contains("href=\"/c/secguild/feed.atom\""));
     let missing = app
