@@ -751,3 +751,80 @@ async fn forged_kudos_for_our_people_are_refused_and_change_nothing() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_stage_the_first_event_and_each_anniversary_are_celebrated_once() {
+    use guildhall::domain::charter::Stage;
+    let alpha = TestApp::spawn_named("alpha").await;
+    let token = alpha.user("alice", false).await;
+    alpha.celebrating_community(&token, "secguild").await;
+    let alice = alpha.api(&token);
+    let mut charter = crate::common::sample_charter();
+    for stage in [
+        Stage::Forming,
+        Stage::Active,
+        Stage::Active,
+        Stage::Established,
+    ] {
+        charter.stage = Some(stage);
+        alice.put_charter("secguild", &charter).await.unwrap();
+    }
+    let stages: Vec<Option<String>> = milestones(&alice, "secguild", MilestoneKind::Stage)
+        .await
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            Some("secguild is now established".to_string()),
+            Some("secguild is now active".to_string())
+        ]
+    );
+
+    let start = chrono::Utc::now()
+        .naive_utc()
+        .date()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        + chrono::Duration::days(3);
+    for title in ["First clinic", "Second clinic"] {
+        let input = guildhall::services::event::draft::EventInput {
+            title: title.into(),
+            start,
+            end: start + chrono::Duration::hours(1),
+            timezone: "UTC".into(),
+            ..Default::default()
+        };
+        let _: guildhall::api::events::EventResponse = alice
+            .call(
+                Method::POST,
+                "/api/v1/communities/secguild/events",
+                Some(&input),
+                201,
+            )
+            .await
+            .unwrap();
+    }
+    let first = milestones(&alice, "secguild", MilestoneKind::FirstEvent).await;
+    assert_eq!(first.len(), 1);
+    assert!(
+        first[0].content.contains("First clinic"),
+        "{}",
+        first[0].content
+    );
+
+    // A year and a day later (the hourly check, run here by hand): one
+    // anniversary, however often it runs.
+    let state = alpha.state().await;
+    let later = chrono::Utc::now() + chrono::Duration::days(366);
+    for _ in 0..2 {
+        guildhall::services::milestone::celebrate_anniversaries(&state, later)
+            .await
+            .unwrap();
+    }
+    let years = milestones(&alice, "secguild", MilestoneKind::Anniversary).await;
+    assert_eq!(years.len(), 1);
+    assert_eq!(years[0].title.as_deref(), Some("secguild is one year old"));
+    alpha.settle().await;
+}
