@@ -23,7 +23,11 @@ pub fn page_with_head(instance_name: &str, title: &str, head: Markup, body: Mark
                 (head)
             }
             body {
-                header { a href="/" { (instance_name) } }
+                header {
+                    nav aria-label="Site" {
+                        a href="/" { (instance_name) } " · " a href="/login" { "Sign in" }
+                    }
+                }
                 main { (body) }
             }
         }

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (the minimal web UI): the front page and the
 //! community (with its kudos wall and top contributors), person (with the
-//! kudos they received) and event pages, a community's Atom feed (`feed`), and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
+//! kudos they received) and event pages, signing in and out (`sign_in`),
+//! a community's Atom feed (`feed`), and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
 //! same URLs are answered by `federation` routes registered before these.
 
 mod calendar;
@@ -12,6 +13,7 @@ mod kudos;
 mod layout;
 mod person;
 mod post;
+mod sign_in;
 mod thread;
 
 use actix_web::{HttpResponse, web};
@@ -27,6 +29,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(calendar::community_calendar),
         )
         .route("/c/{name}/feed.atom", web::get().to(feed::community_feed))
+        .route("/login", web::get().to(sign_in::sign_in_page))
+        .route("/login", web::post().to(sign_in::sign_in))
+        .route("/logout", web::get().to(sign_in::sign_out_page))
+        .route("/logout", web::post().to(sign_in::sign_out))
         .route("/events/{id}.ics", web::get().to(calendar::event_calendar))
         .route(
             "/calendar/{secret}.ics",

@@ -41,3 +41,4 @@ mod posting_rules;
 mod process;
 mod scaling;
 mod schema;
+mod sign_in_pages;
