@@ -3,6 +3,7 @@
 
 use crate::{
     db,
+    federation::{self, context::Federation},
     services::{
         account,
         community::{self, NewCommunityInput},
@@ -79,12 +80,14 @@ enum Admin {
 
 #[derive(Subcommand)]
 enum Partner {
-    /// Add a partner instance.
+    /// Add a partner instance: our instance actor follows its instance
+    /// actor, and its listed communities enter our directory.
     Add {
-        /// Host name.
+        /// Host name (with `:port` when it is not the scheme's default).
         domain: String,
     },
-    /// Remove a partner instance.
+    /// Remove a partner instance: undo the follow, drop its communities
+    /// from our directory.
     Remove {
         /// Host name.
         domain: String,
@@ -197,16 +200,21 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
             println!("unblocked {domain}");
         }
         Admin::Partner(Partner::Add { domain }) => {
-            let domain = federation_admin::set_partner(&state, &domain, true)
+            let fed = Federation::new(state.clone())?;
+            let link = federation::partner::link(&fed, &domain)
                 .await
                 .map_err(message)?;
-            println!("added partner {domain}");
+            println!(
+                "added partner {} (our follow of its instance actor: {})",
+                link.domain, link.following
+            );
         }
         Admin::Partner(Partner::Remove { domain }) => {
-            let domain = federation_admin::set_partner(&state, &domain, false)
+            let fed = Federation::new(state.clone())?;
+            let link = federation::partner::unlink(&fed, &domain)
                 .await
                 .map_err(message)?;
-            println!("removed partner {domain}");
+            println!("removed partner {}", link.domain);
         }
         Admin::Queue => print_queue(
             &federation_admin::federation_state(&state)

@@ -4,6 +4,7 @@
 pub mod charter_version;
 pub mod community;
 pub mod delivery;
+pub mod directory;
 pub mod event;
 pub mod follow;
 pub mod handle;

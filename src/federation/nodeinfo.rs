@@ -6,7 +6,8 @@ use crate::{
     db,
     error::AppResult,
     protocol::nodeinfo::{
-        NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services, Software, Usage, Users,
+        APPLICATION_ACTOR_REL, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, Services,
+        Software, Usage, Users,
     },
 };
 use actix_web::{HttpResponse, web};
@@ -16,10 +17,17 @@ const SCHEMA_21: &str = "http://nodeinfo.diaspora.software/ns/schema/2.1";
 /// `GET /.well-known/nodeinfo`: where the NodeInfo document lives.
 pub async fn get_nodeinfo_links(state: web::Data<Federation>) -> HttpResponse {
     HttpResponse::Ok().json(NodeInfoLinks {
-        links: vec![NodeInfoLink {
-            rel: SCHEMA_21.into(),
-            href: state.urls.path("/nodeinfo/2.1"),
-        }],
+        links: vec![
+            NodeInfoLink {
+                rel: SCHEMA_21.into(),
+                href: state.urls.path("/nodeinfo/2.1"),
+            },
+            // FEP-2677: where our instance actor is.
+            NodeInfoLink {
+                rel: APPLICATION_ACTOR_REL.into(),
+                href: state.urls.instance_actor(),
+            },
+        ],
     })
 }
 
@@ -55,7 +63,7 @@ pub async fn get_nodeinfo(state: web::Data<Federation>) -> AppResult<HttpRespons
             node_name: Some(state.settings.instance_name.clone()),
             node_description: Some(state.settings.instance_description.clone()),
             communities: Some(communities as u64),
-            directory: Some(state.urls.home()),
+            directory: Some(state.urls.directory()),
         },
     };
     Ok(HttpResponse::Ok()

@@ -15,6 +15,8 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
         {
             "guildhall": GUILDHALL_NS,
             "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
+            "listing": {"@id": "guildhall:listing", "@context": {"@vocab": GUILDHALL_NS}},
+            "directory": {"@id": "guildhall:directory", "@type": "@id"},
             "toot": "http://joinmastodon.org/ns#",
             "lemmy": "https://join-lemmy.org/ns#",
             "schema": "http://schema.org/",

@@ -1,6 +1,6 @@
 //! Charters: read, replace (each change a new numbered version), history.
 
-use super::{AppState, community};
+use super::{AppState, community, directory};
 use crate::{
     db::{self, person::PersonRow},
     domain::charter::Charter,
@@ -46,6 +46,7 @@ pub async fn put_charter(
             let stored =
                 db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
             db::community::set_charter(conn, row.id, &charter, version).await?;
+            directory::sync_local(conn, state, row.id).await?;
             Ok::<_, diesel::result::Error>(stored)
         })
         .await?;

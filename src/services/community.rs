@@ -1,6 +1,6 @@
 //! Communities: create, read, list and change settings; moderators.
 
-use super::AppState;
+use super::{AppState, directory};
 use crate::{
     db::{self, DbConn, community::CommunityRow, handle::HandleKind, person::PersonRow},
     domain::{
@@ -97,13 +97,15 @@ pub async fn create_community(
             )
             .await?;
             db::community::add_moderator(conn, row.id, owner.id).await?;
-            match &input.charter {
+            let row = match &input.charter {
                 Some(charter) => {
                     db::charter_version::insert(conn, row.id, 1, charter, owner.id).await?;
-                    db::community::set_charter(conn, row.id, charter, 1).await
+                    db::community::set_charter(conn, row.id, charter, 1).await?
                 }
-                None => Ok(row),
-            }
+                None => row,
+            };
+            directory::sync_local(conn, state, row.id).await?;
+            Ok(row)
         })
         .await
         .map_err(|err: diesel::result::Error| {
@@ -172,7 +174,13 @@ pub async fn update_community(
         posting_policy: update.posting_policy.map(|p| p.as_str().to_string()),
         updated_at: Some(Utc::now()),
     };
-    let row = db::community::update(&mut conn, row.id, &changes).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = db::community::update(conn, row.id, &changes).await?;
+            directory::sync_local(conn, state, row.id).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
     view(&mut conn, row).await
 }
 

@@ -6,11 +6,13 @@ pub mod account;
 pub mod charter;
 pub mod community;
 pub mod departure;
+pub mod directory;
 pub mod event;
 pub mod federation_admin;
 pub mod follow;
 pub mod moderation;
 pub mod outgoing;
+pub mod partner;
 pub mod password;
 pub mod post;
 

@@ -12,6 +12,8 @@ mod communities;
 mod config;
 mod content_fidelity;
 mod delivery_recovery;
+mod directory;
+mod directory_federation;
 mod events;
 mod fake_peer;
 mod federation_flow;
