@@ -200,7 +200,7 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
             println!("unblocked {domain}");
         }
         Admin::Partner(Partner::Add { domain }) => {
-            let fed = Federation::new(state.clone())?;
+            let fed = federation_context(&state)?;
             let link = federation::partner::link(&fed, &domain)
                 .await
                 .map_err(message)?;
@@ -210,7 +210,7 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
             );
         }
         Admin::Partner(Partner::Remove { domain }) => {
-            let fed = Federation::new(state.clone())?;
+            let fed = federation_context(&state)?;
             let link = federation::partner::unlink(&fed, &domain)
                 .await
                 .map_err(message)?;
@@ -223,6 +223,12 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// The federation context the partner commands fetch and queue with.
+fn federation_context(state: &crate::services::AppState) -> anyhow::Result<Federation> {
+    crate::startup::install_crypto_provider();
+    Federation::new(state.clone())
 }
 
 fn message(err: crate::error::AppError) -> anyhow::Error {

@@ -396,3 +396,64 @@ async fn partners_list_only_their_own_communities_and_strangers_list_nothing() {
     settle(&[&alpha]).await;
     assert_eq!(alpha.count("directory_entries").await, 0);
 }
+
+#[tokio::test]
+async fn the_admin_command_links_and_unlinks_a_partner() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let beta = TestApp::spawn_named("beta").await;
+    let beta_root = beta.api(&beta.user("root", true).await);
+    beta_root
+        .create_community(&listed("crypto", "All about crypto"))
+        .await
+        .unwrap();
+    // The command runs beside the instances (which serve on this test's
+    // runtime), as an admin runs it beside the server.
+    let cli = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (db, domain) = (alpha.db.url.clone(), alpha.domain.clone());
+        tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_guildhall"))
+                .args(&args)
+                .env_remove("DATABASE_URL")
+                .env("GUILDHALL_DATABASE_URL", db)
+                .env("GUILDHALL_DEV", "1")
+                .env("GUILDHALL_DOMAIN", domain)
+                .env("GUILDHALL_LOG", "warn")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+    };
+    let added = cli(&["admin", "partner", "add", &beta.domain])
+        .await
+        .unwrap();
+    assert_eq!(
+        added.trim(),
+        "added partner beta.test (our follow of its instance actor: pending)"
+    );
+    // The running instance delivers what the command queued.
+    settle(&[&alpha, &beta]).await;
+    assert_eq!(
+        handles(&alpha.anonymous(), &[]).await,
+        vec![format!("crypto@{}", beta.domain)]
+    );
+    let removed = cli(&["admin", "partner", "remove", "beta.test"])
+        .await
+        .unwrap();
+    assert_eq!(removed.trim(), "removed partner beta.test");
+    settle(&[&alpha, &beta]).await;
+    assert!(
+        alpha
+            .anonymous()
+            .directory(&[])
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
