@@ -3,7 +3,7 @@
 //! collection other servers page through.
 
 use crate::{
-    client::{Refused, named},
+    client::{Refused, named, untitled},
     common::TestApp,
 };
 use guildhall::{
@@ -304,7 +304,14 @@ async fn the_directory_collection_pages_through_listed_communities_with_charters
     assert_eq!(items[0]["listing"]["charterVersion"], 1);
     assert!(page.get("next").is_none());
 
+    api.create_post("appsec", &untitled("Hello")).await.unwrap();
     let nodeinfo = get("/nodeinfo/2.1").await;
+    assert_eq!(nodeinfo["usage"]["users"]["total"], 1);
+    assert_eq!(nodeinfo["usage"]["users"]["activeMonth"], 1);
+    assert_eq!(nodeinfo["usage"]["localPosts"], 1);
+    assert_eq!(nodeinfo["usage"]["localComments"], 0);
+    assert_eq!(nodeinfo["metadata"]["events"], 0);
+    assert_eq!(nodeinfo["metadata"]["communities"], 2);
     assert_eq!(
         nodeinfo["metadata"]["directory"],
         format!("{}/directory", app.base)
