@@ -94,6 +94,18 @@ async fn partners_list_each_others_public_communities_and_unlinking_stops_the_fl
     assert!(!entry.local && !entry.stale);
     assert_eq!(entry.charter.purpose, "All about crypto");
     assert_eq!(entry.mastodon_handle, format!("@crypto@{b}"));
+    // The entry's handle takes a reader on alpha straight to a follow.
+    let reader = alpha.api(&alpha.user("reader", false).await);
+    assert_eq!(
+        entry.follow,
+        format!("/api/v1/communities/{}/follow", entry.handle)
+    );
+    reader.follow(&entry.handle).await.unwrap();
+    settle(&[&alpha, &beta, &gamma]).await;
+    assert_eq!(
+        reader.community(&entry.handle).await.unwrap().follow_state,
+        guildhall::domain::community::Membership::Accepted
+    );
 
     // A charter edit on beta reaches alpha's search.
     beta_root
@@ -381,6 +393,14 @@ async fn partners_list_only_their_own_communities_and_strangers_list_nothing() {
     );
     settle(&[&alpha]).await;
     assert_eq!(alpha.count("directory_entries").await, 0);
+    // A replay of the listing (same id) is not taken again.
+    assert_eq!(mallory.deliver(&mallory_actor, &inbox, &own).await, 202);
+    settle(&[&alpha]).await;
+    assert_eq!(
+        alpha.count("directory_entries").await,
+        0,
+        "a replay lists nothing"
+    );
 
     // Once blocked, the partner is refused at the inbox.
     alpha_root
