@@ -166,6 +166,12 @@ pub async fn take_group(
             "only Groups are listed in the directory",
         ));
     }
+    if group.discoverable == Some(false) {
+        return Err(AppError::forbidden(format!(
+            "{} asks not to be listed (discoverable: false)",
+            group.id
+        )));
+    }
     if !same_origin(&group.id, actor) {
         return Err(AppError::forbidden(format!(
             "{actor} may only list communities of its own server, not {}",

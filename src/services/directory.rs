@@ -180,7 +180,9 @@ pub fn local_host(state: &AppState) -> String {
 /// that partner's host; this checks the charter and sizes, refusing with
 /// the reason.
 pub async fn receive_listing(state: &AppState, from: &str, listing: Listing) -> AppResult<()> {
-    if let Err(err) = listing.charter.validate() {
+    // A community without a charter is listed by its title and summary.
+    let has_charter = listing.charter != Charter::default();
+    if has_charter && let Err(err) = listing.charter.validate() {
         return Err(AppError::forbidden(format!(
             "the charter of {} breaks a rule: {err}",
             listing.ap_id

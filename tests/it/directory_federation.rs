@@ -370,6 +370,21 @@ async fn partners_list_only_their_own_communities_and_strangers_list_nothing() {
         handles(&alpha.anonymous(), &[]).await,
         vec![format!("real@{mallory_domain}")]
     );
+    // A partner not heard from for `directory_stale_days` is marked stale.
+    let state = alpha.state().await;
+    let mut conn = state.pool.get().await.unwrap();
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query(
+            "UPDATE instances SET directory_seen_at = now() - interval '31 days',
+                last_success_at = now() - interval '31 days' WHERE domain = 'mallory.test'",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let entries = alpha.anonymous().directory(&[]).await.unwrap().items;
+    assert!(entries[0].stale, "listed still, marked stale");
     // A stranger cannot delete it either; its partner can.
     let delete = |n: u32, actor: &str| {
         json!({
