@@ -60,6 +60,12 @@ pub struct Settings {
     /// only, which anyone can read anyway.
     #[serde(deserialize_with = "flag")]
     pub partner_requests_need_approval: bool,
+    /// Share our partners' listed communities with our other partners (one
+    /// hop, marked second-hand with the partner they came through); they
+    /// check each at its origin. Off by default: a partner learns only of
+    /// our own communities.
+    #[serde(deserialize_with = "flag")]
+    pub directory_share_partners: bool,
     /// Days without word from a partner instance (no delivery to it
     /// answered, no directory news from it) after which its communities
     /// are marked stale in our directory; they stay listed until the
@@ -114,6 +120,7 @@ impl Default for Settings {
             authorized_fetch: false,
             allowlist_only: false,
             partner_requests_need_approval: false,
+            directory_share_partners: false,
             directory_stale_days: 30,
             delivery_concurrency: 64,
             inbox_rate_limit: 6000,

@@ -42,9 +42,13 @@ CREATE TABLE directory_entries (
     member_count bigint NOT NULL DEFAULT 0,
     next_event_at timestamptz,
     last_activity_at timestamptz,
-    updated_at timestamptz NOT NULL DEFAULT now()
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    -- Second-hand: the partner (host) that shared a community of one of its
+    -- own partners; NULL for ours and first-hand entries.
+    via text
 );
 
 CREATE INDEX directory_entries_search ON directory_entries USING gin (search);
 CREATE INDEX directory_entries_facets ON directory_entries USING gin (facets jsonb_path_ops);
 CREATE INDEX directory_entries_host ON directory_entries (host);
+CREATE INDEX directory_entries_via ON directory_entries (via);

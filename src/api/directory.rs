@@ -57,6 +57,8 @@ pub struct DirectoryEntry {
     pub stale: bool,
     /// Text-search rank (0 without `q` or `like`).
     pub rank: f32,
+    /// Second-hand: the partner it came through (a partner's partner's).
+    pub via: Option<String>,
 }
 
 impl From<EntryRow> for DirectoryEntry {
@@ -79,6 +81,7 @@ impl From<EntryRow> for DirectoryEntry {
             last_activity_at: row.last_activity_at,
             stale: row.stale,
             rank: row.rank,
+            via: row.via,
         }
     }
 }

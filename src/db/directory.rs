@@ -46,6 +46,9 @@ pub struct EntryRow {
     /// A partner's entry whose instance has not been heard from lately.
     #[diesel(sql_type = Bool)]
     pub stale: bool,
+    /// Second-hand: the partner it came through.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub via: Option<String>,
     #[diesel(sql_type = Float)]
     pub rank: f32,
 }
@@ -67,6 +70,8 @@ pub struct NewEntry<'a> {
     pub member_count: i64,
     pub next_event_at: Option<DateTime<Utc>>,
     pub last_activity_at: Option<DateTime<Utc>>,
+    /// Second-hand: the partner (host) it came through.
+    pub via: Option<&'a str>,
 }
 
 /// The texts of an entry by weight.
@@ -95,20 +100,21 @@ pub async fn upsert(
     let rows: Vec<Inserted> = diesel::sql_query(
         "INSERT INTO directory_entries AS e (ap_id, host, local, handle, title, summary, charter,
             charter_version, charter_changed_at, facets, search_config, search, member_count,
-            next_event_at, last_activity_at, updated_at)
+            next_event_at, last_activity_at, updated_at, via)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
             setweight(to_tsvector($11::regconfig, $12), 'A')
             || setweight(to_tsvector($11::regconfig, $13), 'B')
             || setweight(to_tsvector($11::regconfig, $14), 'C')
             || setweight(to_tsvector($11::regconfig, $15), 'D'),
-            $16, $17, $18, now())
+            $16, $17, $18, now(), $19)
          ON CONFLICT (ap_id) DO UPDATE SET
             handle = EXCLUDED.handle, title = EXCLUDED.title, summary = EXCLUDED.summary,
             charter = EXCLUDED.charter, charter_version = EXCLUDED.charter_version,
             charter_changed_at = EXCLUDED.charter_changed_at, facets = EXCLUDED.facets,
             search_config = EXCLUDED.search_config, search = EXCLUDED.search,
             member_count = EXCLUDED.member_count, next_event_at = EXCLUDED.next_event_at,
-            last_activity_at = EXCLUDED.last_activity_at, updated_at = now()
+            last_activity_at = EXCLUDED.last_activity_at, updated_at = now(),
+            via = CASE WHEN e.via IS NULL OR EXCLUDED.via IS NULL THEN NULL ELSE EXCLUDED.via END
          WHERE e.host = EXCLUDED.host AND e.local = EXCLUDED.local
          RETURNING (xmax = 0) AS inserted",
     )
@@ -130,6 +136,7 @@ pub async fn upsert(
     .bind::<BigInt, _>(entry.member_count)
     .bind::<Nullable<Timestamptz>, _>(entry.next_event_at)
     .bind::<Nullable<Timestamptz>, _>(entry.last_activity_at)
+    .bind::<Nullable<Text>, _>(entry.via)
     .load(conn)
     .await?;
     Ok(rows.into_iter().next().map(|r| r.inserted))
@@ -147,15 +154,32 @@ pub async fn remove(conn: &mut AsyncPgConnection, ap_id: &str, host: &str) -> Qu
     .map(|n| n > 0)
 }
 
-/// Removes every entry of a partner's `host` (the partnership ended).
+/// Removes every entry of a partner's `host`, and those it shared (the
+/// partnership ended).
 pub async fn remove_host(conn: &mut AsyncPgConnection, host: &str) -> QueryResult<usize> {
     diesel::delete(
         directory_entries::table
-            .filter(directory_entries::host.eq(host))
+            .filter(
+                directory_entries::host
+                    .eq(host)
+                    .or(directory_entries::via.eq(host)),
+            )
             .filter(directory_entries::local.eq(false)),
     )
     .execute(conn)
     .await
+}
+
+/// Removes the second-hand entry `ap_id`; true when one was removed.
+pub async fn remove_second_hand(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        directory_entries::table
+            .filter(directory_entries::ap_id.eq(ap_id))
+            .filter(directory_entries::via.is_not_null()),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n > 0)
 }
 
 /// True when the directory holds `ap_id`.
@@ -218,7 +242,7 @@ pub async fn search(
         .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
     const COLUMNS: &str = "e.ap_id, e.host, e.local, e.handle, e.title, e.summary, e.charter,
         e.charter_version, e.charter_changed_at, e.member_count, e.next_event_at,
-        e.last_activity_at,
+        e.last_activity_at, e.via,
         (NOT e.local AND coalesce(greatest(i.directory_seen_at, i.last_success_at), e.updated_at) < $3) AS stale";
     let sql = match (search.words, search.like) {
         (_, Some(_)) => format!(

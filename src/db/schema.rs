@@ -103,6 +103,7 @@ diesel::table! {
         next_event_at -> Nullable<Timestamptz>,
         last_activity_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        via -> Nullable<Text>,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use diesel::QueryResult;
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -92,6 +92,7 @@ async fn write(
     conn: &mut AsyncPgConnection,
     listing: &Listing,
     local: bool,
+    via: Option<&str>,
 ) -> QueryResult<Option<bool>> {
     let facets = Facets::of(&listing.charter);
     db::directory::upsert(
@@ -111,6 +112,7 @@ async fn write(
             member_count: listing.member_count,
             next_event_at: listing.next_event_at,
             last_activity_at: listing.last_activity_at,
+            via,
         },
         &weighted(listing),
     )
@@ -156,7 +158,7 @@ pub async fn sync_local(
         last_activity_at: figures.last_activity_at,
         ap_id: row.ap_id,
     };
-    if let Some(new) = write(conn, &listing, true).await? {
+    if let Some(new) = write(conn, &listing, true, None).await? {
         state
             .emit(conn, Outgoing::Listed { community_id, new })
             .await?;
@@ -178,8 +180,65 @@ pub fn local_host(state: &AppState) -> String {
 /// Takes a partner's community into the directory. The caller checked who
 /// sent it (the partner's instance actor) and that the community lives on
 /// that partner's host; this checks the charter and sizes, refusing with
-/// the reason.
+/// the reason. With `directory_share_partners`, it is shared on (one hop).
 pub async fn receive_listing(state: &AppState, from: &str, listing: Listing) -> AppResult<()> {
+    check(&listing)?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| {
+        if write(conn, &listing, false, None).await?.is_none() {
+            return Err(AppError::forbidden(format!(
+                "{} is already listed from elsewhere",
+                listing.ap_id
+            )));
+        }
+        db::peer::touch_directory(conn, from).await?;
+        share(conn, state, &listing.ap_id, from).await
+    })
+    .await
+}
+
+/// Takes a community of a partner's partner, which `via` shared and the
+/// caller fetched from its origin (so its content is the origin's).
+pub async fn receive_second_hand(state: &AppState, via: &str, listing: Listing) -> AppResult<()> {
+    check(&listing)?;
+    let mut conn = state.pool.get().await?;
+    write(&mut conn, &listing, false, Some(via)).await?;
+    db::peer::touch_directory(&mut conn, via).await?;
+    Ok(())
+}
+
+/// Removes the second-hand entry `ap_id` (gone, or no longer listed, at its
+/// origin).
+pub async fn remove_second_hand(state: &AppState, ap_id: &str) -> AppResult<()> {
+    let mut conn = state.pool.get().await?;
+    db::directory::remove_second_hand(&mut conn, ap_id).await?;
+    Ok(())
+}
+
+/// With `directory_share_partners`, tells our other partners that the
+/// community `ap_id` of the partner `from` changed (or left).
+async fn share(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    ap_id: &str,
+    from: &str,
+) -> AppResult<()> {
+    if state.settings.directory_share_partners {
+        state
+            .emit(
+                conn,
+                Outgoing::Shared {
+                    ap_id: ap_id.to_string(),
+                    from: from.to_string(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// The rules a partner's listing must keep.
+fn check(listing: &Listing) -> AppResult<()> {
     // A community without a charter is listed by its title and summary.
     let has_charter = listing.charter != Charter::default();
     if has_charter && let Err(err) = listing.charter.validate() {
@@ -200,23 +259,20 @@ pub async fn receive_listing(state: &AppState, from: &str, listing: Listing) -> 
             listing.ap_id
         )));
     }
-    let mut conn = state.pool.get().await?;
-    if write(&mut conn, &listing, false).await?.is_none() {
-        return Err(AppError::forbidden(format!(
-            "{} is already listed from elsewhere",
-            listing.ap_id
-        )));
-    }
-    db::peer::touch_directory(&mut conn, from).await?;
     Ok(())
 }
 
 /// A partner's community left its directory.
 pub async fn receive_unlisting(state: &AppState, host: &str, ap_id: &str) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
-    db::directory::remove(&mut conn, ap_id, host).await?;
-    db::peer::touch_directory(&mut conn, host).await?;
-    Ok(())
+    conn.transaction(async |conn| {
+        if db::directory::remove(conn, ap_id, host).await? {
+            share(conn, state, ap_id, host).await?;
+        }
+        db::peer::touch_directory(conn, host).await?;
+        Ok::<_, AppError>(())
+    })
+    .await
 }
 
 /// One page of results and the number of the next page, if any.

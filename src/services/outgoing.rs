@@ -112,6 +112,10 @@ pub enum Outgoing {
     Listed { community_id: i64, new: bool },
     /// A local community left the directory (`Delete` to partners).
     Unlisted { ap_id: String },
+    /// The community `ap_id` of our partner `from` (a host) changed or left
+    /// its directory: our other partners are told to check it at its origin
+    /// (`directory_share_partners`).
+    Shared { ap_id: String, from: String },
     /// A local community accepted a remote member's activity (the stored
     /// incoming activity `activity_id`) and passes it on to its followers;
     /// `boost` names a new top-level post to boost to non-group software.

@@ -29,6 +29,15 @@ fn listed(name: &str, purpose: &str) -> CreateCommunity {
     }
 }
 
+/// Makes the local community `name` unlisted.
+async fn unlist(api: &Api, name: &str) {
+    let changes = UpdateCommunity {
+        visibility: Some(Visibility::Unlisted),
+        ..UpdateCommunity::default()
+    };
+    api.update_community(name, &changes).await.unwrap();
+}
+
 async fn handles(api: &Api, params: &[(&str, &str)]) -> Vec<String> {
     let mut handles: Vec<String> = api
         .directory(params)
@@ -123,16 +132,7 @@ async fn partners_list_each_others_public_communities_and_unlinking_stops_the_fl
         .create_community(&listed("baking", "Bread"))
         .await
         .unwrap();
-    beta_root
-        .update_community(
-            "cooking",
-            &UpdateCommunity {
-                visibility: Some(Visibility::Unlisted),
-                ..UpdateCommunity::default()
-            },
-        )
-        .await
-        .unwrap();
+    unlist(&beta_root, "cooking").await;
     settle(&[&alpha, &beta, &gamma]).await;
     let found = anonymous
         .directory(&[("q", "threat modelling")])
@@ -482,6 +482,76 @@ async fn the_admin_command_links_and_unlinks_a_partner() {
         .unwrap();
     assert_eq!(removed.trim(), "removed partner beta.test");
     settle(&[&alpha, &beta]).await;
+    assert!(
+        alpha
+            .anonymous()
+            .directory(&[])
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_partner_that_shares_passes_on_its_partners_communities_but_never_blocked_ones() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let beta = TestApp::spawn_named_with("beta", |s| s.directory_share_partners = true).await;
+    let gamma = TestApp::spawn_named("gamma").await;
+    let delta = TestApp::spawn_named("delta").await;
+    let alpha_root = alpha.api(&alpha.user("root", true).await);
+    let beta_root = beta.api(&beta.user("root", true).await);
+    let gamma_root = gamma.api(&gamma.user("root", true).await);
+    let delta_root = delta.api(&delta.user("root", true).await);
+    beta_root
+        .create_community(&listed("crypto", "Beta's own"))
+        .await
+        .unwrap();
+    for name in ["birds", "trains"] {
+        gamma_root
+            .create_community(&listed(name, "Gamma's"))
+            .await
+            .unwrap();
+    }
+    delta_root
+        .create_community(&listed("spam", "Delta's"))
+        .await
+        .unwrap();
+    alpha_root
+        .admin_domain("blocks", "delta.test", true)
+        .await
+        .unwrap();
+    alpha_root.partner(&beta.domain, true).await.unwrap();
+    settle(&[&alpha, &beta, &gamma, &delta]).await;
+    beta_root.partner(&gamma.domain, true).await.unwrap();
+    beta_root.partner(&delta.domain, true).await.unwrap();
+    settle(&[&alpha, &beta, &gamma, &delta]).await;
+
+    let entries = alpha.anonymous().directory(&[]).await.unwrap().items;
+    let mut seen: Vec<(String, Option<String>)> =
+        entries.into_iter().map(|e| (e.handle, e.via)).collect();
+    seen.sort();
+    let (b, g) = (&beta.domain, &gamma.domain);
+    assert_eq!(
+        seen,
+        vec![
+            (format!("birds@{g}"), Some("beta.test".to_string())),
+            (format!("crypto@{b}"), None),
+            (format!("trains@{g}"), Some("beta.test".to_string())),
+        ],
+        "gamma's second-hand through beta; delta's never (blocked here)"
+    );
+
+    // Gamma unlists one: beta passes it on, alpha checks it at gamma.
+    unlist(&gamma_root, "trains").await;
+    settle(&[&alpha, &beta, &gamma, &delta]).await;
+    assert_eq!(
+        handles(&alpha.anonymous(), &[]).await,
+        vec![format!("birds@{g}"), format!("crypto@{b}")]
+    );
+    // Unlinking beta removes what came through it too.
+    alpha_root.partner(&beta.domain, false).await.unwrap();
+    settle(&[&alpha, &beta, &gamma, &delta]).await;
     assert!(
         alpha
             .anonymous()

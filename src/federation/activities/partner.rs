@@ -10,18 +10,20 @@
 //! of that instance actor's own follow; directory news only from the
 //! instance actor of a *partner* whose follow we made and it accepted, and
 //! only about `Group`s on that instance actor's own server (scheme, host and
-//! port). Blocked instances never get this far (the inbox refuses them, and
-//! a partner's news is about its own server only, so nothing arrives
-//! second-hand).
+//! port). A partner may also share (`Announce{Group URL}`) a community of
+//! another server, one of its own partners': it is fetched from its origin
+//! and listed as second-hand, unless that server is blocked here. Blocked
+//! instances never get in: the inbox refuses them, and what a partner
+//! shares of them is refused.
 
 use super::{fetch_failed, refused};
 use crate::{
-    db,
+    db::{self, peer::PeerPolicy},
     error::AppResult,
     federation::{
         context::Federation,
-        directory::{backfill, take_group},
-        fetch::FetchBudget,
+        directory::{backfill, listing_of, take_group},
+        fetch::{FetchBudget, FetchError},
         partner::instance_actor,
         resolve::{fetch_actor, same_origin},
     },
@@ -76,6 +78,17 @@ pub async fn route(
             }
             _ => None,
         },
+        AnyActivity::Announce(announce) => {
+            let IdOrObject::Id(group) = &announce.object else {
+                return None;
+            };
+            let mut conn = fed.state.pool.get().await.ok()?;
+            db::peer::link_by_actor(&mut conn, announce.actor.as_str())
+                .await
+                .ok()??;
+            drop(conn);
+            Some(receive_shared(fed, &announce.actor, group, budget).await)
+        }
         AnyActivity::Delete(delete) => {
             let mut conn = fed.state.pool.get().await.ok()?;
             db::peer::link_by_actor(&mut conn, delete.actor.as_str())
@@ -167,6 +180,48 @@ async fn receive_group(
         ));
     }
     take_group(fed, &domain, &news.actor, group).await
+}
+
+/// A partner shares a community of one of its partners (one hop): checked
+/// at its origin, never taken from the announce; listed as second-hand,
+/// or removed when its origin no longer has it listed.
+async fn receive_shared(
+    fed: &Federation,
+    actor: &Url,
+    group_id: &Url,
+    budget: &FetchBudget,
+) -> AppResult<()> {
+    let via = host(actor);
+    if !partner::is_linked_partner(&fed.state, &via, actor.as_str()).await? {
+        return Err(refused(
+            "communities are shared only by the instance actor of a linked partner",
+        ));
+    }
+    if same_origin(group_id, actor) || fed.is_local(group_id) {
+        return Err(refused(
+            "a partner shares only communities of other servers (its own come as Create or Update)",
+        ));
+    }
+    let mut conn = fed.state.pool.get().await?;
+    let blocked = db::peer::policy(&mut conn, &host(group_id)).await? == PeerPolicy::Blocked;
+    drop(conn);
+    if blocked {
+        return Err(refused("blocked instances never enter the directory"));
+    }
+    let group = match fetch_actor(fed, group_id, budget).await {
+        Ok(group) => group,
+        Err(FetchError::Gone) => {
+            return directory::remove_second_hand(&fed.state, group_id.as_str()).await;
+        }
+        Err(err) => return Err(fetch_failed(err)),
+    };
+    if group.kind != ActorKind::Group {
+        return Err(refused("only Groups are listed in the directory"));
+    }
+    if group.discoverable == Some(false) {
+        return directory::remove_second_hand(&fed.state, group_id.as_str()).await;
+    }
+    directory::receive_second_hand(&fed.state, &via, listing_of(&group)).await
 }
 
 /// A partner's community left its directory.

@@ -145,6 +145,7 @@ impl Publisher for Translator {
                 partner::listed(conn, urls, community_id, new).await
             }
             Outgoing::Unlisted { ap_id } => partner::unlisted(conn, urls, &ap_id).await,
+            Outgoing::Shared { ap_id, from } => partner::shared(conn, urls, &ap_id, &from).await,
         }
     }
 }

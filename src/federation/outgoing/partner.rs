@@ -3,14 +3,16 @@
 //! embedded as `{id, type, actor, object}`), and the directory news it
 //! sends the instance actors that follow it: `Create{Group}` when one of
 //! our communities enters the directory, `Update{Group}` when it changes,
-//! `Delete` when it leaves.
+//! `Delete` when it leaves; and, when we share our partners' communities,
+//! `Announce{Group URL}` for each change of one (the receiver checks it at
+//! its origin).
 
 use super::{bad, deliver::publish};
 use crate::{
     db::{self, peer::LinkRow},
     federation::{context::url_authority, directory::listed_group},
     protocol::{
-        activity::{Activity, ActivityKind, AnyActivity, AnyObject, Reference},
+        activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject, Reference},
         lenient::{IdOrObject, PUBLIC},
     },
     urls::Urls,
@@ -145,4 +147,36 @@ pub async fn unlisted(conn: &mut AsyncPgConnection, urls: &Urls, ap_id: &str) ->
     );
     delete.to = vec![Url::parse(PUBLIC).map_err(bad)?];
     publish(conn, delete, &inboxes).await
+}
+
+/// `Announce{community URL}` of our partner `from`'s community to the other
+/// instance actors that follow ours (not `from`, not the community's host).
+pub async fn shared(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    ap_id: &str,
+    from: &str,
+) -> QueryResult<()> {
+    let group = Url::parse(ap_id).map_err(bad)?;
+    let inboxes: Vec<String> = db::peer::follower_inboxes(conn)
+        .await?
+        .into_iter()
+        .filter(|inbox| {
+            let host = Url::parse(inbox)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+            host.is_some_and(|h| h != from && Some(h.as_str()) != group.host_str())
+        })
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let mut announce = Activity::new(
+        ActivityKind::Announce,
+        urls.activity_id("Announce"),
+        urls.instance_actor(),
+        IdOrObject::<Box<Announced>>::Id(group),
+    );
+    announce.to = vec![Url::parse(PUBLIC).map_err(bad)?];
+    publish(conn, announce, &inboxes).await
 }
