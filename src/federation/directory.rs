@@ -178,6 +178,18 @@ pub async fn take_group(
             group.id
         )));
     }
+    if group
+        .inbox
+        .iter()
+        .chain(&group.outbox)
+        .chain(&group.followers)
+        .any(|url| !same_origin(url, actor))
+    {
+        return Err(AppError::forbidden(format!(
+            "{} names an inbox or collection on another server",
+            group.id
+        )));
+    }
     receive_listing(&fed.state, domain, listing_of(group)).await
 }
 

@@ -343,6 +343,14 @@ async fn partners_list_only_their_own_communities_and_strangers_list_nothing() {
         mallory.deliver(&mallory_actor, &inbox, &oversized).await,
         202
     );
+    // Its own community whose inbox is elsewhere.
+    let mut elsewhere = group(&format!("{}/c/elsewhere", mallory.base), "Elsewhere");
+    elsewhere["inbox"] = json!(format!("{}/inbox", gamma.base));
+    let elsewhere = create(6, &mallory_actor, elsewhere);
+    assert_eq!(
+        mallory.deliver(&mallory_actor, &inbox, &elsewhere).await,
+        202
+    );
     // A stranger listing its own community.
     let stranger = create(
         3,
