@@ -52,3 +52,5 @@ CREATE INDEX directory_entries_search ON directory_entries USING gin (search);
 CREATE INDEX directory_entries_facets ON directory_entries USING gin (facets jsonb_path_ops);
 CREATE INDEX directory_entries_host ON directory_entries (host);
 CREATE INDEX directory_entries_via ON directory_entries (via);
+-- The listing without words: most members first.
+CREATE INDEX directory_entries_order ON directory_entries (member_count DESC, title, ap_id);

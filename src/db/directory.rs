@@ -205,7 +205,8 @@ pub async fn ap_id_by_handle(
 }
 
 /// A search: words, facets every result must contain, or the entry whose
-/// neighbours are wanted.
+/// neighbours are wanted (those sharing its topics or words of its purpose
+/// and domain, ranked by both).
 pub struct Search<'a> {
     pub words: Option<&'a str>,
     pub like: Option<&'a str>,
@@ -248,7 +249,7 @@ pub async fn search(
         (_, Some(_)) => format!(
             "WITH src AS (SELECT search, facets FROM directory_entries WHERE ap_id = $1),
                   q AS (SELECT coalesce((SELECT string_agg(quote_literal(l), ' | ')
-                          FROM unnest(tsvector_to_array(src.search)) l), '')::tsquery AS q,
+                          FROM unnest(tsvector_to_array(ts_filter(src.search, '{{a}}'))) l), '')::tsquery AS q,
                         coalesce(src.facets->'topics', '[]') AS topics FROM src)
              SELECT {COLUMNS},
                 (ts_rank(e.search, q.q) + 0.5 * (SELECT count(*) FROM jsonb_array_elements_text(e.facets->'topics') t
