@@ -63,6 +63,7 @@ impl Application {
             tokio::spawn(purge_expired_sessions(state.clone()));
             tokio::spawn(top_up_series(state.clone()));
             tokio::spawn(refresh_directory_figures(state.clone()));
+            tokio::spawn(celebrate_anniversaries(state.clone()));
         }
         let server = run(listener, fed)?;
         Ok(Application {
@@ -120,6 +121,18 @@ async fn refresh_directory_figures(state: AppState) {
         every.tick().await;
         if let Err(err) = crate::services::directory::refresh_figures(&state).await {
             tracing::warn!(error = %err, "cannot refresh the directory's figures");
+        }
+    }
+}
+
+/// Every hour, celebrates the anniversaries local communities reached.
+async fn celebrate_anniversaries(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now();
+        if let Err(err) = crate::services::milestone::celebrate_anniversaries(&state, now).await {
+            tracing::warn!(error = %err, "cannot celebrate anniversaries");
         }
     }
 }

@@ -10,6 +10,8 @@ use crate::{
     domain::{
         charter::Charter,
         community::{Membership, PostingPolicy, Visibility},
+        kudos::Categories,
+        milestone::SwitchedOff,
     },
     error::AppResult,
     federation::context::Federation,
@@ -34,6 +36,10 @@ pub struct CommunityResponse {
     pub followers: i64,
     pub charter: Option<Charter>,
     pub charter_version: i32,
+    /// The kudos categories members choose from.
+    pub kudos_categories: Categories,
+    /// Milestone kinds celebrated without a post.
+    pub milestones_off: SwitchedOff,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The caller's membership: `none`, `pending` or `accepted`.
@@ -43,6 +49,7 @@ pub struct CommunityResponse {
 impl From<CommunityView> for CommunityResponse {
     fn from(view: CommunityView) -> Self {
         let row = view.row;
+        let kudos_categories = row.kudos_categories();
         CommunityResponse {
             id: row.id,
             ap_id: row.ap_id,
@@ -64,6 +71,8 @@ impl From<CommunityView> for CommunityResponse {
             followers: view.followers,
             charter: view.charter,
             charter_version: row.charter_version,
+            kudos_categories,
+            milestones_off: row.milestones_off,
             created_at: row.created_at,
             updated_at: row.updated_at,
             follow_state: Membership::None,
@@ -169,6 +178,13 @@ pub struct UpdateCommunity {
     pub visibility: Option<Visibility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posting_policy: Option<PostingPolicy>,
+    /// The kudos categories members choose from (1–20 names of lowercase
+    /// letters, digits and `_`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kudos_categories: Option<Categories>,
+    /// Milestone kinds celebrated without a post (`[]`: all with posts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestones_off: Option<SwitchedOff>,
 }
 
 /// `PATCH /api/v1/communities/{name}`: moderators change title, summary,
@@ -189,6 +205,8 @@ pub async fn update_community(
             summary: input.summary,
             visibility: input.visibility,
             posting_policy: input.posting_policy,
+            kudos_categories: input.kudos_categories,
+            milestones_off: input.milestones_off,
         },
     )
     .await?;

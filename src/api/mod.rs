@@ -9,6 +9,7 @@ pub mod directory;
 pub mod events;
 pub mod follow;
 pub mod json;
+pub mod kudos;
 pub mod moderation;
 pub mod posts;
 pub mod session;
@@ -50,6 +51,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .post(follow::follow_community)
                     .delete(follow::unfollow_community),
             )
+            .service(
+                web::resource("/communities/{handle}/kudos")
+                    .post(kudos::create_kudos)
+                    .get(kudos::list_kudos),
+            )
+            .service(
+                web::resource("/communities/{handle}/contributors").get(kudos::list_contributors),
+            )
+            .service(web::resource("/people/{handle}/kudos").get(kudos::list_person_kudos))
+            .service(web::resource("/kudos/{id}").delete(kudos::delete_kudos))
             .service(
                 web::resource("/communities/{handle}/posts")
                     .post(posts::create_post)

@@ -7,7 +7,7 @@ use super::{
     json,
 };
 use crate::{
-    domain::media::MediaAttachment,
+    domain::{media::MediaAttachment, milestone::MilestoneKind},
     error::AppResult,
     federation::{context::Federation, handle},
     services::post::{
@@ -44,6 +44,9 @@ pub struct PostResponse {
     pub attachments: Vec<MediaAttachment>,
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
+    /// For a post by the community itself: the milestone it celebrates
+    /// (`author` is then the community).
+    pub milestone: Option<MilestoneKind>,
     pub likes: i64,
     pub locked: bool,
     /// A tombstone: deleted, listed only where replies hang under it.
@@ -64,6 +67,7 @@ impl From<PostView> for PostResponse {
             v.row.source = None;
             v.row.attachments.0.clear();
         }
+        let (author, author_name) = (v.author_handle(), v.author_name());
         let community = &v.community;
         PostResponse {
             id: v.row.id,
@@ -73,8 +77,9 @@ impl From<PostView> for PostResponse {
             } else {
                 format!("{}@{}", community.name, community.domain)
             },
-            author: v.author.handle(),
-            author_name: v.author.shown_name(),
+            author,
+            author_name,
+            milestone: v.row.milestone,
             title: v.row.title,
             content_warning: v.row.content_warning,
             sensitive: v.row.sensitive,

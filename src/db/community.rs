@@ -4,6 +4,8 @@ use super::schema::{communities, community_moderators};
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
+    kudos::Categories,
+    milestone::SwitchedOff,
 };
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -35,6 +37,19 @@ pub struct CommunityRow {
     pub refreshed_at: DateTime<Utc>,
     /// The id of the key a remote community publishes (`publicKey.id`).
     pub key_id: Option<String>,
+    /// Its kudos categories (`None`: the defaults).
+    pub kudos_categories: Option<Categories>,
+    /// The milestone kinds its moderators switched off.
+    pub milestones_off: SwitchedOff,
+}
+
+impl CommunityRow {
+    /// The kudos categories it offers.
+    pub fn kudos_categories(&self) -> Categories {
+        self.kudos_categories
+            .clone()
+            .unwrap_or_else(Categories::defaults)
+    }
 }
 
 impl std::fmt::Debug for CommunityRow {
@@ -74,6 +89,10 @@ pub struct CommunityChanges {
     pub summary: Option<String>,
     pub visibility: Option<String>,
     pub posting_policy: Option<String>,
+    /// The kudos categories (JSON).
+    pub kudos_categories: Option<serde_json::Value>,
+    /// The milestone kinds switched off (JSON).
+    pub milestones_off: Option<serde_json::Value>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -216,6 +235,21 @@ pub async fn lock_charter_version(conn: &mut AsyncPgConnection, id: i64) -> Quer
         .for_update()
         .first(conn)
         .await
+}
+
+/// Locks a community row for the rest of the transaction, so that changes
+/// to its membership are counted one after the other. `FOR NO KEY UPDATE`:
+/// the membership row the caller just wrote holds a key-share lock on the
+/// community (its foreign key), which `FOR UPDATE` would wait on in the
+/// other transaction — a deadlock.
+pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    communities::table
+        .find(id)
+        .select(communities::id)
+        .for_no_key_update()
+        .first::<i64>(conn)
+        .await
+        .map(|_| ())
 }
 
 /// A remote community as we cache it.

@@ -10,6 +10,8 @@ pub mod follow;
 pub mod handle;
 pub mod incoming;
 pub mod instance;
+pub mod kudos;
+pub mod milestone;
 pub mod moderation;
 pub mod peer;
 pub mod person;

@@ -193,6 +193,22 @@ pub async fn upsert_remote(
         .ok_or(diesel::result::Error::NotFound)
 }
 
+/// A remote person by user name and host.
+pub async fn find_remote(
+    conn: &mut AsyncPgConnection,
+    username: &str,
+    domain: &str,
+) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::local.eq(false))
+        .filter(people::username.eq(username))
+        .filter(people::domain.eq(domain))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// A person by ActivityPub id.
 pub async fn find_by_ap_id(
     conn: &mut AsyncPgConnection,

@@ -5,7 +5,7 @@ use super::{
     person::PersonRow,
     schema::{people, post_likes, posts},
 };
-use crate::domain::media::Attachments;
+use crate::domain::{media::Attachments, milestone::MilestoneKind};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -17,7 +17,8 @@ pub struct PostRow {
     pub id: i64,
     pub ap_id: String,
     pub community_id: i64,
-    pub author_id: i64,
+    /// The person who wrote it; `None` for a post by the community itself.
+    pub author_id: Option<i64>,
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub local: bool,
@@ -35,6 +36,8 @@ pub struct PostRow {
     /// True when `title` was derived from the text (an edit derives it again).
     pub title_derived: bool,
     pub attachments: Attachments,
+    /// For a post by the community itself: the milestone it celebrates.
+    pub milestone: Option<MilestoneKind>,
 }
 
 /// What a post says: all that an edit replaces.
@@ -61,11 +64,14 @@ pub struct PostContent<'a> {
 pub struct NewPost<'a> {
     pub ap_id: &'a str,
     pub community_id: i64,
-    pub author_id: i64,
+    /// `None` for a post by the community itself.
+    pub author_id: Option<i64>,
     pub parent_id: Option<i64>,
     pub root_id: Option<i64>,
     pub local: bool,
     pub published: DateTime<Utc>,
+    /// The milestone a post by the community itself celebrates.
+    pub milestone: Option<&'a str>,
 }
 
 /// The next post id (local posts need it for their ActivityPub id).
@@ -193,13 +199,13 @@ pub async fn set_deleted(conn: &mut AsyncPgConnection, id: i64, deleted: bool) -
             posts::updated.eq(Some(Utc::now())),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    super::kudos::follow_post(conn, id).await
 }
 
 /// Turns every post of an author into a tombstone: deleted, with nothing
 /// left of what it said, but in its place in its thread (the replies under
-/// it stay). Returns the communities the posts were in.
+/// it stay); the kudos they gave go too. Returns the communities the posts were in.
 pub async fn tombstone_by_author(
     conn: &mut AsyncPgConnection,
     author_id: i64,
@@ -221,6 +227,7 @@ pub async fn tombstone_by_author(
             .returning(posts::community_id)
             .get_results(conn)
             .await?;
+    super::kudos::remove_given(conn, author_id).await?;
     communities.sort_unstable();
     communities.dedup();
     Ok(communities)
@@ -231,8 +238,8 @@ pub async fn set_removed(conn: &mut AsyncPgConnection, id: i64, removed: bool) -
     diesel::update(posts::table.find(id))
         .set(posts::removed.eq(removed))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    super::kudos::follow_post(conn, id).await
 }
 
 /// Sets whether a thread is locked.

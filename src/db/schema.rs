@@ -38,6 +38,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         refreshed_at -> Timestamptz,
         key_id -> Nullable<Text>,
+        kudos_categories -> Nullable<Jsonb>,
+        milestones_off -> Jsonb,
     }
 }
 
@@ -198,9 +200,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    kudos (id) {
+        id -> Int8,
+        ap_id -> Text,
+        community_id -> Int8,
+        giver_id -> Int8,
+        recipient_id -> Int8,
+        post_id -> Nullable<Int8>,
+        message -> Text,
+        category -> Nullable<Text>,
+        thanks_for -> Nullable<Text>,
+        local -> Bool,
+        published -> Timestamptz,
+        removed -> Bool,
+    }
+}
+
+diesel::table! {
     local_handles (name) {
         name -> Text,
         kind -> Text,
+    }
+}
+
+diesel::table! {
+    milestones (community_id, kind, subject) {
+        community_id -> Int8,
+        kind -> Text,
+        subject -> Text,
+        post_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -264,7 +293,7 @@ diesel::table! {
         id -> Int8,
         ap_id -> Text,
         community_id -> Int8,
-        author_id -> Int8,
+        author_id -> Nullable<Int8>,
         parent_id -> Nullable<Int8>,
         root_id -> Nullable<Int8>,
         local -> Bool,
@@ -280,6 +309,7 @@ diesel::table! {
         sensitive -> Bool,
         title_derived -> Bool,
         attachments -> Jsonb,
+        milestone -> Nullable<Text>,
     }
 }
 
@@ -304,6 +334,10 @@ diesel::joinable!(event_rsvps -> events (event_id));
 diesel::joinable!(event_rsvps -> people (person_id));
 diesel::joinable!(events -> communities (community_id));
 diesel::joinable!(events -> people (organiser_id));
+diesel::joinable!(kudos -> communities (community_id));
+diesel::joinable!(kudos -> posts (post_id));
+diesel::joinable!(milestones -> communities (community_id));
+diesel::joinable!(milestones -> posts (post_id));
 diesel::joinable!(moderation_log -> communities (community_id));
 diesel::joinable!(moderation_log -> people (moderator_id));
 diesel::joinable!(post_likes -> people (person_id));
@@ -325,7 +359,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     incoming_activities,
     instance,
     instances,
+    kudos,
     local_handles,
+    milestones,
     moderation_log,
     outgoing_activities,
     people,

@@ -1,5 +1,6 @@
 //! Domain values as column types: visibility, posting policy and the event
-//! enums stored as their text, the charter, an event's place and a post's
+//! enums and milestone kinds stored as their text, the charter, a
+//! community's kudos categories and switched-off milestones, an event's place and a post's
 //! attachments as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
 
@@ -7,7 +8,9 @@ use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
     event::{EventStatus, JoinMode, Place, RsvpState, RsvpStatus},
+    kudos::Categories,
     media::Attachments,
+    milestone::{MilestoneKind, SwitchedOff},
 };
 use diesel::{
     deserialize::{self, FromSql, Queryable},
@@ -69,6 +72,9 @@ macro_rules! json_column {
 json_column!(Charter);
 json_column!(Place);
 json_column!(Attachments);
+json_column!(Categories);
+json_column!(SwitchedOff);
+text_column!(MilestoneKind);
 text_column!(JoinMode);
 text_column!(EventStatus);
 text_column!(RsvpStatus);

@@ -82,6 +82,8 @@ pub struct ContentLink {
 pub enum Stage {
     Forming,
     Active,
+    /// Running for a while, with its practice settled.
+    Established,
     Dormant,
     Archived,
 }
@@ -92,6 +94,7 @@ impl Stage {
         match self {
             Stage::Forming => "forming",
             Stage::Active => "active",
+            Stage::Established => "established",
             Stage::Dormant => "dormant",
             Stage::Archived => "archived",
         }

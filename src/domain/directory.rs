@@ -274,7 +274,10 @@ impl DirectoryQuery {
             None => None,
             Some(s) => Some(
                 serde_json::from_value::<Stage>(s.to_ascii_lowercase().into()).map_err(|_| {
-                    FieldError::new("stage", "must be forming, active, dormant or archived")
+                    FieldError::new(
+                        "stage",
+                        "must be forming, active, established, dormant or archived",
+                    )
                 })?,
             ),
         };

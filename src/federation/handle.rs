@@ -4,7 +4,7 @@
 //! the command line alike.
 
 use crate::{
-    db::{self, community::CommunityRow},
+    db::{self, community::CommunityRow, person::PersonRow},
     error::{AppError, AppResult},
     federation::{
         context::Federation,
@@ -49,8 +49,28 @@ pub async fn community(fed: &Federation, handle: &str, may_fetch: bool) -> AppRe
     }
 }
 
+/// The person named by `handle` among those we know, without asking any
+/// other server (for anonymous requests).
+pub async fn known_person(fed: &Federation, handle: &str) -> AppResult<PersonRow> {
+    let handle = handle.trim().trim_start_matches('@');
+    let mut conn = fed.state.pool.get().await?;
+    let found = if handle.starts_with("http://") || handle.starts_with("https://") {
+        db::person::find_by_ap_id(&mut conn, handle).await?
+    } else {
+        match handle.split_once('@') {
+            Some((name, host)) if !host.eq_ignore_ascii_case(&fed.state.settings.domain) => {
+                let bare_host = host.split(':').next().unwrap_or(host);
+                db::person::find_remote(&mut conn, name, bare_host).await?
+            }
+            Some((name, _)) => db::person::find_local(&mut conn, name).await?,
+            None => db::person::find_local(&mut conn, handle).await?,
+        }
+    };
+    found.ok_or_else(|| AppError::not_found(format!("no person `{handle}` known here")))
+}
+
 /// The person named by `handle`: a local name, `name@host`, or an actor URL.
-pub async fn person(fed: &Federation, handle: &str) -> AppResult<crate::db::person::PersonRow> {
+pub async fn person(fed: &Federation, handle: &str) -> AppResult<PersonRow> {
     let handle = handle.trim().trim_start_matches('@');
     let found = if handle.starts_with("http://") || handle.starts_with("https://") {
         let url = url::Url::parse(handle).map_err(|_| AppError::not_found("not a URL"))?;

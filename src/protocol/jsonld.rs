@@ -17,6 +17,12 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
             "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
             "listing": {"@id": "guildhall:listing", "@context": {"@vocab": GUILDHALL_NS}},
             "directory": {"@id": "guildhall:directory", "@type": "@id"},
+            "milestone": "guildhall:milestone",
+            "kudos": {"@id": "guildhall:kudos", "@context": {
+                "@vocab": GUILDHALL_NS,
+                "recipient": {"@id": "guildhall:recipient", "@type": "@id"},
+                "for": {"@id": "guildhall:for", "@type": "@id"},
+            }},
             "toot": "http://joinmastodon.org/ns#",
             "lemmy": "https://join-lemmy.org/ns#",
             "schema": "http://schema.org/",

@@ -10,6 +10,7 @@ pub mod charter;
 pub mod collection;
 pub mod event;
 pub mod jsonld;
+pub mod kudos;
 pub mod lenient;
 pub mod nodeinfo;
 pub mod note;

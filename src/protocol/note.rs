@@ -5,8 +5,10 @@ use super::{
     actor::Source,
     collection::CollectionKind,
     jsonld::Context,
+    kudos::KudosExtension,
     lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
 };
+use crate::domain::milestone::MilestoneKind;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -154,6 +156,21 @@ pub struct PostObject {
     pub end_time: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<u64>,
+    /// Our extension on a kudos `Note` (a malformed one is left out).
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kudos: Option<KudosExtension>,
+    /// Our extension on a post by a community itself: the milestone it
+    /// celebrates.
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub milestone: Option<MilestoneKind>,
 }
 
 impl PostObject {
@@ -184,6 +201,8 @@ impl PostObject {
             any_of: Vec::new(),
             end_time: None,
             voters_count: None,
+            kudos: None,
+            milestone: None,
         }
     }
 

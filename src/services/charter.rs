@@ -1,9 +1,12 @@
 //! Charters: read, replace (each change a new numbered version), history.
 
-use super::{AppState, community, directory};
+use super::{AppState, community, directory, milestone};
 use crate::{
     db::{self, person::PersonRow},
-    domain::charter::Charter,
+    domain::{
+        charter::{Charter, Stage},
+        milestone::Milestone,
+    },
     error::{AppError, AppResult},
 };
 use chrono::{DateTime, Utc};
@@ -47,6 +50,15 @@ pub async fn put_charter(
                 db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
             db::community::set_charter(conn, row.id, &charter, version).await?;
             directory::sync_local(conn, state, row.id).await?;
+            let before = row.charter.as_ref().and_then(|c| c.stage);
+            if let Some(stage @ (Stage::Active | Stage::Established)) = charter.stage
+                && before != Some(stage)
+            {
+                let moved_on = Milestone::Stage {
+                    stage: stage.as_str().to_string(),
+                };
+                milestone::celebrate(conn, state, &row, moved_on).await?;
+            }
             Ok::<_, diesel::result::Error>(stored)
         })
         .await?;

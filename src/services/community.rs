@@ -7,6 +7,8 @@ use crate::{
         FieldError,
         charter::Charter,
         community::{PostingPolicy, Visibility},
+        kudos::Categories,
+        milestone::SwitchedOff,
         name::Handle,
     },
     error::{AppError, AppResult},
@@ -38,6 +40,10 @@ pub struct CommunityUpdate {
     pub summary: Option<String>,
     pub visibility: Option<Visibility>,
     pub posting_policy: Option<PostingPolicy>,
+    /// The kudos categories members choose from.
+    pub kudos_categories: Option<Categories>,
+    /// The milestone kinds celebrated without a post.
+    pub milestones_off: Option<SwitchedOff>,
 }
 
 /// A community with everything a reader needs.
@@ -164,6 +170,11 @@ pub async fn update_community(
     if let Some(summary) = &update.summary {
         check_summary(summary)?;
     }
+    if let Some(categories) = &update.kudos_categories {
+        categories.validate()?;
+    }
+    let kudos_categories = update.kudos_categories.as_ref().map(json).transpose()?;
+    let milestones_off = update.milestones_off.as_ref().map(json).transpose()?;
     let mut conn = state.pool.get().await?;
     let row = find_row(&mut conn, name).await?;
     require_moderator(&mut conn, &row, actor).await?;
@@ -172,6 +183,8 @@ pub async fn update_community(
         summary: update.summary,
         visibility: update.visibility.map(|v| v.as_str().to_string()),
         posting_policy: update.posting_policy.map(|p| p.as_str().to_string()),
+        kudos_categories,
+        milestones_off,
         updated_at: Some(Utc::now()),
     };
     let row = conn
@@ -182,6 +195,11 @@ pub async fn update_community(
         })
         .await?;
     view(&mut conn, row).await
+}
+
+/// A setting as the JSON it is stored as.
+fn json(value: &impl serde::Serialize) -> AppResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(AppError::internal)
 }
 
 /// The local community row named `name`, or 404.

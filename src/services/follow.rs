@@ -1,7 +1,7 @@
 //! Membership: following communities (local or remote), the answers
 //! (`Accept` / `Reject`) and leaving (`Undo{Follow}`).
 
-use super::{AppState, community::require_moderator, outgoing::Outgoing};
+use super::{AppState, community::require_moderator, milestone, outgoing::Outgoing};
 use crate::{
     db::{self, community::CommunityRow, follow::FollowState, person::PersonRow},
     domain::community::Visibility,
@@ -30,7 +30,14 @@ pub async fn follow(
         } else {
             FollowState::Accepted
         };
-        db::follow::upsert(&mut conn, community.id, person.id, state_, None).await?;
+        conn.transaction(async |conn| {
+            db::follow::upsert(conn, community.id, person.id, state_, None).await?;
+            if state_ == FollowState::Accepted {
+                milestone::members_changed(conn, state, community).await?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+        .await?;
         return Ok(state_);
     }
     let follow_id = state.urls.activity_id("Follow").to_string();
@@ -106,6 +113,7 @@ pub async fn receive_follow(
         db::follow::upsert(conn, community.id, follower.id, new_state, Some(follow_id)).await?;
         if !pending {
             answer(conn, state, community, follower, follow_id, true).await?;
+            milestone::members_changed(conn, state, community).await?;
         }
         Ok::<_, diesel::result::Error>(())
     })
@@ -184,6 +192,7 @@ pub async fn decide(
     conn.transaction(async |conn| {
         if approve {
             db::follow::accept(conn, community.id, follower.id).await?;
+            milestone::members_changed(conn, state, community).await?;
         } else {
             db::follow::remove(conn, community.id, follower.id).await?;
         }

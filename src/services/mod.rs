@@ -5,11 +5,14 @@
 pub mod account;
 pub mod charter;
 pub mod community;
+pub mod contributors;
 pub mod departure;
 pub mod directory;
 pub mod event;
 pub mod federation_admin;
 pub mod follow;
+pub mod kudos;
+pub mod milestone;
 pub mod moderation;
 pub mod outgoing;
 pub mod partner;
@@ -22,7 +25,7 @@ use outgoing::{Outgoing, Publisher};
 use std::sync::Arc;
 
 /// What every service needs: settings, the database pool, our URLs, the
-/// limits on password sign-ins, and the port that what happens goes out
+/// limits on password sign-ins, the rankings kept lately, and the port that what happens goes out
 /// through.
 #[derive(Clone)]
 pub struct AppState {
@@ -30,6 +33,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub urls: Urls,
     pub sign_ins: Arc<account::SignInLimits>,
+    /// Top contributors computed lately.
+    pub rankings: Arc<contributors::Rankings>,
     publisher: Arc<dyn Publisher>,
 }
 
@@ -43,6 +48,7 @@ impl AppState {
             pool,
             urls,
             sign_ins: Arc::new(account::SignInLimits::default()),
+            rankings: Arc::new(contributors::Rankings::default()),
             publisher,
         }
     }

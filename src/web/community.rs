@@ -1,10 +1,16 @@
-//! `/c/{name}`: a community's page with its summary and charter.
+//! `/c/{name}`: a community's page with its summary and charter, recent
+//! posts (milestones among them), its kudos wall and top contributors.
 
 use super::layout;
 use crate::{
+    db::kudos::RankBy,
     domain::{charter::Charter, markdown},
     federation::context::Federation,
-    services::{community, post},
+    services::{
+        community,
+        contributors::{self, Period},
+        kudos, post,
+    },
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, PreEscaped, html};
@@ -21,6 +27,15 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         Ok((posts, _)) => posts,
         Err(err) => return layout::error_page(instance, &err),
     };
+    let wall = match kudos::wall(&state, row, None, 10).await {
+        Ok((wall, _)) => wall,
+        Err(err) => return layout::error_page(instance, &err),
+    };
+    let month = Period::Days30;
+    let top = match contributors::top(&state, row, month, RankBy::Kudos, 5).await {
+        Ok(top) => top,
+        Err(err) => return layout::error_page(instance, &err),
+    };
     let body = html! {
         h1 { (row.title) }
         p.handle { "@" (row.name) "@" (state.settings.domain) " · " (view.followers) " members" }
@@ -31,9 +46,15 @@ pub async fn community_page(state: web::Data<Federation>, name: web::Path<String
         @for p in &posts {
             article {
                 h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
-                p.handle { (p.author.shown_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
+                p.handle { (p.author_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
                 (super::post::body(&p.row))
             }
+        }
+        section aria-labelledby="kudos" {
+            h2 #kudos { "Kudos" }
+            (super::kudos::list(&wall, "No kudos yet."))
+            h3 { "Top contributors, last 30 days" }
+            (super::kudos::contributors(&top))
         }
         h2 { "Moderators" }
         ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.handle()) } } } }

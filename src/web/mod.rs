@@ -1,11 +1,13 @@
 //! Server-rendered HTML pages (the minimal web UI): the front page and the
-//! community, person and event pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
+//! community (with its kudos wall and top contributors), person (with the
+//! kudos they received) and event pages, and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
 //! same URLs are answered by `federation` routes registered before these.
 
 mod calendar;
 mod community;
 mod event;
 mod front;
+mod kudos;
 mod layout;
 mod person;
 mod post;

@@ -1,7 +1,12 @@
-//! `/u/{name}`: a local person's page.
+//! `/u/{name}`: a local person's page, with the kudos they received.
 
 use super::layout;
-use crate::{db, error::AppError, federation::context::Federation};
+use crate::{
+    db::{self, kudos::Role},
+    error::AppError,
+    federation::context::Federation,
+    services::kudos,
+};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::html;
 
@@ -14,8 +19,13 @@ pub async fn person_page(state: web::Data<Federation>, name: web::Path<String>) 
             .await?
             .ok_or_else(|| AppError::not_found(format!("no person named `{name}`")))
     };
-    match person.await {
-        Ok(person) => {
+    let found = async {
+        let person = person.await?;
+        let (received, _) = kudos::of_person(&state, &person, Role::Received, None, 20).await?;
+        Ok::<_, AppError>((person, received))
+    };
+    match found.await {
+        Ok((person, received)) => {
             let shown = person.shown_name();
             super::html(
                 StatusCode::OK,
@@ -26,6 +36,8 @@ pub async fn person_page(state: web::Data<Federation>, name: web::Path<String>) 
                         h1 { (shown) }
                         p.handle { "@" (person.handle()) "@" (state.settings.domain) }
                         @if let Some(bio) = &person.bio { p { (bio) } }
+                        h2 { "Kudos received" }
+                        (super::kudos::list(&received, "None yet."))
                     },
                 ),
             )

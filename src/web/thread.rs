@@ -39,7 +39,7 @@ fn entry(view: &PostView) -> Markup {
     html! {
         article {
             p.handle {
-                (view.author.shown_name())
+                (view.author_name())
                 " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
                 " · " (view.likes) " likes"
             }

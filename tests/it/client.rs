@@ -108,7 +108,7 @@ const CREATED: u16 = 201;
 const NO_CONTENT: u16 = 204;
 
 impl Api {
-    fn at(http: &reqwest::Client, origin: &str, token: Option<&str>) -> Api {
+    pub(crate) fn at(http: &reqwest::Client, origin: &str, token: Option<&str>) -> Api {
         Api {
             http: http.clone(),
             origin: origin.to_string(),

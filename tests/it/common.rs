@@ -233,6 +233,19 @@ impl TestApp {
         }
     }
 
+    /// Starts another server process of this instance, on the same
+    /// database and host name, and returns the loopback base URL it
+    /// answers on (two processes racing for the same work).
+    pub async fn another_process(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = Application::build_on(self.settings.clone(), listener)
+            .await
+            .expect("build the second process");
+        tokio::spawn(app.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
     /// The URL of `path` on this instance (loopback address).
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
@@ -251,8 +264,20 @@ impl TestApp {
             .token
     }
 
-    /// Creates the community `name` as the owner of `token`.
+    /// Creates the community `name` as the owner of `token`, with its
+    /// milestone posts switched off, so a test sees only the posts it
+    /// makes (`tests/it/kudos.rs` celebrates with [`TestApp::celebrating_community`]).
     pub async fn community(&self, token: &str, name: &str) {
+        self.celebrating_community(token, name).await;
+        self.api(token)
+            .update_community(name, &no_milestones())
+            .await
+            .unwrap_or_else(|e| panic!("switch milestones off in {name}: {e:?}"));
+    }
+
+    /// Creates the community `name` as the owner of `token`, celebrating
+    /// its milestones with posts (the default).
+    pub async fn celebrating_community(&self, token: &str, name: &str) {
         self.api(token)
             .create_community(&crate::client::named(name))
             .await
@@ -335,6 +360,15 @@ impl TestApp {
             .await
             .unwrap();
         row.n
+    }
+}
+
+/// The change that switches every milestone post of a community off.
+pub fn no_milestones() -> guildhall::api::communities::UpdateCommunity {
+    use guildhall::domain::milestone::{MilestoneKind, SwitchedOff};
+    guildhall::api::communities::UpdateCommunity {
+        milestones_off: Some(SwitchedOff(MilestoneKind::ALL.to_vec())),
+        ..Default::default()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::{
     client::{titled, untitled},
-    common::{TestDb, eventually},
+    common::{TestDb, eventually, no_milestones},
     process::{ServerProcess, free_port},
 };
 use guildhall::domain::community::Membership;
@@ -35,6 +35,10 @@ async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_cras
             "",
         )
         .await;
+    alice
+        .update_community("secguild", &no_milestones())
+        .await
+        .unwrap();
 
     let handle = format!("secguild@{}", alpha.domain);
     bob.follow(&handle).await.unwrap();
@@ -112,6 +116,11 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
             "",
         )
         .await;
+    first
+        .api(&alice)
+        .update_community("secguild", &no_milestones())
+        .await
+        .unwrap();
     let second = ServerProcess::start_as(&first.domain, free_port(), &db.url).await;
     let group = format!("http://{}/c/secguild", first.domain);
     let mona = FakeMastodon::start().await;

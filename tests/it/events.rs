@@ -720,7 +720,7 @@ async fn in_approval_mode_a_moderator_lets_people_come_up_to_the_capacity() {
 }
 
 /// The reasons alpha recorded for the activities it refused.
-async fn refusals(alpha: &TestApp) -> Vec<String> {
+pub(crate) async fn refusals(alpha: &TestApp) -> Vec<String> {
     #[derive(diesel::QueryableByName)]
     struct Refused {
         #[diesel(sql_type = diesel::sql_types::Text)]

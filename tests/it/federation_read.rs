@@ -3,7 +3,7 @@
 
 use crate::{
     client::{named, titled},
-    common::{TestApp, sample_charter},
+    common::{TestApp, no_milestones, sample_charter},
 };
 use guildhall::api::communities::CreateCommunity;
 use serde_json::{Value, json};
@@ -20,6 +20,10 @@ async fn app_with_community() -> TestApp {
             charter: Some(sample_charter()),
             ..named("secguild")
         })
+        .await
+        .unwrap();
+    app.api(&token)
+        .update_community("secguild", &no_milestones())
         .await
         .unwrap();
     app

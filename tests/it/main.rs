@@ -28,6 +28,7 @@ mod hardening;
 mod hardening_policy;
 mod hostile_generator;
 mod hostile_input;
+mod kudos;
 mod lemmy_payloads;
 mod mastodon;
 mod mastodon_peer;

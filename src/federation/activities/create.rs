@@ -3,7 +3,7 @@
 //! remote communities arrive through the community's `Announce` instead
 //! (`announce`), which calls [`store`] with the announcing community.
 
-use super::{fetch_failed, only_from_its_group, person, read_post, refused, rsvp};
+use super::{fetch_failed, kudos, only_from_its_group, person, read_post, refused, rsvp};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
@@ -58,7 +58,11 @@ pub async fn receive_create(
         )
         .await;
     }
-    let community = community_of(fed, object).await?.ok_or_else(|| {
+    let community = community_of(fed, object).await?;
+    if community.as_ref().is_none_or(|c| !c.local) && kudos::is_for_local_recipient(fed, object) {
+        return kudos::for_local_recipient(fed, &create.actor, object, budget).await;
+    }
+    let community = community.ok_or_else(|| {
         refused("the post is not addressed to a community of ours and answers no post of ours")
     })?;
     only_from_its_group(&community)?;
@@ -78,14 +82,25 @@ pub(super) async fn store(
         .attributed_to
         .as_ref()
         .ok_or_else(|| refused("the post has no author"))?;
+    if author_id.as_str() == community.ap_id {
+        let kind = object
+            .milestone
+            .ok_or_else(|| refused("a community's own posts are taken as milestones only"))?;
+        let post = read_post(fed, object)?;
+        let mut conn = fed.state.pool.get().await?;
+        remote::receive_community_post(&mut conn, &fed.state, community, &post, kind).await?;
+        return Ok(());
+    }
     let author = person(fed, author_id, budget).await?;
+    let mut post = read_post(fed, object)?;
+    post.kudos = kudos::read(fed, object, community, budget).await?;
     let mut conn = fed.state.pool.get().await?;
     remote::receive_post(
         &mut conn,
         &fed.state,
         community,
         &author,
-        &read_post(fed, object)?,
+        &post,
         activity.id().as_str(),
     )
     .await?;

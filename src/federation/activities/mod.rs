@@ -7,6 +7,7 @@ mod announce;
 mod create;
 mod delete;
 mod follow;
+mod kudos;
 mod like;
 mod moderation;
 mod partner;

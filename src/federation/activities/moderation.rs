@@ -38,7 +38,10 @@ pub async fn receive_from_group(
         if kind == Moderation::Remove {
             // The author's own deletion (or restore) is not a moderation.
             if let Some(post) = db::post::find_by_ap_id(&mut conn, object.as_str()).await? {
-                let author = db::person::find(&mut conn, post.author_id).await?;
+                let author = match post.author_id {
+                    Some(id) => db::person::find(&mut conn, id).await?,
+                    None => None,
+                };
                 if author.is_some_and(|a| a.ap_id == activity.actor().as_str()) {
                     return Ok(false);
                 }

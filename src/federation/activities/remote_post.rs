@@ -43,6 +43,7 @@ pub fn read(object: &PostObject, allow_http: bool) -> Result<RemotePost, FieldEr
             })
             .collect(),
         updated: object.updated.map(|u| u.with_timezone(&Utc)),
+        kudos: None,
     })
 }
 

@@ -66,14 +66,31 @@ pub async fn member_activity(
     inner: AnyActivity,
     boost: Option<Url>,
 ) -> QueryResult<()> {
+    member_activity_also(conn, urls, community, inner, boost, &[]).await
+}
+
+/// [`member_activity`], and the activity itself to the inboxes `also`
+/// (a kudos' recipient).
+pub async fn member_activity_also(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    community: &CommunityRow,
+    inner: AnyActivity,
+    boost: Option<Url>,
+    also: &[String],
+) -> QueryResult<()> {
     if community.local {
+        if !also.is_empty() {
+            publish_any(conn, inner.clone(), also).await?;
+        }
         distribute(conn, urls, community, inner, boost).await
     } else {
         let inbox = community
             .shared_inbox
             .clone()
             .unwrap_or_else(|| community.inbox.clone());
-        publish_any(conn, inner, &[inbox]).await
+        let inboxes: Vec<String> = std::iter::once(inbox).chain(also.iter().cloned()).collect();
+        publish_any(conn, inner, &inboxes).await
     }
 }
 

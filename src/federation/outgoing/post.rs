@@ -11,7 +11,7 @@ use crate::{
         lenient::{IdOrObject, PUBLIC},
         note::PostObject,
     },
-    services::post::PostView,
+    services::post::{self, PostView},
     urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
@@ -27,12 +27,6 @@ struct Loaded {
 
 async fn load(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<Loaded> {
     let row = db::post::find(conn, post_id).await?.ok_or(NotFound)?;
-    let community = db::community::find(conn, row.community_id)
-        .await?
-        .ok_or(NotFound)?;
-    let author = db::person::find(conn, row.author_id)
-        .await?
-        .ok_or(NotFound)?;
     let parent = match row.parent_id {
         Some(id) => db::post::find(conn, id).await?,
         None => None,
@@ -42,12 +36,7 @@ async fn load(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<Loaded>
         None => None,
     };
     Ok(Loaded {
-        view: PostView {
-            row,
-            community,
-            author,
-            likes: 0,
-        },
+        view: post::load_view(conn, row).await?,
         parent,
         root_ap_id,
     })
@@ -87,14 +76,31 @@ pub async fn created(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) ->
     let create = carrying(urls, ActivityKind::Create, &object);
     let boost = loaded.parent.is_none().then(|| object.id.clone());
     let community = &loaded.view.community;
-    deliver::member_activity(conn, urls, community, AnyActivity::Create(create), boost).await?;
-    if let Some(parent) = &loaded.parent {
-        let parent_author = db::person::find(conn, parent.author_id).await?;
+    let recipient: Vec<String> = recipient_inbox(&loaded.view).into_iter().collect();
+    let create = AnyActivity::Create(create);
+    deliver::member_activity_also(conn, urls, community, create, boost, &recipient).await?;
+    if let Some(parent) = &loaded.parent
+        && let Some(author_id) = parent.author_id
+    {
+        let parent_author = db::person::find(conn, author_id).await?;
         if let Some(parent_author) = parent_author.filter(|p| !p.local) {
             notify_participant(conn, urls, &parent_author, &object).await?;
         }
     }
     Ok(())
+}
+
+/// A kudos also goes straight to a remote recipient's server, which may
+/// not follow the community: Mastodon notifies them, and a Guildhall there
+/// lists it under the kudos they received.
+fn recipient_inbox(view: &PostView) -> Option<String> {
+    let recipient = &view.thanks.as_ref()?.recipient;
+    (!recipient.local).then(|| {
+        recipient
+            .shared_inbox
+            .clone()
+            .unwrap_or_else(|| recipient.inbox.clone())
+    })
 }
 
 /// An edited post.
@@ -112,7 +118,7 @@ pub async fn deleted(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) ->
     let mut delete = Activity::new(
         ActivityKind::Delete,
         urls.activity_id("Delete"),
-        Url::parse(&view.author.ap_id).map_err(bad)?,
+        Url::parse(view.author_ap_id()).map_err(bad)?,
         Reference(Url::parse(&view.row.ap_id).map_err(bad)?),
     );
     delete.audience = Url::parse(&view.community.ap_id).ok();
@@ -120,14 +126,9 @@ pub async fn deleted(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) ->
         .into_iter()
         .chain(delete.audience.clone())
         .collect();
-    deliver::member_activity(
-        conn,
-        urls,
-        &view.community,
-        AnyActivity::Delete(delete),
-        None,
-    )
-    .await
+    let recipient: Vec<String> = recipient_inbox(view).into_iter().collect();
+    let delete = AnyActivity::Delete(delete);
+    deliver::member_activity_also(conn, urls, &view.community, delete, None, &recipient).await
 }
 
 /// A like (`undo`: its withdrawal) by `person_id` of `post_id`.

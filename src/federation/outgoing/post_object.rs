@@ -3,16 +3,20 @@
 //! a content warning goes out as Mastodon expects it (`summary` and
 //! `sensitive: true`, instead of the excerpt on a `Page`);
 //! addressed to the community and the public, naming the community in
-//! `audience` and in a `Mention` tag, with `inReplyTo` and `context`.
+//! `audience` and in a `Mention` tag, with `inReplyTo` and `context`. A
+//! milestone is by the community itself. A kudos also mentions (and is
+//! addressed to) its recipient, so Mastodon notifies them, and carries the
+//! `#kudos` hashtag and our `kudos` extension.
 
 use crate::{
-    domain::markdown,
+    domain::{kudos, markdown},
     protocol::{
         actor::Source,
+        kudos::KudosExtension,
         lenient::PUBLIC,
-        note::{Mention, PostKind, PostObject, Tag},
+        note::{Hashtag, Mention, PostKind, PostObject, Tag},
     },
-    services::post::PostView,
+    services::post::{PostView, Thanks},
 };
 use url::Url;
 
@@ -31,7 +35,7 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
     };
     let mut object = PostObject::new(kind, id.clone());
     let group = url(&view.community.ap_id);
-    object.attributed_to = url(&view.author.ap_id);
+    object.attributed_to = url(view.author_ap_id());
     object.to = group.iter().cloned().chain(url(PUBLIC)).collect();
     object.cc = view
         .community
@@ -67,7 +71,7 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
     object.published = Some(row.published.fixed_offset());
     object.updated = row.updated.map(|u| u.fixed_offset());
     object.url = Some(id);
-    if let Some(group) = group {
+    if let Some(group) = group.clone() {
         object.tag.push(Tag::Mention(Mention {
             href: group,
             name: Some(format!(
@@ -76,5 +80,43 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
             )),
         }));
     }
+    object.milestone = row.milestone;
+    if let Some(thanks) = &view.thanks {
+        add_kudos(&mut object, thanks, group);
+    }
     object
+}
+
+/// What makes a post a kudos on the wire.
+fn add_kudos(object: &mut PostObject, thanks: &Thanks, group: Option<Url>) {
+    let Ok(recipient) = Url::parse(&thanks.recipient.ap_id) else {
+        return;
+    };
+    object.cc.push(recipient.clone());
+    object.tag.push(Tag::Mention(Mention {
+        href: recipient.clone(),
+        name: thanks
+            .recipient
+            .username
+            .as_ref()
+            .map(|name| format!("@{name}@{}", thanks.recipient.domain)),
+    }));
+    let mut wall = group;
+    if let Some(wall) = &mut wall {
+        wall.set_fragment(Some(kudos::HASHTAG));
+    }
+    object.tag.push(Tag::Hashtag(Hashtag {
+        href: wall,
+        name: format!("#{}", kudos::HASHTAG),
+    }));
+    object.kudos = Some(KudosExtension {
+        recipient,
+        category: thanks.kudos.category.clone(),
+        thanks_for: thanks
+            .kudos
+            .thanks_for
+            .as_deref()
+            .and_then(|link| Url::parse(link).ok()),
+        message: Some(thanks.kudos.message.clone()),
+    });
 }

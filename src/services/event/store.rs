@@ -10,10 +10,10 @@ use super::{
 };
 use crate::{
     db::{self, DbConn, community::CommunityRow, event::EventRow, person::PersonRow},
-    domain::{FieldError, event::EventStatus},
+    domain::{FieldError, event::EventStatus, milestone::Milestone},
     error::{AppError, AppResult},
     services::{
-        AppState,
+        AppState, milestone,
         outgoing::Outgoing,
         post::{standing, store::Origin},
     },
@@ -60,6 +60,10 @@ pub async fn create(
                     .emit(conn, Outgoing::EventPublished { event_id: row.id })
                     .await?;
             }
+            let first = Milestone::FirstEvent {
+                title: row.title.clone(),
+            };
+            milestone::celebrate(conn, state, community, first).await?;
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;

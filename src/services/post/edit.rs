@@ -31,7 +31,7 @@ pub async fn edit_post(
 ) -> AppResult<PostView> {
     let mut conn = state.pool.get().await?;
     let post = visible(&mut conn, post_id).await?;
-    if post.author_id != person.id {
+    if post.author_id != Some(person.id) {
         return Err(AppError::forbidden("only the author may edit a post"));
     }
     let title = match changes.title {
@@ -64,7 +64,7 @@ pub async fn edit_post(
 pub async fn delete_post(state: &AppState, person: &PersonRow, post_id: i64) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
     let post = visible(&mut conn, post_id).await?;
-    if post.author_id != person.id {
+    if post.author_id != Some(person.id) {
         return Err(AppError::forbidden("only the author may delete a post"));
     }
     store::set_deleted(&mut conn, state, &post, true, Origin::Local).await

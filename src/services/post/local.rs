@@ -138,6 +138,7 @@ async fn write(
         ap_id: None,
         content: content(title, &html, &writing.content, warning),
         published: Utc::now(),
+        kudos: None,
     };
     let row = store::create(conn, state, community, author, parent, draft, Origin::Local).await?;
     view(conn, row).await

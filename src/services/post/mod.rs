@@ -9,33 +9,89 @@ pub mod store;
 
 use super::AppState;
 use crate::{
-    db::{self, DbConn, community::CommunityRow, person::PersonRow, post::PostRow},
+    db::{
+        self, DbConn, community::CommunityRow, kudos::KudosRow, person::PersonRow, post::PostRow,
+    },
     error::{AppError, AppResult},
 };
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
 
 /// A post with its community, author and like count, as readers see it.
 #[derive(Clone, Debug)]
 pub struct PostView {
     pub row: PostRow,
     pub community: CommunityRow,
-    pub author: PersonRow,
+    /// Who wrote it; `None` when the community itself did (a milestone).
+    pub author: Option<PersonRow>,
     pub likes: i64,
+    /// The kudos it carries, if it is one.
+    pub thanks: Option<Thanks>,
 }
 
-/// Loads the view of a post row.
-pub async fn view(conn: &mut DbConn, row: PostRow) -> AppResult<PostView> {
+/// A kudos a post carries, with its recipient.
+#[derive(Clone, Debug)]
+pub struct Thanks {
+    pub kudos: KudosRow,
+    pub recipient: PersonRow,
+}
+
+impl PostView {
+    /// The author's handle, or the community's for its own posts.
+    pub fn author_handle(&self) -> String {
+        match &self.author {
+            Some(author) => author.handle(),
+            None if self.community.local => self.community.name.clone(),
+            None => format!("{}@{}", self.community.name, self.community.domain),
+        }
+    }
+
+    /// The author's shown name, or the community's title.
+    pub fn author_name(&self) -> String {
+        match &self.author {
+            Some(author) => author.shown_name(),
+            None => self.community.title.clone(),
+        }
+    }
+
+    /// The author's actor id, or the community's.
+    pub fn author_ap_id(&self) -> &str {
+        match &self.author {
+            Some(author) => &author.ap_id,
+            None => &self.community.ap_id,
+        }
+    }
+}
+
+/// Loads the view of a post row (404 when its community or author is gone).
+pub async fn view(conn: &mut AsyncPgConnection, row: PostRow) -> AppResult<PostView> {
+    Ok(load_view(conn, row).await?)
+}
+
+/// Loads the view of a post row; `NotFound` when its community or author
+/// is gone.
+pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResult<PostView> {
+    use diesel::result::Error::NotFound;
     let community = db::community::find(conn, row.community_id)
         .await?
-        .ok_or_else(|| AppError::not_found("the post's community is gone"))?;
-    let author = db::person::find(conn, row.author_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("the post's author is gone"))?;
+        .ok_or(NotFound)?;
+    let author = match row.author_id {
+        Some(id) => Some(db::person::find(conn, id).await?.ok_or(NotFound)?),
+        None => None,
+    };
     let likes = db::post::like_count(conn, row.id).await?;
+    let thanks = match db::kudos::find_by_post(conn, row.id).await? {
+        Some(kudos) => db::person::find(conn, kudos.recipient_id)
+            .await?
+            .map(|recipient| Thanks { kudos, recipient }),
+        None => None,
+    };
     Ok(PostView {
         row,
         community,
         author,
         likes,
+        thanks,
     })
 }
 

@@ -4,7 +4,7 @@
 //! path (`store`) with the incoming activity as its origin, the same rules
 //! as our people's, and in a local community it is passed on.
 
-use super::store::{self, Draft, Origin};
+use super::store::{self, CommunityPost, Draft, Origin};
 use crate::{
     db::{
         self,
@@ -12,9 +12,9 @@ use crate::{
         person::PersonRow,
         post::{PostContent, PostRow},
     },
-    domain::{markdown, media::Attachments, post::derive_title},
+    domain::{markdown, media::Attachments, milestone::MilestoneKind, post::derive_title},
     error::{AppError, AppResult},
-    services::AppState,
+    services::{AppState, kudos::KudosDraft},
 };
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -41,6 +41,60 @@ pub struct RemotePost {
     pub mentions: Vec<String>,
     /// When its author last edited it.
     pub updated: Option<DateTime<Utc>>,
+    /// The kudos it carries, if it is one (a `kudos` extension, or a
+    /// Mastodon toot with `#kudos` that mentions a person).
+    pub kudos: Option<RemoteKudos>,
+}
+
+/// A kudos as another server sent it, its recipient already known.
+#[derive(Clone, Debug)]
+pub struct RemoteKudos {
+    pub recipient: PersonRow,
+    /// What the giver thanks for, as plain text.
+    pub message: String,
+    pub category: Option<String>,
+    /// The id of the post or event it thanks for.
+    pub thanks_for: Option<String>,
+}
+
+impl RemoteKudos {
+    /// The kudos as `community` takes it from `giver`: refused when it goes
+    /// to the giver or to someone the community banned; a category the
+    /// community does not have, or a link to something not of the
+    /// community, is left out.
+    pub async fn draft<'a>(
+        &'a self,
+        conn: &mut AsyncPgConnection,
+        community: &CommunityRow,
+        giver: &PersonRow,
+    ) -> AppResult<KudosDraft<'a>> {
+        if self.recipient.id == giver.id {
+            return Err(refuse("a kudos to oneself is not counted"));
+        }
+        if db::community::is_banned(conn, community.id, self.recipient.id).await? {
+            return Err(refuse("the kudos' recipient is banned from this community"));
+        }
+        let category = self
+            .category
+            .as_deref()
+            .filter(|c| community.kudos_categories().contains(c));
+        let mut thanks_for = None;
+        if let Some(link) = self.thanks_for.as_deref() {
+            let post = db::post::find_by_ap_id(conn, link).await?;
+            let event = db::event::find_by_ap_id(conn, link).await?;
+            if post.is_some_and(|p| p.community_id == community.id)
+                || event.is_some_and(|e| e.community_id == community.id)
+            {
+                thanks_for = Some(link);
+            }
+        }
+        Ok(KudosDraft {
+            recipient: &self.recipient,
+            message: &self.message,
+            category,
+            thanks_for,
+        })
+    }
 }
 
 impl RemotePost {
@@ -89,6 +143,36 @@ fn refuse(reason: impl Into<String>) -> AppError {
     AppError::forbidden(reason)
 }
 
+/// Stores a post a remote community wrote itself (a milestone it
+/// celebrates), as it announced it: public and top-level only.
+pub async fn receive_community_post(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    object: &RemotePost,
+    kind: MilestoneKind,
+) -> AppResult<PostRow> {
+    if community.local {
+        return Err(refuse("our communities write their own posts"));
+    }
+    if !object.public || object.in_reply_to.is_some() {
+        return Err(refuse(
+            "a community's own post is taken when public and top-level",
+        ));
+    }
+    let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
+    let (title, _) = object.title(&html);
+    let title = title.unwrap_or_else(|| kind.as_str().replace('_', " "));
+    let post = CommunityPost {
+        ap_id: Some(&object.ap_id),
+        title: &title,
+        html: &html,
+        kind,
+        published: object.published.unwrap_or_else(Utc::now),
+    };
+    Ok(store::create_by_community(conn, state, community, post).await?)
+}
+
 /// Stores a remote post or reply in `community`; `activity` is the stored
 /// incoming activity that carried it. A post we already have is returned
 /// as it is.
@@ -127,10 +211,15 @@ pub async fn receive_post(
         Some(_) => (None, false),
         None => object.title(&html),
     };
+    let kudos = match (&object.kudos, &parent) {
+        (Some(kudos), None) => Some(kudos.draft(conn, community, author).await?),
+        _ => None,
+    };
     let draft = Draft {
         ap_id: Some(&object.ap_id),
         content: object.content(&html, title.as_deref(), derived),
         published: object.published.unwrap_or_else(Utc::now),
+        kudos,
     };
     let origin = Origin::Remote { activity };
     store::create(
@@ -156,7 +245,7 @@ pub async fn receive_update(
     let post = db::post::find_by_ap_id(conn, &object.ap_id)
         .await?
         .ok_or_else(|| refuse("an update of a post we do not know"))?;
-    if post.author_id != author.id {
+    if post.author_id != Some(author.id) {
         return Err(refuse("only the author may edit a post"));
     }
     let html = markdown::sanitize_html(object.content.as_deref().unwrap_or_default());
@@ -184,12 +273,18 @@ pub async fn receive_delete(
     activity: &str,
 ) -> AppResult<()> {
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
+        // A kudos kept here only for its recipient: its giver takes it back.
+        if let Some(kudos) = db::kudos::find_by_ap_id(conn, object_id).await?
+            && kudos.giver_id == actor.id
+        {
+            db::kudos::set_removed(conn, kudos.id, true).await?;
+        }
         return Ok(());
     };
     let moderator = db::community::moderator_ids(conn, post.community_id)
         .await?
         .contains(&actor.id);
-    if post.author_id != actor.id && !moderator {
+    if post.author_id != Some(actor.id) && !moderator {
         return Err(refuse("only the author may delete a post"));
     }
     store::set_deleted(conn, state, &post, true, Origin::Remote { activity }).await
@@ -207,7 +302,7 @@ pub async fn receive_restore(
     let Some(post) = db::post::find_by_ap_id(conn, object_id).await? else {
         return Ok(());
     };
-    if post.author_id != author.id {
+    if post.author_id != Some(author.id) {
         return Err(refuse("only the author may restore a post they deleted"));
     }
     if !post.deleted {

@@ -13,8 +13,12 @@ use crate::{
         person::PersonRow,
         post::{PostContent, PostRow},
     },
+    domain::{
+        media::Attachments,
+        milestone::{KUDOS_RECEIVED, Milestone, MilestoneKind},
+    },
     error::AppResult,
-    services::{AppState, outgoing::Outgoing},
+    services::{AppState, kudos::KudosDraft, milestone, outgoing::Outgoing},
 };
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -35,6 +39,8 @@ pub struct Draft<'a> {
     /// What it says (sanitised HTML, title, warning, attachments).
     pub content: PostContent<'a>,
     pub published: DateTime<Utc>,
+    /// The kudos it carries, if it is one.
+    pub kudos: Option<KudosDraft<'a>>,
 }
 
 /// Stores a post (`parent`: the post it answers) if the rules allow it.
@@ -53,11 +59,12 @@ pub async fn create(
             let mut new = db::post::NewPost {
                 ap_id: "",
                 community_id: community.id,
-                author_id: author.id,
+                author_id: Some(author.id),
                 parent_id: parent.map(|p| p.id),
                 root_id: parent.map(|p| p.root_id.unwrap_or(p.id)),
                 local: origin == Origin::Local,
                 published: draft.published,
+                milestone: None,
             };
             let row = match draft.ap_id {
                 Some(ap_id) => {
@@ -71,11 +78,114 @@ pub async fn create(
                     db::post::insert_with_id(conn, id, &new, draft.content).await?
                 }
             };
+            match &draft.kudos {
+                Some(kudos) => record_kudos(conn, state, community, author, &row, kudos).await?,
+                None if parent.is_none() => {
+                    let welcome = Milestone::FirstPost {
+                        person: author.shown_name(),
+                        key: author.ap_id.clone(),
+                    };
+                    milestone::celebrate(conn, state, community, welcome).await?;
+                }
+                None => {}
+            }
             let boost = parent.is_none().then(|| row.ap_id.clone());
             let happened = Outgoing::PostCreated { post_id: row.id };
             tell(conn, state, community, origin, happened, boost).await?;
             Ok::<_, diesel::result::Error>(row)
         })
+        .await?;
+    Ok(row)
+}
+
+/// Stores the kudos a new post carries, and celebrates the recipient's
+/// tenth kudos in the community.
+async fn record_kudos(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    giver: &PersonRow,
+    post: &PostRow,
+    kudos: &KudosDraft<'_>,
+) -> diesel::QueryResult<()> {
+    let new = db::kudos::NewKudos {
+        ap_id: &post.ap_id,
+        community_id: community.id,
+        giver_id: giver.id,
+        recipient_id: kudos.recipient.id,
+        post_id: Some(post.id),
+        message: kudos.message,
+        category: kudos.category,
+        thanks_for: kudos.thanks_for,
+        local: post.local,
+        published: post.published,
+    };
+    if db::kudos::insert(conn, &new).await?.is_none() {
+        // Kept before for its recipient here; now its post is here too.
+        db::kudos::attach_post(conn, &post.ap_id, post.id).await?;
+    }
+    let received = db::kudos::count_received(conn, community.id, kudos.recipient.id).await?;
+    if received >= KUDOS_RECEIVED {
+        let tenth = Milestone::KudosReceived {
+            person: kudos.recipient.shown_name(),
+            key: kudos.recipient.ap_id.clone(),
+        };
+        milestone::celebrate(conn, state, community, tenth).await?;
+    }
+    Ok(())
+}
+
+/// A post by a community itself, celebrating a milestone.
+pub struct CommunityPost<'a> {
+    /// The id a remote community's post already has; ours get theirs here.
+    pub ap_id: Option<&'a str>,
+    pub title: &'a str,
+    /// Sanitised HTML.
+    pub html: &'a str,
+    pub kind: MilestoneKind,
+    pub published: DateTime<Utc>,
+}
+
+/// Stores a post by a community itself: a local community's milestone
+/// (call it inside the transaction that reached the milestone; it goes
+/// out), or one a followed remote community announced (kept as it is).
+pub async fn create_by_community(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    post: CommunityPost<'_>,
+) -> diesel::QueryResult<PostRow> {
+    let mut new = db::post::NewPost {
+        ap_id: "",
+        community_id: community.id,
+        author_id: None,
+        parent_id: None,
+        root_id: None,
+        local: community.local,
+        published: post.published,
+        milestone: Some(post.kind.as_str()),
+    };
+    let nothing = Attachments::default();
+    let content = PostContent {
+        title: Some(post.title),
+        title_derived: false,
+        content: post.html,
+        source: None,
+        content_warning: None,
+        sensitive: false,
+        attachments: &nothing,
+        updated: None,
+    };
+    if let Some(ap_id) = post.ap_id {
+        new.ap_id = ap_id;
+        return db::post::insert_remote(conn, &new, content).await;
+    }
+    let id = db::post::next_id(conn).await?;
+    let ap_id = state.urls.post(id).to_string();
+    new.ap_id = &ap_id;
+    let row = db::post::insert_with_id(conn, id, &new, content).await?;
+    state
+        .emit(conn, Outgoing::PostCreated { post_id: row.id })
         .await?;
     Ok(row)
 }

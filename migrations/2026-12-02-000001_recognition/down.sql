@@ -1,0 +1,10 @@
+ALTER TABLE communities DROP COLUMN milestones_off;
+ALTER TABLE communities DROP COLUMN kudos_categories;
+DROP TABLE milestones;
+DROP TABLE kudos;
+DROP INDEX events_community_published;
+DROP INDEX posts_community_published;
+DELETE FROM posts WHERE author_id IS NULL;
+ALTER TABLE posts DROP CONSTRAINT posts_author_or_milestone;
+ALTER TABLE posts DROP COLUMN milestone;
+ALTER TABLE posts ALTER COLUMN author_id SET NOT NULL;
