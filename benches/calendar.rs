@@ -15,6 +15,10 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/table.rs"]
+mod table;
+
+use table::{env, ms};
 
 use anyhow::{Context as _, anyhow};
 use chrono::{Duration as Days, NaiveDateTime, Utc};
@@ -28,34 +32,10 @@ use guildhall::{
     settings::Settings,
     startup::Application,
 };
-use std::{
-    net::TcpListener,
-    time::{Duration, Instant},
-};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use std::{net::TcpListener, time::Instant};
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let rows = runtime.block_on(run())?;
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    println!("| figure | value |");
-    println!("|---|---|");
-    for (figure, value) in rows {
-        println!("| {figure} | {value} |");
-    }
-    Ok(())
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+    table::run(run())
 }
 
 /// A session two hours long at `start` (local time in Berlin).

@@ -1,6 +1,8 @@
 //! The `guildhall` command line: `serve`, `migrate`, `admin …` and
 //! `config-example`. Errors print one clear line and exit non-zero.
 
+mod manage;
+
 use crate::{
     db,
     federation::{self, context::Federation},
@@ -38,6 +40,8 @@ enum Command {
     Admin(Admin),
     /// Print the example configuration file with every setting and its default.
     ConfigExample,
+    /// Print the configuration reference (docs/CONFIGURATION.md).
+    ConfigReference,
 }
 
 #[derive(Subcommand)]
@@ -76,6 +80,15 @@ enum Admin {
     Partner(Partner),
     /// Show the delivery queue and each instance's delivery state.
     Queue,
+    /// Local accounts: list, disable, enable, reset-password, make-admin.
+    #[command(subcommand)]
+    Users(manage::Users),
+    /// Local communities: list, transfer.
+    #[command(subcommand)]
+    Communities(manage::Communities),
+    /// The federation queues: queue, retry-now, dead-letters.
+    #[command(subcommand)]
+    Federation(manage::Federation),
 }
 
 #[derive(Subcommand)]
@@ -114,14 +127,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs go to standard error: readable text on a terminal, one JSON object
+/// per line when standard output or standard error is not a terminal (under
+/// systemd, Docker, or redirected to a file).
 fn init_logging(filter: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
+        logs.try_init()
+    } else {
+        logs.json().try_init()
+    };
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -136,6 +157,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
+            let mut settings = settings;
+            let (url, _cluster) = db::embedded::locate(&settings).await?;
+            settings.database_url = url;
             let redacted = settings.database_url_redacted();
             db::create_database_if_missing(&settings.database_url, &redacted).await?;
             let applied = db::run_migrations(&settings.database_url, &redacted).await?;
@@ -143,11 +167,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Admin(admin) => run_admin(admin, settings).await?,
         Command::ConfigExample => print!("{}", Settings::example_toml()),
+        Command::ConfigReference => print!("{}", Settings::reference_markdown()),
     }
     Ok(())
 }
 
-async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
+async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
+    // Uses the embedded cluster while it runs, or runs it for this command.
+    let (url, _cluster) = db::embedded::locate(&settings).await?;
+    settings.database_url = url;
     let redacted = settings.database_url_redacted();
     db::create_database_if_missing(&settings.database_url, &redacted).await?;
     db::run_migrations(&settings.database_url, &redacted).await?;
@@ -155,15 +183,8 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
     let state = crate::startup::app_state(settings, pool);
     match admin {
         Admin::CreateUser { name, admin } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("cannot read the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            if password.is_empty() {
-                bail!("no password given on standard input");
-            }
-            let person = account::create_user(&state, &name, password, admin)
+            let password = read_password()?;
+            let person = account::create_user(&state, &name, &password, admin)
                 .await
                 .map_err(message)?;
             println!("created user {} ({})", person.handle(), person.ap_id);
@@ -216,6 +237,9 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
                 .map_err(message)?;
             println!("removed partner {}", link.domain);
         }
+        Admin::Users(command) => manage::users(&state, command).await?,
+        Admin::Communities(command) => manage::communities(&state, command).await?,
+        Admin::Federation(command) => manage::federation(&state, command).await?,
         Admin::Queue => print_queue(
             &federation_admin::federation_state(&state)
                 .await
@@ -229,6 +253,19 @@ async fn run_admin(admin: Admin, settings: Settings) -> anyhow::Result<()> {
 fn federation_context(state: &crate::services::AppState) -> anyhow::Result<Federation> {
     crate::startup::install_crypto_provider();
     Federation::new(state.clone())
+}
+
+/// A password from standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password.to_string())
 }
 
 fn message(err: crate::error::AppError) -> anyhow::Error {

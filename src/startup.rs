@@ -27,10 +27,19 @@ pub struct Application {
     server: Server,
     port: u16,
     state: AppState,
+    /// The embedded PostgreSQL cluster, stopped after the server stops.
+    cluster: Option<db::embedded::Cluster>,
+    /// Tells the queue workers to finish.
+    stop: tokio::sync::watch::Sender<bool>,
+    /// The queue workers, awaited on shutdown.
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    /// Periodic chores, dropped on shutdown.
+    chores: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
-    /// Creates the database if needed, migrates it, ensures the instance
+    /// Finds the database (starting the embedded cluster when that is the
+    /// choice), creates it if needed, migrates it, ensures the instance
     /// actor exists and binds the listener (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.bind)
@@ -40,10 +49,16 @@ impl Application {
 
     /// Like [`Application::build`], on a listener the caller bound already.
     pub async fn build_on(
-        settings: Settings,
+        mut settings: Settings,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         install_crypto_provider();
+        let (url, mut cluster) = db::embedded::locate(&settings).await?;
+        if let Some(cluster) = cluster.as_mut() {
+            // The server stops the cluster when it stops, whoever started it.
+            cluster.take_responsibility();
+        }
+        settings.database_url = url;
         let redacted = settings.database_url_redacted();
         db::create_database_if_missing(&settings.database_url, &redacted).await?;
         db::run_migrations(&settings.database_url, &redacted).await?;
@@ -57,19 +72,25 @@ impl Application {
         let state = app_state(settings, pool);
         ensure_instance_actor(&state).await?;
         let fed = Federation::new(state.clone())?;
+        let (stop, stopping) = federation::stop::signal();
+        let (mut workers, mut chores) = (Vec::new(), Vec::new());
         if state.settings.workers {
-            tokio::spawn(delivery::run(fed.clone()));
-            tokio::spawn(processor::run(fed.clone()));
-            tokio::spawn(purge_expired_sessions(state.clone()));
-            tokio::spawn(top_up_series(state.clone()));
-            tokio::spawn(refresh_directory_figures(state.clone()));
-            tokio::spawn(celebrate_anniversaries(state.clone()));
+            workers.push(tokio::spawn(delivery::run(fed.clone(), stopping.clone())));
+            workers.push(tokio::spawn(processor::run(fed.clone(), stopping)));
+            chores.push(tokio::spawn(purge_expired_sessions(state.clone())));
+            chores.push(tokio::spawn(top_up_series(state.clone())));
+            chores.push(tokio::spawn(refresh_directory_figures(state.clone())));
+            chores.push(tokio::spawn(celebrate_anniversaries(state.clone())));
         }
         let server = run(listener, fed)?;
         Ok(Application {
             server,
             port,
             state,
+            cluster,
+            stop,
+            workers,
+            chores,
         })
     }
 
@@ -83,9 +104,26 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is stopped.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// Serves until the process is stopped. On SIGTERM or SIGINT, the server
+    /// stops accepting connections and finishes the requests in flight (up
+    /// to 30 s); then the queue workers claim nothing more and finish what
+    /// they hold, recording each outcome (what stays queued is picked up on
+    /// the next start); then the embedded cluster stops.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = self.server.await;
+        let _ = self.stop.send(true);
+        for chore in &self.chores {
+            chore.abort();
+        }
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+        tracing::info!("stopped: requests answered, queue workers finished");
+        if let Some(mut cluster) = self.cluster {
+            self.state.pool.close();
+            tokio::task::spawn_blocking(move || cluster.release()).await??;
+        }
+        Ok(served?)
     }
 }
 
@@ -177,6 +215,7 @@ fn run(listener: TcpListener, fed: Federation) -> anyhow::Result<Server> {
             .wrap(ErrorHandlers::new().default_handler(json_error_body))
             .wrap(from_fn(catch_panics))
             .wrap(actix_web::middleware::Logger::new("%r %s %Dms").log_target("guildhall::http"))
+            .wrap(from_fn(count_requests))
             .configure(operations::routes)
             .configure(api::routes)
             .configure(federation::routes::routes)
@@ -185,6 +224,27 @@ fn run(listener: TcpListener, fed: Federation) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Counts every answered request by route pattern and final status.
+async fn count_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let metrics = req
+        .app_data::<web::Data<Federation>>()
+        .map(|fed| fed.metrics.clone());
+    let answer = next.call(req).await;
+    if let Some(metrics) = metrics {
+        match &answer {
+            Ok(res) => metrics.request(
+                res.request().match_pattern().as_deref(),
+                res.status().as_u16(),
+            ),
+            Err(err) => metrics.request(None, err.as_response_error().status_code().as_u16()),
+        }
+    }
+    answer
 }
 
 /// Turns a handler panic into a 500 in our JSON shape instead of a dropped connection.

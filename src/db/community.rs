@@ -202,6 +202,36 @@ pub async fn add_moderator(
         .map(|_| ())
 }
 
+/// Deletes a local community with everything in it (posts, events,
+/// followers, charter history: the foreign keys cascade); its name stays
+/// claimed in `local_handles`, so no one else gets its actor id.
+pub async fn delete_local(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+    diesel::delete(
+        communities::table
+            .filter(communities::id.eq(id))
+            .filter(communities::local.eq(true)),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n > 0)
+}
+
+/// Makes `person_id` the only moderator of a community.
+pub async fn replace_moderators(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    person_id: i64,
+) -> QueryResult<()> {
+    diesel::delete(
+        community_moderators::table
+            .filter(community_moderators::community_id.eq(community_id))
+            .filter(community_moderators::person_id.ne(person_id)),
+    )
+    .execute(conn)
+    .await?;
+    add_moderator(conn, community_id, person_id).await
+}
+
 /// Ids of a community's moderators, oldest first.
 pub async fn moderator_ids(
     conn: &mut AsyncPgConnection,

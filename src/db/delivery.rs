@@ -215,6 +215,28 @@ pub async fn pending_by_domain(
         .await
 }
 
+/// Makes every delivery waiting for a retry (to `domain`, or to all
+/// instances) due now; deliveries under way keep their lease. Returns how many.
+pub async fn retry_now(conn: &mut AsyncPgConnection, domain: Option<&str>) -> QueryResult<usize> {
+    let mut waiting = diesel::update(deliveries::table)
+        .filter(deliveries::next_attempt_at.gt(diesel::dsl::now))
+        .into_boxed();
+    if let Some(domain) = domain {
+        waiting = waiting.filter(deliveries::domain.eq(domain.to_string()));
+    }
+    waiting
+        .set(deliveries::next_attempt_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+}
+
+/// Drops every pending delivery signed by `signer` (a deleted actor).
+pub async fn cancel_signed_by(conn: &mut AsyncPgConnection, signer: &str) -> QueryResult<usize> {
+    diesel::delete(deliveries::table.filter(deliveries::signer.eq(signer)))
+        .execute(conn)
+        .await
+}
+
 /// Number of queued deliveries.
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     deliveries::table.count().get_result(conn).await

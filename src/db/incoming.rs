@@ -145,6 +145,52 @@ pub async fn dead_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
+/// A dead-lettered activity, for the admin.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = incoming_activities)]
+pub struct DeadLetter {
+    pub ap_id: String,
+    pub actor: String,
+    pub kind: String,
+    pub received_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub error: Option<String>,
+    pub dead_at: Option<DateTime<Utc>>,
+}
+
+/// Dead-lettered activities, most recent first.
+pub async fn dead_letters(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> QueryResult<Vec<DeadLetter>> {
+    incoming_activities::table
+        .filter(incoming_activities::dead_at.is_not_null())
+        .order(incoming_activities::dead_at.desc())
+        .limit(limit)
+        .select(DeadLetter::as_select())
+        .load(conn)
+        .await
+}
+
+/// Puts dead letters (one by id, or all) back in the queue for another
+/// round of attempts; returns how many.
+pub async fn revive(conn: &mut AsyncPgConnection, ap_id: Option<&str>) -> QueryResult<usize> {
+    let mut dead = diesel::update(incoming_activities::table)
+        .filter(incoming_activities::dead_at.is_not_null())
+        .into_boxed();
+    if let Some(ap_id) = ap_id {
+        dead = dead.filter(incoming_activities::ap_id.eq(ap_id.to_string()));
+    }
+    dead.set((
+        incoming_activities::dead_at.eq(None::<DateTime<Utc>>),
+        incoming_activities::processed_at.eq(None::<DateTime<Utc>>),
+        incoming_activities::locked_until.eq(None::<DateTime<Utc>>),
+        incoming_activities::attempts.eq(0),
+    ))
+    .execute(conn)
+    .await
+}
+
 /// Number of activities not processed yet.
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     incoming_activities::table

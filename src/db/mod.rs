@@ -1,10 +1,12 @@
-//! PostgreSQL access: the connection pool, embedded migrations, and one
+//! PostgreSQL access: where the database is (a configured server or the
+//! `embedded` cluster), the connection pool, embedded migrations, and one
 //! module per table (row struct, insert/update forms, queries).
 
 pub mod charter_version;
 pub mod community;
 pub mod delivery;
 pub mod directory;
+pub mod embedded;
 pub mod event;
 pub mod follow;
 pub mod handle;
@@ -91,6 +93,29 @@ pub async fn run_migrations(url: &str, redacted: &str) -> anyhow::Result<Vec<Str
     })
     .await
     .context("migration task failed")?
+}
+
+/// True when every migration compiled into this binary has run on the
+/// database (a binary newer than its database is not ready).
+pub async fn migrations_current(conn: &mut DbConn) -> anyhow::Result<bool> {
+    use diesel::migration::MigrationSource;
+    #[derive(diesel::QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let applied: std::collections::HashSet<String> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<Applied>(conn)
+            .await?
+            .into_iter()
+            .map(|row| row.version)
+            .collect();
+    let ours = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .map_err(|err| anyhow!("cannot list migrations: {err}"))?;
+    Ok(ours
+        .iter()
+        .all(|migration| applied.contains(&migration.name().version().to_string())))
 }
 
 /// How long a request waits for a pooled connection before it gets 503:

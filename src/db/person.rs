@@ -31,6 +31,8 @@ pub struct PersonRow {
     pub key_id: Option<String>,
     /// When a remote account deleted itself.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// When an admin disabled this local account (it cannot sign in).
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 /// A new person (local or remote).
@@ -149,6 +151,51 @@ pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult
         .select(PersonRow::as_select())
         .load(conn)
         .await
+}
+
+/// Every local person, by username.
+pub async fn list_local(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PersonRow>> {
+    people::table
+        .filter(people::local.eq(true))
+        .order(people::username.asc())
+        .select(PersonRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Disables a local account (`Some(when)`) or enables it again (`None`).
+pub async fn set_disabled(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::disabled_at.eq(at))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces a local person's password hash.
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    hash: &str,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::password_hash.eq(Some(hash)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Makes a local person an instance admin, or not.
+pub async fn set_admin(conn: &mut AsyncPgConnection, id: i64, admin: bool) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set(people::is_admin.eq(admin))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Number of local people.

@@ -276,6 +276,7 @@ diesel::table! {
         key_id -> Nullable<Text>,
         calendar_token_hash -> Nullable<Text>,
         deleted_at -> Nullable<Timestamptz>,
+        disabled_at -> Nullable<Timestamptz>,
     }
 }
 

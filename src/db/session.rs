@@ -101,6 +101,13 @@ pub async fn delete_by_public_id(
     .map(|n| n > 0)
 }
 
+/// Ends every session of a person; returns how many.
+pub async fn delete_for_person(conn: &mut AsyncPgConnection, person_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::person_id.eq(person_id)))
+        .execute(conn)
+        .await
+}
+
 /// Removes sessions that began before `before`; returns how many.
 pub async fn purge(conn: &mut AsyncPgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::created_at.le(before)))

@@ -29,6 +29,8 @@ pub struct Federation {
     pub client: reqwest::Client,
     keys: Arc<Mutex<HashMap<String, Arc<SigningKey>>>>,
     throttles: Arc<Throttles>,
+    /// Prometheus metrics of this process.
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 struct Throttles {
@@ -63,6 +65,7 @@ impl Federation {
             state,
             client,
             keys: Arc::default(),
+            metrics: Arc::default(),
         })
     }
 

@@ -12,10 +12,16 @@
 //! - Refusals that cannot improve (other 4xx, an inbox we may not contact,
 //!   an actor without a key) are dropped, logged and counted per instance.
 //! - Of an error answer, at most a few KB are read.
+//! - When the process is asked to stop, it claims nothing more and waits
+//!   (no longer than an attempt may last) for the attempts under way, so
+//!   each is recorded as delivered or rescheduled and no lease is left
+//!   behind.
 
 use super::{
     context::Federation,
     fetch::{self, FetchError},
+    metrics::DeliveryOutcome,
+    stop::{self, Stop},
 };
 use crate::{
     db::{self, delivery::DueDelivery},
@@ -36,18 +42,22 @@ const GIVE_UP_AFTER: Duration = Duration::days(4);
 /// How much of an error answer we read (for the log and the admin view).
 const MAX_ERROR_BODY: usize = 4 * 1024;
 
-/// Runs forever, delivering what is due.
-pub async fn run(fed: Federation) {
+/// Delivers what is due until `stop` turns true, then lets the attempts
+/// under way finish.
+pub async fn run(fed: Federation, mut stop: Stop) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 500 });
     let lease = if fast { FAST_LEASE_SECS } else { LEASE_SECS };
     let attempt_limit = std::time::Duration::from_secs_f64(lease * 0.75);
-    let permits = Arc::new(Semaphore::new(
-        fed.state.settings.delivery_concurrency.max(1),
-    ));
-    loop {
+    let slots = fed.state.settings.delivery_concurrency.max(1);
+    let permits = Arc::new(Semaphore::new(slots));
+    while stop::running(&stop) {
         // Wait for a free slot, then claim no more than the free slots.
-        let Ok(first) = permits.clone().acquire_owned().await else {
+        let first = tokio::select! {
+            permit = permits.clone().acquire_owned() => permit,
+            _ = stop::requested(&mut stop) => continue,
+        };
+        let Ok(first) = first else {
             return;
         };
         let free = 1 + permits.available_permits();
@@ -56,7 +66,7 @@ pub async fn run(fed: Federation) {
             Err(err) => {
                 tracing::warn!(error = %err, "delivery worker cannot reach the database");
                 drop(first);
-                tokio::time::sleep(idle * 10).await;
+                stop::pause(idle * 10, &mut stop).await;
                 continue;
             }
         };
@@ -64,13 +74,13 @@ pub async fn run(fed: Federation) {
             Ok(batch) if !batch.is_empty() => batch,
             Ok(_) => {
                 drop(first);
-                tokio::time::sleep(idle).await;
+                stop::pause(idle, &mut stop).await;
                 continue;
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cannot claim deliveries");
                 drop(first);
-                tokio::time::sleep(idle * 10).await;
+                stop::pause(idle * 10, &mut stop).await;
                 continue;
             }
         };
@@ -90,6 +100,12 @@ pub async fn run(fed: Federation) {
             });
         }
     }
+    // Every slot free again means every attempt under way was recorded.
+    let all = u32::try_from(slots).unwrap_or(u32::MAX);
+    let drained = permits.acquire_many(all);
+    if tokio::time::timeout(attempt_limit, drained).await.is_err() {
+        tracing::warn!("stopped before every delivery attempt finished; their leases expire");
+    }
 }
 
 /// What became of one attempt.
@@ -106,6 +122,14 @@ async fn deliver(fed: &Federation, delivery: DueDelivery, limit: std::time::Dura
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
+    let counted = match &outcome {
+        Outcome::Delivered => DeliveryOutcome::Delivered,
+        Outcome::Retry(_) if Utc::now() - delivery.created_at <= GIVE_UP_AFTER => {
+            DeliveryOutcome::Retried
+        }
+        Outcome::Retry(_) | Outcome::GiveUp(_) => DeliveryOutcome::GivenUp,
+    };
+    fed.metrics.delivery(counted);
     let result = match &outcome {
         Outcome::Delivered => {
             let _ = db::peer::record_delivery(&mut conn, &delivery.domain, None, false).await;

@@ -16,10 +16,19 @@
 //!   transient failure). A panic while processing one activity
 //!   dead-letters that activity and processing goes on; if the worker
 //!   itself stops, it is restarted.
+//! - When the process is asked to stop, it claims nothing more and the
+//!   batch under way finishes (it is bounded by its deadline).
 //! - Processed activities keep only their id (for de-duplication) and are
 //!   purged after `incoming_retention_days`.
 
-use super::{activities, context::Federation, fetch::FetchBudget, policy};
+use super::{
+    activities,
+    context::Federation,
+    fetch::FetchBudget,
+    metrics::InboxOutcome,
+    policy,
+    stop::{self, Stop},
+};
 use crate::{
     db::{self, incoming::IncomingRow},
     error::{AppError, ErrorKind},
@@ -41,11 +50,15 @@ const GIVE_UP_AFTER: Duration = Duration::days(4);
 /// How often processed activities are purged.
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Runs forever: the worker, restarted if it ever stops.
-pub async fn run(fed: Federation) {
+/// Runs the worker until `stop` turns true, restarting it if it dies.
+pub async fn run(fed: Federation, stop: Stop) {
     loop {
-        let worker = tokio::spawn(work(fed.clone()));
-        match worker.await {
+        let worker = tokio::spawn(work(fed.clone(), stop.clone()));
+        let outcome = worker.await;
+        if !stop::running(&stop) {
+            return;
+        }
+        match outcome {
             Ok(()) => tracing::error!("the inbox worker stopped; restarting it"),
             Err(err) => tracing::error!(error = %err, "the inbox worker died; restarting it"),
         }
@@ -53,14 +66,14 @@ pub async fn run(fed: Federation) {
     }
 }
 
-async fn work(fed: Federation) {
+async fn work(fed: Federation, mut stop: Stop) {
     let fast = fed.state.settings.fast_queue;
     let idle = std::time::Duration::from_millis(if fast { 20 } else { 300 });
     let lease = lease_secs(&fed);
     // Stop starting work well before the lease ends.
     let deadline = std::time::Duration::from_secs_f64(lease * 0.75);
     let mut last_purge = std::time::Instant::now();
-    loop {
+    while stop::running(&stop) {
         if last_purge.elapsed() >= PURGE_EVERY {
             purge(&fed).await;
             last_purge = std::time::Instant::now();
@@ -75,7 +88,7 @@ async fn work(fed: Federation) {
             Err(_) => Vec::new(),
         };
         if batch.is_empty() {
-            tokio::time::sleep(idle).await;
+            stop::pause(idle, &mut stop).await;
             continue;
         }
         let work = process_batch(&fed, batch);
@@ -177,6 +190,7 @@ impl OrderGroups {
 /// transient failure.
 async fn process_guarded(fed: &Federation, row: IncomingRow) {
     let (ap_id, attempts, received_at) = (row.ap_id.clone(), row.attempts, row.received_at);
+    let kind = row.kind.clone();
     let limit = std::time::Duration::from_secs_f64(lease_secs(fed) / 2.0);
     let guarded = AssertUnwindSafe(process(fed, row)).catch_unwind();
     let failure = match tokio::time::timeout(limit, guarded).await {
@@ -190,8 +204,15 @@ async fn process_guarded(fed: &Federation, row: IncomingRow) {
     let Ok(mut conn) = fed.state.pool.get().await else {
         return;
     };
+    let retry = failure.is_some() && Utc::now() - received_at < GIVE_UP_AFTER;
+    let counted = if retry {
+        InboxOutcome::Retried
+    } else {
+        InboxOutcome::DeadLettered
+    };
+    fed.metrics.inbox(&kind, counted);
     let recorded = match failure {
-        Some(why) if Utc::now() - received_at < GIVE_UP_AFTER => {
+        Some(why) if retry => {
             let wait = backoff(attempts, fed.state.settings.fast_queue);
             db::incoming::release(&mut conn, &ap_id, why, wait).await
         }
@@ -230,9 +251,17 @@ async fn process(fed: &Federation, row: IncomingRow) {
         // The lease expires and the activity is processed again.
         return;
     };
+    let retry = Utc::now() - row.received_at < GIVE_UP_AFTER;
+    let counted = match &outcome {
+        Ok(()) => InboxOutcome::Processed,
+        Err(err) if is_transient(err) && retry => InboxOutcome::Retried,
+        Err(err) if is_transient(err) => InboxOutcome::DeadLettered,
+        Err(_) => InboxOutcome::Refused,
+    };
+    fed.metrics.inbox(&row.kind, counted);
     let result = match outcome {
         Ok(()) => db::incoming::finish(&mut conn, &row.ap_id, None).await,
-        Err(err) if is_transient(&err) && Utc::now() - row.received_at < GIVE_UP_AFTER => {
+        Err(err) if is_transient(&err) && retry => {
             tracing::debug!(activity = %row.ap_id, error = %err, attempts = row.attempts, "will retry");
             let wait = backoff(row.attempts, fed.state.settings.fast_queue);
             db::incoming::release(&mut conn, &row.ap_id, &err.to_string(), wait).await

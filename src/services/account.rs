@@ -85,7 +85,7 @@ pub struct SignInLimits {
     by_address: Throttle<IpAddr>,
     by_name: Throttle<String>,
     /// One Argon2 hash per core at a time.
-    hashers: password::Hashers,
+    pub(crate) hashers: password::Hashers,
 }
 
 impl Default for SignInLimits {
@@ -133,6 +133,10 @@ pub async fn sign_in(
         (true, Some(person)) => person,
         _ => return Err(AppError::unauthorized("wrong username or password")),
     };
+    // Said only to whoever knows the password.
+    if person.disabled_at.is_some() {
+        return Err(AppError::forbidden("this account is disabled"));
+    }
     let token = new_secret();
     let mut conn = state.pool.get().await?;
     db::session::insert(&mut conn, &token_hash(&token), person.id).await?;
@@ -210,6 +214,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<PersonRow>
         .ok_or_else(|| AppError::unauthorized("unknown or expired token"))?;
     db::person::find(&mut conn, id)
         .await?
+        .filter(|person| person.disabled_at.is_none())
         .ok_or_else(|| AppError::unauthorized("unknown or expired token"))
 }
 

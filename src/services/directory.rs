@@ -134,12 +134,7 @@ pub async fn sync_local(
         .ok_or(diesel::result::Error::NotFound)?;
     let host = local_host(state);
     if row.visibility == Visibility::Unlisted {
-        if db::directory::remove(conn, &row.ap_id, &host).await? {
-            state
-                .emit(conn, Outgoing::Unlisted { ap_id: row.ap_id })
-                .await?;
-        }
-        return Ok(());
+        return remove_local(conn, state, &row.ap_id).await;
     }
     let figures = db::directory::local_figures(conn, row.id).await?;
     let changed_at = db::charter_version::written_at(conn, row.id, row.charter_version)
@@ -161,6 +156,27 @@ pub async fn sync_local(
     if let Some(new) = write(conn, &listing, true, None).await? {
         state
             .emit(conn, Outgoing::Listed { community_id, new })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes the local community `ap_id` out of the directory (unlisted or
+/// deleted), in the caller's transaction; partners get a `Delete` when it
+/// was listed.
+pub async fn remove_local(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    ap_id: &str,
+) -> QueryResult<()> {
+    if db::directory::remove(conn, ap_id, &local_host(state)).await? {
+        state
+            .emit(
+                conn,
+                Outgoing::Unlisted {
+                    ap_id: ap_id.to_string(),
+                },
+            )
             .await?;
     }
     Ok(())

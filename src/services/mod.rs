@@ -3,8 +3,10 @@
 //! they never send anything over the network.
 
 pub mod account;
+pub mod account_admin;
 pub mod charter;
 pub mod community;
+pub mod community_admin;
 pub mod contributors;
 pub mod departure;
 pub mod directory;
@@ -18,6 +20,7 @@ pub mod outgoing;
 pub mod partner;
 pub mod password;
 pub mod post;
+pub mod queue_admin;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};
 use diesel_async::AsyncPgConnection;

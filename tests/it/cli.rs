@@ -6,7 +6,8 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
+/// Runs `guildhall ARGS` over the database `db`, with `stdin` as input.
+pub fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_guildhall"))
         .args(args)
         .env_remove("DATABASE_URL")
@@ -26,7 +27,8 @@ fn guildhall(db: &str, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+/// Bytes a process printed, as text.
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -132,4 +134,30 @@ async fn migrate_creates_a_missing_database() {
         url: fresh.clone(),
         name,
     });
+}
+
+#[tokio::test]
+async fn logs_are_json_lines_when_the_output_is_not_a_terminal() {
+    let db = TestDb::create().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("GUILDHALL_DATABASE_URL", &db.url)
+        .env("GUILDHALL_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let logs = text(&out.stderr);
+    let lines: Vec<&str> = logs.lines().collect();
+    assert!(!lines.is_empty(), "debug logging says something");
+    for line in lines {
+        let entry: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|err| panic!("not a JSON line ({err}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{line}"
+        );
+    }
 }

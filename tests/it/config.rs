@@ -19,6 +19,29 @@ fn the_example_config_in_deploy_matches_the_settings_struct() {
 }
 
 #[test]
+fn docs_configuration_md_lists_every_setting_as_the_struct_says() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CONFIGURATION.md");
+    let on_disk = std::fs::read_to_string(path).expect("docs/CONFIGURATION.md exists");
+    assert_eq!(
+        on_disk,
+        Settings::reference_markdown(),
+        "regenerate it with `cargo run -- config-reference > docs/CONFIGURATION.md`"
+    );
+    for key in [
+        "database_url",
+        "data_dir",
+        "workers",
+        "delivery_concurrency",
+    ] {
+        let env = format!("GUILDHALL_{}", key.to_ascii_uppercase());
+        assert!(
+            on_disk.contains(&format!("| `{key}` | `{env}` |")),
+            "{key} is documented with its environment name"
+        );
+    }
+}
+
+#[test]
 fn a_toml_file_sets_values_and_unknown_keys_are_refused() {
     let dir = std::env::temp_dir().join(format!("guildhall-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

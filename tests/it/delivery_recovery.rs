@@ -2,7 +2,7 @@
 //! activity arrives, once.
 
 use crate::{
-    client::{titled, untitled},
+    client::{Api, titled, untitled},
     common::{TestDb, eventually, no_milestones},
     process::{ServerProcess, free_port},
 };
@@ -22,32 +22,67 @@ async fn token(server: &ServerProcess, name: &str) -> String {
         .token
 }
 
+/// Alpha and beta as processes: alice owns `secguild` on alpha, and bob on
+/// beta is its accepted member.
+struct Pair {
+    alpha_db: TestDb,
+    _beta_db: TestDb,
+    alpha: ServerProcess,
+    beta: ServerProcess,
+    alice: Api,
+    bob: Api,
+    /// `secguild@<alpha's domain>`.
+    handle: String,
+}
+
+impl Pair {
+    async fn start() -> Pair {
+        let (alpha_db, beta_db) = (TestDb::create().await, TestDb::create().await);
+        let alpha = ServerProcess::start("alpha", free_port(), &alpha_db.url).await;
+        let beta = ServerProcess::start("beta", free_port(), &beta_db.url).await;
+        let alice = alpha.api(&token(&alpha, "alice").await);
+        let bob = beta.api(&token(&beta, "bob").await);
+        alpha
+            .cli(
+                &["admin", "create-community", "secguild", "--owner", "alice"],
+                "",
+            )
+            .await;
+        alice
+            .update_community("secguild", &no_milestones())
+            .await
+            .unwrap();
+        let handle = format!("secguild@{}", alpha.domain);
+        bob.follow(&handle).await.unwrap();
+        // Polled here and in the tests: the servers are processes of their own.
+        eventually("bob's follow is accepted", || async {
+            let community = bob.community(&handle).await.ok()?;
+            (community.follow_state == Membership::Accepted).then_some(())
+        })
+        .await;
+        Pair {
+            alpha_db,
+            _beta_db: beta_db,
+            alpha,
+            beta,
+            alice,
+            bob,
+            handle,
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_peer_that_was_down_gets_every_post_exactly_once_after_the_sender_crashed() {
-    let (alpha_db, beta_db) = (TestDb::create().await, TestDb::create().await);
-    let mut alpha = ServerProcess::start("alpha", free_port(), &alpha_db.url).await;
-    let mut beta = ServerProcess::start("beta", free_port(), &beta_db.url).await;
-    let alice = alpha.api(&token(&alpha, "alice").await);
-    let bob = beta.api(&token(&beta, "bob").await);
-    alpha
-        .cli(
-            &["admin", "create-community", "secguild", "--owner", "alice"],
-            "",
-        )
-        .await;
-    alice
-        .update_community("secguild", &no_milestones())
-        .await
-        .unwrap();
-
-    let handle = format!("secguild@{}", alpha.domain);
-    bob.follow(&handle).await.unwrap();
-    // Polled here and below: the servers are processes of their own.
-    eventually("bob's follow is accepted", || async {
-        let community = bob.community(&handle).await.ok()?;
-        (community.follow_state == Membership::Accepted).then_some(())
-    })
-    .await;
+    let Pair {
+        alpha_db,
+        _beta_db,
+        mut alpha,
+        mut beta,
+        alice,
+        bob,
+        handle,
+    } = Pair::start().await;
 
     // Beta goes down; alice posts 20 times; alpha crashes mid-delivery.
     beta.kill().await;
@@ -282,4 +317,46 @@ async fn production_never_delivers_to_ip_literal_or_plain_http_inboxes() {
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn deliveries_pending_when_the_sender_is_stopped_with_sigterm_all_arrive_after_a_restart() {
+    let mut pair = Pair::start().await;
+    let alpha_db = pair.alpha_db.url.clone();
+
+    // Beta is down, so alpha's deliveries keep failing and being retried
+    // while alpha is asked to stop.
+    pair.beta.kill().await;
+    for i in 0..10 {
+        pair.alice
+            .create_post("secguild", &untitled(&format!("post {i}")))
+            .await
+            .unwrap();
+    }
+    assert!(
+        pair.alpha.terminate().await,
+        "alpha exits cleanly on SIGTERM"
+    );
+    assert_eq!(count(&alpha_db, "deliveries").await, 10, "nothing lost");
+    assert_eq!(
+        count(&alpha_db, "deliveries WHERE locked_until > now()").await,
+        0,
+        "every attempt under way was recorded: no lease left behind"
+    );
+
+    pair.beta.restart().await;
+    pair.alpha.restart().await;
+    let (bob, handle) = (&pair.bob, &pair.handle);
+    let posts = eventually("all 10 posts reach beta", || async {
+        let items = bob.newest_posts(handle, 100).await.ok()?.items;
+        (items.len() >= 10).then_some(items)
+    })
+    .await;
+    assert_eq!(posts.len(), 10, "each post once");
+    eventually("alpha's queue is empty", || async {
+        (count(&alpha_db, "deliveries").await == 0).then_some(())
+    })
+    .await;
+    assert!(pair.alpha.terminate().await);
+    pair.beta.kill().await;
 }

@@ -96,7 +96,7 @@ async fn alpha_with_guild() -> (TestApp, String) {
 
 /// Mona on a Mastodon-shaped server follows `secguild` (the captured
 /// Follow, re-addressed).
-async fn mastodon_follower(alpha: &TestApp) -> FakeMastodon {
+pub(crate) async fn mastodon_follower(alpha: &TestApp) -> FakeMastodon {
     let mona = FakeMastodon::start().await;
     let group = format!("{}/c/secguild", alpha.base);
     let mut follow =

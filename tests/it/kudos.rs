@@ -9,6 +9,7 @@
 use crate::{
     client::{Answer, Api, titled},
     common::{MemberPair, TestApp},
+    events::mastodon_follower,
     mastodon::FakeMastodon,
 };
 use guildhall::{
@@ -77,20 +78,6 @@ async fn milestones(api: &Api, handle: &str, kind: MilestoneKind) -> Vec<PostRes
         .into_iter()
         .filter(|p| p.milestone == Some(kind))
         .collect()
-}
-
-/// Mona on a Mastodon-shaped server follows `secguild` on `alpha`.
-async fn mastodon_follower(alpha: &TestApp) -> FakeMastodon {
-    let mona = FakeMastodon::start().await;
-    let group = format!("{}/c/secguild", alpha.base);
-    let mut follow =
-        crate::fixtures::load::<Value>("mastodon/activities/follow.json").expect("fixture");
-    follow["id"] = json!(format!("{}#follows/1", mona.actor));
-    follow["actor"] = json!(mona.actor);
-    follow["object"] = json!(group);
-    assert_eq!(mona.deliver(&format!("{group}/inbox"), &follow).await, 202);
-    alpha.settle().await;
-    mona
 }
 
 #[tokio::test]
@@ -275,38 +262,23 @@ async fn kudos_given_on_alpha_are_listed_on_beta_under_the_recipients_received_k
     assert_eq!(alice.kudos_wall("secguild").await.unwrap().items.len(), 1);
 }
 
-/// Mona's toot to the group that thanks `person` with `#kudos`.
+/// Mona's toot to the group that thanks `person` (the captured toot,
+/// re-addressed), tagged `#kudos` when `tagged`.
 fn kudos_toot(mona: &FakeMastodon, group: &str, person: &str, tagged: bool) -> Value {
-    let mut create =
-        crate::fixtures::load::<Value>("mastodon/activities/create_note.json").expect("fixture");
-    let note_id = format!("{}/statuses/77", mona.actor);
-    let to = json!([PUBLIC]);
-    let cc = json!([format!("{}/followers", mona.actor), group, person]);
-    create["id"] = json!(format!("{note_id}/activity"));
-    create["actor"] = json!(mona.actor);
-    create["to"] = to.clone();
-    create["cc"] = cc.clone();
+    let mut create = crate::mastodon_peer::mention_toot(mona, group, 77, true);
+    create["cc"].as_array_mut().unwrap().push(json!(person));
     let note = &mut create["object"];
-    note["id"] = json!(note_id);
-    note["url"] = json!(note_id);
-    note["attributedTo"] = json!(mona.actor);
-    note["inReplyTo"] = Value::Null;
-    note["to"] = to;
-    note["cc"] = cc;
+    note["cc"].as_array_mut().unwrap().push(json!(person));
     note["content"] = json!(format!(
         "<p><span class=\"h-card\"><a href=\"{group}\" class=\"u-url mention\">@<span>secguild</span></a></span> \
          <span class=\"h-card\"><a href=\"{person}\" class=\"u-url mention\">@<span>bob</span></a></span> \
          thanks for the incident drill! <a href=\"https://mastodon.test/tags/kudos\" class=\"mention hashtag\" rel=\"tag\">#<span>kudos</span></a></p>"
     ));
-    note["contentMap"] = json!({});
-    let mut tags = vec![
-        json!({"type": "Mention", "href": group, "name": "@secguild@alpha.test"}),
-        json!({"type": "Mention", "href": person, "name": "@bob@alpha.test"}),
-    ];
+    let tags = note["tag"].as_array_mut().unwrap();
+    tags.push(json!({"type": "Mention", "href": person, "name": "@bob@alpha.test"}));
     if tagged {
         tags.push(json!({"type": "Hashtag", "href": "https://mastodon.test/tags/kudos", "name": "#kudos"}));
     }
-    note["tag"] = json!(tags);
     create
 }
 
@@ -635,6 +607,28 @@ async fn bad_kudos_and_abuse_are_refused_and_nothing_is_stored() {
     assert!(log.items.iter().any(|e| e.action == "remove_post"));
     assert_eq!(bob.withdraw_kudos(last.id).await.unwrap_err().status, 404);
     let _ = other;
+
+    // Someone on an instance the admin blocked cannot be thanked.
+    let peer = crate::fake_peer::FakePeer::start("blocked", "guildhall").await;
+    let eve = peer.actor("u/eve", "Person");
+    let host = url::Url::parse(&eve)
+        .unwrap()
+        .host_str()
+        .unwrap()
+        .to_string();
+    let root = alpha.api(&alpha.user("root", true).await);
+    root.admin_domain("blocks", &host, true).await.unwrap();
+    let carol = alpha.api(&alpha.user("carol2", false).await);
+    carol.follow("secguild").await.unwrap();
+    let refused = carol
+        .give_kudos("secguild", &thanks(&eve, "hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (refused.status, refused.field.as_deref()),
+        (422, Some("recipient"))
+    );
+    assert_eq!(alpha.count("kudos").await, 29 + 1);
     alpha.settle().await;
 }
 

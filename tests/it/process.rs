@@ -9,6 +9,8 @@ pub struct ServerProcess {
     pub port: u16,
     pub domain: String,
     db_url: String,
+    /// More environment variables for every command.
+    env: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -21,10 +23,24 @@ impl ServerProcess {
     /// Starts a server on `port` that calls itself `domain` (several
     /// processes of one instance share a domain and a database).
     pub async fn start_as(domain: &str, port: u16, db_url: &str) -> ServerProcess {
+        Self::start_with(domain, port, db_url, &[]).await
+    }
+
+    /// Like [`ServerProcess::start_as`], with more `GUILDHALL_*` variables.
+    pub async fn start_with(
+        domain: &str,
+        port: u16,
+        db_url: &str,
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
         let mut server = ServerProcess {
             port,
             domain: domain.to_string(),
             db_url: db_url.to_string(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             child: None,
         };
         server.restart().await;
@@ -41,6 +57,7 @@ impl ServerProcess {
             .env("GUILDHALL_BIND", format!("127.0.0.1:{}", self.port))
             .env("GUILDHALL_DOMAIN", &self.domain)
             .env("GUILDHALL_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .kill_on_drop(true);
         cmd
     }
@@ -54,7 +71,8 @@ impl ServerProcess {
             .expect("start guildhall");
         self.child = Some(child);
         let client = reqwest::Client::new();
-        for _ in 0..200 {
+        // Up to 60 s: a first start may create a whole database cluster.
+        for _ in 0..1200 {
             if client
                 .get(self.url("/healthz"))
                 .send()
@@ -74,6 +92,21 @@ impl ServerProcess {
             let _ = child.start_kill();
             let _ = child.wait().await;
         }
+    }
+
+    /// Stops the process as an init system would (SIGTERM) and waits for
+    /// it to exit; true when it exited successfully.
+    pub async fn terminate(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return true;
+        };
+        let pid = child.id().expect("a running process") as i32;
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .expect("send SIGTERM");
+        child.wait().await.is_ok_and(|status| status.success())
     }
 
     /// Runs a CLI command against this server's database; stdin is `input`.

@@ -1,0 +1,36 @@
+//! What the single-instance benchmarks share: their settings from the
+//! environment, and running them to print one Markdown table of figures.
+
+use std::time::Duration;
+
+/// The number in the environment variable `name`, else `default`.
+pub fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A duration in milliseconds, two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs `bench` on a multi-threaded runtime and prints its figures as a
+/// Markdown table.
+pub fn run<F>(bench: F) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<Vec<(String, String)>>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let rows = runtime.block_on(bench)?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    println!("| figure | value |");
+    println!("|---|---|");
+    for (figure, value) in rows {
+        println!("| {figure} | {value} |");
+    }
+    Ok(())
+}
