@@ -323,3 +323,26 @@ async fn the_directory_collection_pages_through_listed_communities_with_charters
     let actor = get("/actor").await;
     assert_eq!(actor["directory"], format!("{}/directory", app.base));
 }
+
+#[tokio::test]
+async fn a_community_an_admin_deletes_leaves_the_directory() {
+    let app = TestApp::spawn().await;
+    let api = app.api(&app.user("root", true).await);
+    api.create_community(&community("doomed", "Doomed", charter("Short-lived")))
+        .await
+        .unwrap();
+    assert_eq!(app.anonymous().directory(&[]).await.unwrap().items.len(), 1);
+    let state = app.state().await;
+    guildhall::services::community_admin::delete(&state, "doomed")
+        .await
+        .unwrap();
+    assert!(
+        app.anonymous()
+            .directory(&[])
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(app.count("directory_entries").await, 0);
+}
