@@ -5,6 +5,7 @@ mod manage;
 
 use crate::{
     db,
+    federation::{self, context::Federation},
     services::{
         account,
         community::{self, NewCommunityInput},
@@ -92,12 +93,14 @@ enum Admin {
 
 #[derive(Subcommand)]
 enum Partner {
-    /// Add a partner instance.
+    /// Add a partner instance: our instance actor follows its instance
+    /// actor, and its listed communities enter our directory.
     Add {
-        /// Host name.
+        /// Host name (with `:port` when it is not the scheme's default).
         domain: String,
     },
-    /// Remove a partner instance.
+    /// Remove a partner instance: undo the follow, drop its communities
+    /// from our directory.
     Remove {
         /// Host name.
         domain: String,
@@ -218,16 +221,21 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
             println!("unblocked {domain}");
         }
         Admin::Partner(Partner::Add { domain }) => {
-            let domain = federation_admin::set_partner(&state, &domain, true)
+            let fed = federation_context(&state)?;
+            let link = federation::partner::link(&fed, &domain)
                 .await
                 .map_err(message)?;
-            println!("added partner {domain}");
+            println!(
+                "added partner {} (our follow of its instance actor: {})",
+                link.domain, link.following
+            );
         }
         Admin::Partner(Partner::Remove { domain }) => {
-            let domain = federation_admin::set_partner(&state, &domain, false)
+            let fed = federation_context(&state)?;
+            let link = federation::partner::unlink(&fed, &domain)
                 .await
                 .map_err(message)?;
-            println!("removed partner {domain}");
+            println!("removed partner {}", link.domain);
         }
         Admin::Users(command) => manage::users(&state, command).await?,
         Admin::Communities(command) => manage::communities(&state, command).await?,
@@ -239,6 +247,12 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// The federation context the partner commands fetch and queue with.
+fn federation_context(state: &crate::services::AppState) -> anyhow::Result<Federation> {
+    crate::startup::install_crypto_provider();
+    Federation::new(state.clone())
 }
 
 /// A password from standard input, without its line ending.

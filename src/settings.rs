@@ -59,6 +59,25 @@ pub struct Settings {
     /// otherwise with every instance that is not blocked.
     #[serde(deserialize_with = "flag")]
     pub allowlist_only: bool,
+    /// Hold another instance's request to receive our community directory
+    /// (its instance actor following ours) until an admin adds that
+    /// instance as a partner too. Off: such requests from any instance we
+    /// federate with are accepted at once (with `allowlist_only`, only
+    /// partners can ask at all); our directory lists public communities
+    /// only, which anyone can read anyway.
+    #[serde(deserialize_with = "flag")]
+    pub partner_requests_need_approval: bool,
+    /// Share our partners' listed communities with our other partners (one
+    /// hop, marked second-hand with the partner they came through); they
+    /// check each at its origin. Off by default: a partner learns only of
+    /// our own communities.
+    #[serde(deserialize_with = "flag")]
+    pub directory_share_partners: bool,
+    /// Days without word from a partner instance (no delivery to it
+    /// answered, no directory news from it) after which its communities
+    /// are marked stale in our directory; they stay listed until the
+    /// partnership is removed.
+    pub directory_stale_days: u32,
     /// Deliveries sent at the same time (across all remote instances).
     pub delivery_concurrency: usize,
     /// Incoming activities accepted per remote instance per minute; more get 429.
@@ -108,6 +127,9 @@ impl Default for Settings {
             log: "info".into(),
             authorized_fetch: false,
             allowlist_only: false,
+            partner_requests_need_approval: false,
+            directory_share_partners: false,
+            directory_stale_days: 30,
             delivery_concurrency: 64,
             inbox_rate_limit: 6000,
             inbox_failure_limit: 120,

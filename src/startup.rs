@@ -79,6 +79,7 @@ impl Application {
             workers.push(tokio::spawn(processor::run(fed.clone(), stopping)));
             chores.push(tokio::spawn(purge_expired_sessions(state.clone())));
             chores.push(tokio::spawn(top_up_series(state.clone())));
+            chores.push(tokio::spawn(refresh_directory_figures(state.clone())));
             chores.push(tokio::spawn(celebrate_anniversaries(state.clone())));
         }
         let server = run(listener, fed)?;
@@ -146,6 +147,18 @@ async fn top_up_series(state: AppState) {
         let now = chrono::Utc::now();
         if let Err(err) = crate::services::event::series::top_up(&state, now).await {
             tracing::warn!(error = %err, "cannot top up recurring events");
+        }
+    }
+}
+
+/// Every 15 minutes, refreshes the members, next event and last activity
+/// of our own communities in the directory.
+async fn refresh_directory_figures(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(900));
+    loop {
+        every.tick().await;
+        if let Err(err) = crate::services::directory::refresh_figures(&state).await {
+            tracing::warn!(error = %err, "cannot refresh the directory's figures");
         }
     }
 }

@@ -29,6 +29,17 @@ impl Urls {
         self.url("/actor")
     }
 
+    /// The directory collection: our listed communities with their
+    /// charters (a paged `OrderedCollection`).
+    pub fn directory(&self) -> Url {
+        self.url("/directory")
+    }
+
+    /// One page (from 1) of the directory collection.
+    pub fn directory_page(&self, page: u32) -> Url {
+        self.url(&format!("/directory?page={page}"))
+    }
+
     /// The shared inbox.
     pub fn shared_inbox(&self) -> Url {
         self.url("/inbox")

@@ -4,7 +4,7 @@ use super::{auth::SignedIn, json};
 use crate::{
     db::person::PersonRow,
     error::{AppError, AppResult},
-    federation::context::Federation,
+    federation::{self, context::Federation},
     services::{AppState, federation_admin},
 };
 use actix_web::{HttpResponse, web};
@@ -41,30 +41,37 @@ pub async fn get_federation(
     Ok(HttpResponse::Ok().json(federation_admin::federation_state(&state).await?))
 }
 
-async fn change(
+async fn change_block(
     state: &AppState,
     person: &PersonRow,
     body: &[u8],
-    block: Option<bool>,
-    partner: Option<bool>,
+    blocked: bool,
 ) -> AppResult<HttpResponse> {
     require_admin(person)?;
     let input: DomainInput = json::parse(body, "")?;
-    let (domain, policy) = match (block, partner) {
-        (Some(blocked), _) => (
-            federation_admin::set_blocked(state, &input.domain, blocked).await?,
-            if blocked { "blocked" } else { "none" },
-        ),
-        (_, Some(partner)) => (
-            federation_admin::set_partner(state, &input.domain, partner).await?,
-            if partner { "partner" } else { "none" },
-        ),
-        _ => return Err(AppError::bad_request("nothing to change")),
-    };
+    let domain = federation_admin::set_blocked(state, &input.domain, blocked).await?;
     Ok(HttpResponse::Ok().json(DomainPolicy {
         domain,
-        policy: policy.to_string(),
+        policy: if blocked { "blocked" } else { "none" }.to_string(),
     }))
+}
+
+/// Links (or unlinks) a partner: the policy and the follow between the
+/// instance actors; answers the link's state.
+async fn change_partner(
+    fed: &Federation,
+    person: &PersonRow,
+    body: &[u8],
+    partner: bool,
+) -> AppResult<HttpResponse> {
+    require_admin(person)?;
+    let input: DomainInput = json::parse(body, "")?;
+    let link = if partner {
+        federation::partner::link(fed, &input.domain).await?
+    } else {
+        federation::partner::unlink(fed, &input.domain).await?
+    };
+    Ok(HttpResponse::Ok().json(link))
 }
 
 /// `POST /api/v1/admin/blocks {domain}`.
@@ -73,7 +80,7 @@ pub async fn create_block(
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    change(&state, &p, &body, Some(true), None).await
+    change_block(&state, &p, &body, true).await
 }
 
 /// `DELETE /api/v1/admin/blocks {domain}`.
@@ -82,16 +89,17 @@ pub async fn delete_block(
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    change(&state, &p, &body, Some(false), None).await
+    change_block(&state, &p, &body, false).await
 }
 
-/// `POST /api/v1/admin/partners {domain}`.
+/// `POST /api/v1/admin/partners {domain}`: `{domain, policy, following,
+/// followed_by}` (see `services::partner::LinkState`).
 pub async fn create_partner(
     state: web::Data<Federation>,
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    change(&state, &p, &body, None, Some(true)).await
+    change_partner(&state, &p, &body, true).await
 }
 
 /// `DELETE /api/v1/admin/partners {domain}`.
@@ -100,5 +108,5 @@ pub async fn delete_partner(
     SignedIn(p): SignedIn,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    change(&state, &p, &body, None, Some(false)).await
+    change_partner(&state, &p, &body, false).await
 }

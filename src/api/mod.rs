@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod communities;
+pub mod directory;
 pub mod events;
 pub mod follow;
 pub mod json;
@@ -122,6 +123,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/events/{id}/attendees/approve").post(events::approve_attendee))
             .service(web::resource("/events/{id}/attendees/reject").post(events::reject_attendee))
             .service(web::resource("/calendar").post(events::create_calendar_feed))
+            .service(web::resource("/directory").get(directory::get_directory))
             .service(web::resource("/openapi.json").get(get_openapi))
             .service(web::resource("/admin/federation").get(admin::get_federation))
             .service(

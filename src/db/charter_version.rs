@@ -50,3 +50,17 @@ pub async fn list(
         .load(conn)
         .await
 }
+
+/// When version `version` of a community's charter was written.
+pub async fn written_at(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    version: i32,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    charter_versions::table
+        .find((community_id, version))
+        .select(charter_versions::created_at)
+        .first(conn)
+        .await
+        .optional()
+}

@@ -290,3 +290,12 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
         .await
         .map(|_| ())
 }
+
+/// Events of our own communities.
+pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    events::table
+        .filter(events::local.eq(true))
+        .count()
+        .get_result(conn)
+        .await
+}

@@ -5,6 +5,7 @@
 pub mod charter_version;
 pub mod community;
 pub mod delivery;
+pub mod directory;
 pub mod embedded;
 pub mod event;
 pub mod follow;

@@ -206,3 +206,145 @@ pub async fn record_delivery(
             .map(|_| ()),
     }
 }
+
+/// How far a link between our instance actor and another instance's has
+/// got (the `partner` policy itself is [`PeerRow::policy`]).
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = instances)]
+pub struct LinkRow {
+    pub domain: String,
+    pub policy: String,
+    /// Their instance actor, and where to deliver to it.
+    pub instance_actor: Option<String>,
+    pub instance_inbox: Option<String>,
+    /// Our `Follow` of their instance actor and its state.
+    pub follow_ap_id: Option<String>,
+    pub follow_state: Option<String>,
+    /// Their `Follow` of ours and its state.
+    pub follower_ap_id: Option<String>,
+    pub follower_state: Option<String>,
+}
+
+impl LinkRow {
+    /// The parsed policy.
+    pub fn policy(&self) -> PeerPolicy {
+        PeerPolicy::parse(&self.policy)
+    }
+
+    /// True when our follow of their instance actor was accepted.
+    pub fn followed_by_us(&self) -> bool {
+        self.follow_state.as_deref() == Some(LINK_ACCEPTED)
+    }
+}
+
+/// A follow between instance actors that waits for an answer.
+pub const LINK_PENDING: &str = "pending";
+/// A follow between instance actors that was accepted.
+pub const LINK_ACCEPTED: &str = "accepted";
+
+/// The link with `domain`, if we know the instance.
+pub async fn link(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<Option<LinkRow>> {
+    instances::table
+        .find(domain)
+        .select(LinkRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The link whose instance actor is `actor`.
+pub async fn link_by_actor(
+    conn: &mut AsyncPgConnection,
+    actor: &str,
+) -> QueryResult<Option<LinkRow>> {
+    instances::table
+        .filter(instances::instance_actor.eq(actor))
+        .select(LinkRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Records another instance's actor and inbox.
+pub async fn set_instance_actor(
+    conn: &mut AsyncPgConnection,
+    domain: &str,
+    actor: &str,
+    inbox: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(instances::table)
+        .values((
+            instances::domain.eq(domain),
+            instances::instance_actor.eq(actor),
+            instances::instance_inbox.eq(inbox),
+        ))
+        .on_conflict(instances::domain)
+        .do_update()
+        .set((
+            instances::instance_actor.eq(actor),
+            instances::instance_inbox.eq(inbox),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Which of the two follows between instance actors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkSide {
+    /// Our instance actor's follow of theirs.
+    Ours,
+    /// Their instance actor's follow of ours.
+    Theirs,
+}
+
+/// Sets (or with `None` clears) one follow of the link with `domain`:
+/// its id and state.
+pub async fn set_link_follow(
+    conn: &mut AsyncPgConnection,
+    domain: &str,
+    side: LinkSide,
+    follow: Option<(&str, &str)>,
+) -> QueryResult<()> {
+    let (id, state) = (follow.map(|f| f.0), follow.map(|f| f.1));
+    let row = diesel::update(instances::table.find(domain));
+    match side {
+        LinkSide::Ours => {
+            row.set((
+                instances::follow_ap_id.eq(id),
+                instances::follow_state.eq(state),
+            ))
+            .execute(conn)
+            .await
+        }
+        LinkSide::Theirs => {
+            row.set((
+                instances::follower_ap_id.eq(id),
+                instances::follower_state.eq(state),
+            ))
+            .execute(conn)
+            .await
+        }
+    }
+    .map(|_| ())
+}
+
+/// The inboxes of the instance actors that follow ours (accepted, not blocked).
+pub async fn follower_inboxes(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
+    instances::table
+        .filter(instances::follower_state.eq(LINK_ACCEPTED))
+        .filter(instances::policy.ne(PeerPolicy::Blocked.as_str()))
+        .filter(instances::instance_inbox.is_not_null())
+        .select(instances::instance_inbox.assume_not_null())
+        .load(conn)
+        .await
+}
+
+/// Notes that `domain` sent something for the directory just now.
+pub async fn touch_directory(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<()> {
+    diesel::update(instances::table.find(domain))
+        .set(instances::directory_seen_at.eq(Utc::now()))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

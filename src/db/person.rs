@@ -295,3 +295,18 @@ pub async fn inbox_used_by_others(
     .get_result(conn)
     .await
 }
+
+/// Local people who posted (or replied) since `since`: NodeInfo's active users.
+pub async fn count_active_local(
+    conn: &mut AsyncPgConnection,
+    since: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<i64> {
+    use super::schema::posts;
+    posts::table
+        .inner_join(people::table)
+        .filter(people::local.eq(true))
+        .filter(posts::published.gt(since))
+        .select(diesel::dsl::count(posts::author_id).aggregate_distinct())
+        .get_result(conn)
+        .await
+}

@@ -314,3 +314,21 @@ pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResu
         .get_result(conn)
         .await
 }
+
+/// Local top-level posts and local replies that are not deleted.
+pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
+    let local = posts::table
+        .filter(posts::local.eq(true))
+        .filter(posts::deleted.eq(false));
+    let top = local
+        .filter(posts::parent_id.is_null())
+        .count()
+        .get_result(conn)
+        .await?;
+    let replies = local
+        .filter(posts::parent_id.is_not_null())
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((top, replies))
+}

@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     charter_versions (community_id, version) {
         community_id -> Int8,
@@ -75,6 +81,31 @@ diesel::table! {
         locked_until -> Nullable<Timestamptz>,
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    directory_entries (ap_id) {
+        ap_id -> Text,
+        host -> Text,
+        local -> Bool,
+        handle -> Text,
+        title -> Text,
+        summary -> Text,
+        charter -> Jsonb,
+        charter_version -> Int4,
+        charter_changed_at -> Timestamptz,
+        facets -> Jsonb,
+        search_config -> Text,
+        search -> Tsvector,
+        member_count -> Int8,
+        next_event_at -> Nullable<Timestamptz>,
+        last_activity_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+        via -> Nullable<Text>,
     }
 }
 
@@ -158,6 +189,13 @@ diesel::table! {
         failed_count -> Int8,
         created_at -> Timestamptz,
         software_retry_at -> Nullable<Timestamptz>,
+        instance_actor -> Nullable<Text>,
+        instance_inbox -> Nullable<Text>,
+        follow_ap_id -> Nullable<Text>,
+        follow_state -> Nullable<Text>,
+        follower_ap_id -> Nullable<Text>,
+        follower_state -> Nullable<Text>,
+        directory_seen_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -316,6 +354,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_follows,
     community_moderators,
     deliveries,
+    directory_entries,
     event_rsvps,
     events,
     incoming_activities,

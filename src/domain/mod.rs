@@ -2,6 +2,7 @@
 
 pub mod charter;
 pub mod community;
+pub mod directory;
 pub mod event;
 pub mod kudos;
 pub mod markdown;

@@ -3,7 +3,7 @@
 //! the instance as an `Application` (FEP-2677).
 
 use crate::{
-    db::{instance::InstanceRow, person::PersonRow},
+    db::{community::CommunityRow, instance::InstanceRow, person::PersonRow},
     domain::{
         community::{PostingPolicy, Visibility},
         markdown,
@@ -13,7 +13,6 @@ use crate::{
         charter::{CharterJson, property_values},
         jsonld::Context,
     },
-    services::community::CommunityView,
     urls::Urls,
 };
 use url::Url;
@@ -56,12 +55,13 @@ fn base(kind: ActorKind, id: Url, username: &str, inbox: Url, urls: &Urls, pem: 
         attachment: Vec::new(),
         webfinger: None,
         charter: None,
+        listing: None,
+        directory: None,
     }
 }
 
 /// A local community as a `Group`.
-pub fn group(urls: &Urls, domain: &str, view: &CommunityView) -> Actor {
-    let row = &view.row;
+pub fn group(urls: &Urls, domain: &str, row: &CommunityRow) -> Actor {
     let name = row.name.as_str();
     let part = |p: &str| urls.community_part(name, p);
     let mut actor = base(
@@ -82,14 +82,14 @@ pub fn group(urls: &Urls, domain: &str, view: &CommunityView) -> Actor {
     actor.followers = Some(part("followers"));
     actor.featured = Some(part("featured"));
     actor.attributed_to = Some(part("moderators"));
-    actor.manually_approves_followers = Some(view.visibility == Visibility::ApprovalRequired);
-    actor.discoverable = Some(view.visibility != Visibility::Unlisted);
-    actor.indexable = Some(view.visibility != Visibility::Unlisted);
-    actor.posting_restricted_to_mods = Some(view.posting_policy == PostingPolicy::Moderators);
+    actor.manually_approves_followers = Some(row.visibility == Visibility::ApprovalRequired);
+    actor.discoverable = Some(row.visibility != Visibility::Unlisted);
+    actor.indexable = Some(row.visibility != Visibility::Unlisted);
+    actor.posting_restricted_to_mods = Some(row.posting_policy == PostingPolicy::Moderators);
     actor.published = Some(row.created_at.fixed_offset());
     actor.updated = Some(row.updated_at.fixed_offset());
     actor.webfinger = Some(format!("{name}@{domain}"));
-    if let Some(charter) = &view.charter {
+    if let Some(charter) = &row.charter {
         actor.attachment = property_values(charter);
         actor.charter = Some(CharterJson::from(charter));
     }
@@ -137,5 +137,6 @@ pub fn instance(urls: &Urls, instance_name: &str, row: &InstanceRow) -> Actor {
     actor.url = Some(urls.home());
     actor.manually_approves_followers = Some(false);
     actor.discoverable = Some(false);
+    actor.directory = Some(urls.directory());
     actor
 }

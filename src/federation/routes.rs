@@ -5,7 +5,7 @@
 use super::{
     actors,
     context::Federation,
-    inbox,
+    directory, inbox,
     negotiate::{activity_json, wants_activity_json},
     nodeinfo, objects, webfinger,
 };
@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         }),
     )
     .route("/actor/outbox", web::get().to(get_instance_outbox))
+    .route("/directory", ap().to(directory::get_directory))
     .route("/inbox", web::post().to(inbox::post_inbox))
     .route("/actor/inbox", web::post().to(inbox::post_inbox))
     .route("/c/{name}/inbox", web::post().to(inbox::post_inbox))
@@ -89,7 +90,7 @@ async fn get_group(
     Ok(activity_json(&actors::group(
         &state.urls,
         &state.settings.domain,
-        &view,
+        &view.row,
     )))
 }
 

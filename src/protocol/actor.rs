@@ -114,6 +114,29 @@ pub struct Actor {
     /// Guildhall extension: the community's charter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charter: Option<CharterJson>,
+    /// Guildhall extension on a community in a directory: its members,
+    /// next event, last activity and charter version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ListingJson>,
+    /// Guildhall extension on the instance actor: its directory collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Url>,
+}
+
+/// A community's directory figures on the wire (`guildhall:listing`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingJson {
+    #[serde(default)]
+    pub member_count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_event: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub charter_version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charter_updated: Option<DateTime<FixedOffset>>,
 }
 
 /// `endpoints` of an actor.

@@ -15,6 +15,8 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
         {
             "guildhall": GUILDHALL_NS,
             "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
+            "listing": {"@id": "guildhall:listing", "@context": {"@vocab": GUILDHALL_NS}},
+            "directory": {"@id": "guildhall:directory", "@type": "@id"},
             "milestone": "guildhall:milestone",
             "kudos": {"@id": "guildhall:kudos", "@context": {
                 "@vocab": GUILDHALL_NS,

@@ -170,4 +170,11 @@ pub struct NodeInfoMetadata {
         skip_serializing_if = "Option::is_none"
     )]
     pub directory: Option<Url>,
+    /// Guildhall: the number of events of our communities.
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub events: Option<u64>,
 }

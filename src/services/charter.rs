@@ -1,6 +1,6 @@
 //! Charters: read, replace (each change a new numbered version), history.
 
-use super::{AppState, community, milestone};
+use super::{AppState, community, directory, milestone};
 use crate::{
     db::{self, person::PersonRow},
     domain::{
@@ -49,6 +49,7 @@ pub async fn put_charter(
             let stored =
                 db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
             db::community::set_charter(conn, row.id, &charter, version).await?;
+            directory::sync_local(conn, state, row.id).await?;
             let before = row.charter.as_ref().and_then(|c| c.stage);
             if let Some(stage @ (Stage::Active | Stage::Established)) = charter.stage
                 && before != Some(stage)

@@ -1,6 +1,6 @@
 //! Communities: create, read, list and change settings; moderators.
 
-use super::AppState;
+use super::{AppState, directory};
 use crate::{
     db::{self, DbConn, community::CommunityRow, handle::HandleKind, person::PersonRow},
     domain::{
@@ -103,13 +103,15 @@ pub async fn create_community(
             )
             .await?;
             db::community::add_moderator(conn, row.id, owner.id).await?;
-            match &input.charter {
+            let row = match &input.charter {
                 Some(charter) => {
                     db::charter_version::insert(conn, row.id, 1, charter, owner.id).await?;
-                    db::community::set_charter(conn, row.id, charter, 1).await
+                    db::community::set_charter(conn, row.id, charter, 1).await?
                 }
-                None => Ok(row),
-            }
+                None => row,
+            };
+            directory::sync_local(conn, state, row.id).await?;
+            Ok(row)
         })
         .await
         .map_err(|err: diesel::result::Error| {
@@ -185,7 +187,13 @@ pub async fn update_community(
         milestones_off,
         updated_at: Some(Utc::now()),
     };
-    let row = db::community::update(&mut conn, row.id, &changes).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = db::community::update(conn, row.id, &changes).await?;
+            directory::sync_local(conn, state, row.id).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
     view(&mut conn, row).await
 }
 

@@ -55,7 +55,8 @@ pub async fn delete(state: &AppState, name: &str) -> AppResult<CommunityRow> {
         .ok_or_else(|| AppError::not_found(format!("no local community named `{name}`")))?;
     conn.transaction(async |conn| {
         db::delivery::cancel_signed_by(conn, &community.ap_id).await?;
-        db::community::delete_local(conn, community.id).await
+        db::community::delete_local(conn, community.id).await?;
+        super::directory::remove_local(conn, state, &community.ap_id).await
     })
     .await?;
     Ok(community)

@@ -5,7 +5,7 @@ use super::AppState;
 use crate::{
     db::{self, peer::PeerPolicy},
     domain::FieldError,
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 use chrono::{DateTime, Utc};
 
@@ -63,25 +63,6 @@ pub async fn set_blocked(state: &AppState, domain: &str, blocked: bool) -> AppRe
     if blocked {
         db::delivery::cancel_for_domain(&mut conn, &domain).await?;
     }
-    Ok(domain)
-}
-
-/// Adds (or removes) a partner instance (the allowlist).
-pub async fn set_partner(state: &AppState, domain: &str, partner: bool) -> AppResult<String> {
-    let domain = parse_domain(domain)?;
-    let mut conn = state.pool.get().await?;
-    let current = db::peer::policy(&mut conn, &domain).await?;
-    if current == PeerPolicy::Blocked && partner {
-        return Err(AppError::conflict(format!(
-            "{domain} is blocked; unblock it first"
-        )));
-    }
-    let policy = if partner {
-        PeerPolicy::Partner
-    } else {
-        PeerPolicy::None
-    };
-    db::peer::set_policy(&mut conn, &domain, policy).await?;
     Ok(domain)
 }
 

@@ -89,6 +89,33 @@ pub enum Outgoing {
         accepted: bool,
         by_mention: bool,
     },
+    /// Our instance actor asks `domain`'s instance actor to follow it (a
+    /// partner link); the link row holds the `Follow`'s id and the inbox.
+    PartnerFollowed { domain: String },
+    /// Our instance actor takes back its follow `follow_id` of `actor`
+    /// (delivered to `inbox`): the partnership ended.
+    PartnerUnfollowed {
+        actor: String,
+        inbox: String,
+        follow_id: String,
+    },
+    /// Our instance actor answered another instance actor's (`actor`)
+    /// follow `follow_id` (a `Reject` also ends an accepted one).
+    PartnerFollowAnswered {
+        actor: String,
+        inbox: String,
+        follow_id: String,
+        accepted: bool,
+    },
+    /// A local community is in the directory: `new` when it just entered
+    /// (`Create{Group}` to partners), else it changed (`Update{Group}`).
+    Listed { community_id: i64, new: bool },
+    /// A local community left the directory (`Delete` to partners).
+    Unlisted { ap_id: String },
+    /// The community `ap_id` of our partner `from` (a host) changed or left
+    /// its directory: our other partners are told to check it at its origin
+    /// (`directory_share_partners`).
+    Shared { ap_id: String, from: String },
     /// A local community accepted a remote member's activity (the stored
     /// incoming activity `activity_id`) and passes it on to its followers;
     /// `boost` names a new top-level post to boost to non-group software.

@@ -13,13 +13,17 @@ use guildhall::{
         admin::{DomainInput, DomainPolicy},
         charter::CharterResponse,
         communities::{CommunityResponse, CreateCommunity, UpdateCommunity},
+        directory::DirectoryEntry,
         follow::{Decision, FollowResponse, PendingFollower},
         moderation::{BanInput, Reason},
         posts::{NewPost, NewReply, PostChanges, PostResponse},
         session::{SignIn, Token},
     },
     domain::charter::Charter,
-    services::{account::SessionView, federation_admin::FederationState, moderation::LogEntry},
+    services::{
+        account::SessionView, federation_admin::FederationState, moderation::LogEntry,
+        partner::LinkState,
+    },
 };
 use reqwest::Method;
 use serde::{Serialize, de::DeserializeOwned};
@@ -362,6 +366,25 @@ impl Api {
     pub async fn federation_state(&self) -> Answer<FederationState> {
         self.call(Method::GET, "/api/v1/admin/federation", NO_BODY, OK)
             .await
+    }
+
+    /// `POST` (link) or `DELETE` (unlink) `/api/v1/admin/partners`.
+    pub async fn partner(&self, domain: &str, link: bool) -> Answer<LinkState> {
+        let body = DomainInput {
+            domain: domain.to_string(),
+        };
+        let method = if link { Method::POST } else { Method::DELETE };
+        self.call(method, "/api/v1/admin/partners", Some(&body), OK)
+            .await
+    }
+
+    /// `GET /api/v1/directory?<params>` (each pair URL-encoded).
+    pub async fn directory(&self, params: &[(&str, &str)]) -> Answer<Page<DirectoryEntry>> {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        let path = format!("/api/v1/directory?{query}");
+        self.call(Method::GET, &path, NO_BODY, OK).await
     }
 
     /// `POST` or `DELETE /api/v1/admin/{list}` (`blocks` or `partners`).

@@ -13,6 +13,8 @@ mod communities;
 mod config;
 mod content_fidelity;
 mod delivery_recovery;
+mod directory;
+mod directory_federation;
 mod embedded_db;
 mod events;
 mod fake_peer;

@@ -59,6 +59,7 @@ fn diesel_type(udt: &str) -> String {
         "timestamptz" => "Timestamptz",
         "timestamp" => "Timestamp",
         "jsonb" => "Jsonb",
+        "tsvector" => "Tsvector",
         other => panic!("no diesel type written for `{other}` here yet"),
     }
     .to_string()

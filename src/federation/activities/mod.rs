@@ -10,6 +10,7 @@ mod follow;
 mod kudos;
 mod like;
 mod moderation;
+mod partner;
 mod remote_event;
 pub mod remote_post;
 mod rsvp;
@@ -39,6 +40,9 @@ pub async fn receive(
 ) -> AppResult<()> {
     if let Some(reason) = unsupported::reason(&activity) {
         return Err(refused(reason));
+    }
+    if let Some(result) = partner::route(fed, &activity, budget).await {
+        return result;
     }
     match activity {
         AnyActivity::Follow(a) => follow::receive_follow(fed, a, budget).await,

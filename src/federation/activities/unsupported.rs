@@ -8,13 +8,18 @@
 
 use crate::protocol::{
     activity::{ActivityKind, Announced, AnyActivity, AnyObject},
+    actor::ActorKind,
     lenient::IdOrObject,
 };
 
 /// Why we cannot handle `activity`, when it is of a shape we never take.
 pub fn reason(activity: &AnyActivity) -> Option<String> {
     match activity {
-        AnyActivity::Create(create) => created(&create.object),
+        // A partner's instance actor lists its communities (`partner`).
+        AnyActivity::Create(create) => match &create.object {
+            AnyObject::Actor(actor) if actor.kind == ActorKind::Group => None,
+            other => created(other),
+        },
         AnyActivity::Update(update) => match &update.object {
             AnyObject::Event(_) => Some(EVENTS.into()),
             AnyObject::Post(_) | AnyObject::Actor(_) => None,

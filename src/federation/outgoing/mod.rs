@@ -1,7 +1,7 @@
 //! The way out: turns what services say happened ([`Outgoing`]) into
 //! ActivityPub activities and delivery rows, in the caller's transaction.
 //! `Translator` is the [`Publisher`] that `startup` gives every service.
-//! Builders per concern (`post`, `follow`, `moderation`, `event`), a post's
+//! Builders per concern (`post`, `follow`, `moderation`, `event`, the instance actor's `partner` links and directory news), a post's
 //! and an event's object (`post_object`, `event_object`), and queuing with FEP-1b12's announces (`deliver`).
 
 pub mod deliver;
@@ -10,6 +10,7 @@ pub mod event_object;
 mod follow;
 mod mention;
 mod moderation;
+mod partner;
 mod post;
 pub mod post_object;
 
@@ -128,6 +129,23 @@ impl Publisher for Translator {
                 accepted,
                 by_mention: true,
             } => event::confirmed(conn, urls, event_id, person_id, &activity_id, accepted).await,
+            Outgoing::PartnerFollowed { domain } => partner::followed(conn, urls, &domain).await,
+            Outgoing::PartnerUnfollowed {
+                actor,
+                inbox,
+                follow_id,
+            } => partner::unfollowed(conn, urls, &actor, &inbox, &follow_id).await,
+            Outgoing::PartnerFollowAnswered {
+                actor,
+                inbox,
+                follow_id,
+                accepted,
+            } => partner::answered(conn, urls, &actor, &inbox, &follow_id, accepted).await,
+            Outgoing::Listed { community_id, new } => {
+                partner::listed(conn, urls, community_id, new).await
+            }
+            Outgoing::Unlisted { ap_id } => partner::unlisted(conn, urls, &ap_id).await,
+            Outgoing::Shared { ap_id, from } => partner::shared(conn, urls, &ap_id, &from).await,
         }
     }
 }

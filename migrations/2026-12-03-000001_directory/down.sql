@@ -1,0 +1,11 @@
+DROP TABLE directory_entries;
+DROP INDEX instances_follower_ap_id;
+DROP INDEX instances_follow_ap_id;
+ALTER TABLE instances
+    DROP COLUMN directory_seen_at,
+    DROP COLUMN follower_state,
+    DROP COLUMN follower_ap_id,
+    DROP COLUMN follow_state,
+    DROP COLUMN follow_ap_id,
+    DROP COLUMN instance_inbox,
+    DROP COLUMN instance_actor;

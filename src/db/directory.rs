@@ -1,0 +1,390 @@
+//! The `directory_entries` table: our listed communities and our partners',
+//! with their charters, a weighted `tsvector` in the charter's language,
+//! exact-match facets, and the figures readers see (members, next event,
+//! last activity). Search ranks with `ts_rank` over that vector.
+
+use super::schema::directory_entries;
+use crate::domain::{
+    charter::Charter,
+    directory::{Facets, SEARCH_CONFIGS},
+};
+use chrono::{DateTime, Utc};
+use diesel::{
+    pg::Pg,
+    prelude::*,
+    sql_types::{BigInt, Bool, Float, Int4, Jsonb, Nullable, Text, Timestamptz},
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// One entry as readers see it.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct EntryRow {
+    #[diesel(sql_type = Text)]
+    pub ap_id: String,
+    #[diesel(sql_type = Text)]
+    pub host: String,
+    #[diesel(sql_type = Bool)]
+    pub local: bool,
+    #[diesel(sql_type = Text)]
+    pub handle: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub summary: String,
+    #[diesel(sql_type = Jsonb)]
+    pub charter: Charter,
+    #[diesel(sql_type = Int4)]
+    pub charter_version: i32,
+    #[diesel(sql_type = Timestamptz)]
+    pub charter_changed_at: DateTime<Utc>,
+    #[diesel(sql_type = BigInt)]
+    pub member_count: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub next_event_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_activity_at: Option<DateTime<Utc>>,
+    /// A partner's entry whose instance has not been heard from lately.
+    #[diesel(sql_type = Bool)]
+    pub stale: bool,
+    /// Second-hand: the partner it came through.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub via: Option<String>,
+    #[diesel(sql_type = Float)]
+    pub rank: f32,
+}
+
+/// What an entry is written from. The four texts go into the search
+/// vector with weights A (purpose, domain) to D.
+pub struct NewEntry<'a> {
+    pub ap_id: &'a str,
+    pub host: &'a str,
+    pub local: bool,
+    pub handle: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub charter: &'a Charter,
+    pub charter_version: i32,
+    pub charter_changed_at: DateTime<Utc>,
+    pub facets: &'a Facets,
+    pub search_config: &'a str,
+    pub member_count: i64,
+    pub next_event_at: Option<DateTime<Utc>>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    /// Second-hand: the partner (host) it came through.
+    pub via: Option<&'a str>,
+}
+
+/// The texts of an entry by weight.
+pub struct Weighted {
+    pub a: String,
+    pub b: String,
+    pub c: String,
+    pub d: String,
+}
+
+/// Writes an entry, unless one with that id exists on another host or is
+/// ours while this one is not. Returns whether the entry is new (`None`
+/// when it was not written).
+pub async fn upsert(
+    conn: &mut AsyncPgConnection,
+    entry: &NewEntry<'_>,
+    text: &Weighted,
+) -> QueryResult<Option<bool>> {
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(sql_type = Bool)]
+        inserted: bool,
+    }
+    let facets = serde_json::to_value(entry.facets)
+        .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    let rows: Vec<Inserted> = diesel::sql_query(
+        "INSERT INTO directory_entries AS e (ap_id, host, local, handle, title, summary, charter,
+            charter_version, charter_changed_at, facets, search_config, search, member_count,
+            next_event_at, last_activity_at, updated_at, via)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+            setweight(to_tsvector($11::regconfig, $12), 'A')
+            || setweight(to_tsvector($11::regconfig, $13), 'B')
+            || setweight(to_tsvector($11::regconfig, $14), 'C')
+            || setweight(to_tsvector($11::regconfig, $15), 'D'),
+            $16, $17, $18, now(), $19)
+         ON CONFLICT (ap_id) DO UPDATE SET
+            handle = EXCLUDED.handle, title = EXCLUDED.title, summary = EXCLUDED.summary,
+            charter = EXCLUDED.charter, charter_version = EXCLUDED.charter_version,
+            charter_changed_at = EXCLUDED.charter_changed_at, facets = EXCLUDED.facets,
+            search_config = EXCLUDED.search_config, search = EXCLUDED.search,
+            member_count = EXCLUDED.member_count, next_event_at = EXCLUDED.next_event_at,
+            last_activity_at = EXCLUDED.last_activity_at, updated_at = now(),
+            via = CASE WHEN e.via IS NULL OR EXCLUDED.via IS NULL THEN NULL ELSE EXCLUDED.via END
+         WHERE e.host = EXCLUDED.host AND e.local = EXCLUDED.local
+         RETURNING (xmax = 0) AS inserted",
+    )
+    .bind::<Text, _>(entry.ap_id)
+    .bind::<Text, _>(entry.host)
+    .bind::<Bool, _>(entry.local)
+    .bind::<Text, _>(entry.handle)
+    .bind::<Text, _>(entry.title)
+    .bind::<Text, _>(entry.summary)
+    .bind::<Jsonb, _>(super::typed::to_json(entry.charter)?)
+    .bind::<Int4, _>(entry.charter_version)
+    .bind::<Timestamptz, _>(entry.charter_changed_at)
+    .bind::<Jsonb, _>(facets)
+    .bind::<Text, _>(entry.search_config)
+    .bind::<Text, _>(&text.a)
+    .bind::<Text, _>(&text.b)
+    .bind::<Text, _>(&text.c)
+    .bind::<Text, _>(&text.d)
+    .bind::<BigInt, _>(entry.member_count)
+    .bind::<Nullable<Timestamptz>, _>(entry.next_event_at)
+    .bind::<Nullable<Timestamptz>, _>(entry.last_activity_at)
+    .bind::<Nullable<Text>, _>(entry.via)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().map(|r| r.inserted))
+}
+
+/// Removes the entry `ap_id` if it lives on `host`; true when one was removed.
+pub async fn remove(conn: &mut AsyncPgConnection, ap_id: &str, host: &str) -> QueryResult<bool> {
+    diesel::delete(
+        directory_entries::table
+            .filter(directory_entries::ap_id.eq(ap_id))
+            .filter(directory_entries::host.eq(host)),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n > 0)
+}
+
+/// Removes every entry of a partner's `host`, and those it shared (the
+/// partnership ended).
+pub async fn remove_host(conn: &mut AsyncPgConnection, host: &str) -> QueryResult<usize> {
+    diesel::delete(
+        directory_entries::table
+            .filter(
+                directory_entries::host
+                    .eq(host)
+                    .or(directory_entries::via.eq(host)),
+            )
+            .filter(directory_entries::local.eq(false)),
+    )
+    .execute(conn)
+    .await
+}
+
+/// Removes the second-hand entry `ap_id`; true when one was removed.
+pub async fn remove_second_hand(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        directory_entries::table
+            .filter(directory_entries::ap_id.eq(ap_id))
+            .filter(directory_entries::via.is_not_null()),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n > 0)
+}
+
+/// True when the directory holds `ap_id`.
+pub async fn contains(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        directory_entries::table.filter(directory_entries::ap_id.eq(ap_id)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// The id of the entry with `handle` (`name@domain`), if any.
+pub async fn ap_id_by_handle(
+    conn: &mut AsyncPgConnection,
+    handle: &str,
+) -> QueryResult<Option<String>> {
+    directory_entries::table
+        .filter(directory_entries::handle.eq(handle))
+        .select(directory_entries::ap_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A search: words, facets every result must contain, or the entry whose
+/// neighbours are wanted (those sharing its topics or words of its purpose
+/// and domain, ranked by both).
+pub struct Search<'a> {
+    pub words: Option<&'a str>,
+    pub like: Option<&'a str>,
+    pub facets: &'a Facets,
+    /// Entries of partners heard from before this are stale.
+    pub stale_before: DateTime<Utc>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// The query a reader's words make: the words in web-search syntax, read
+/// with every configuration we index with, any of which may match (so an
+/// English charter matches "modelling" as "model", a `simple` one as typed).
+fn words_query() -> String {
+    let mut configs: Vec<&str> = vec!["simple"];
+    for (_, config) in SEARCH_CONFIGS {
+        if !configs.contains(config) {
+            configs.push(config);
+        }
+    }
+    configs
+        .iter()
+        .map(|c| format!("websearch_to_tsquery('{c}', $1)"))
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+/// One page of results, best first (by rank, then members, then title).
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    search: &Search<'_>,
+) -> QueryResult<Vec<EntryRow>> {
+    let facets = serde_json::to_value(search.facets)
+        .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    const COLUMNS: &str = "e.ap_id, e.host, e.local, e.handle, e.title, e.summary, e.charter,
+        e.charter_version, e.charter_changed_at, e.member_count, e.next_event_at,
+        e.last_activity_at, e.via,
+        (NOT e.local AND coalesce(greatest(i.directory_seen_at, i.last_success_at), e.updated_at) < $3) AS stale";
+    let sql = match (search.words, search.like) {
+        (_, Some(_)) => format!(
+            "WITH src AS (SELECT search, facets FROM directory_entries WHERE ap_id = $1),
+                  q AS (SELECT coalesce((SELECT string_agg(quote_literal(l), ' | ')
+                          FROM unnest(tsvector_to_array(ts_filter(src.search, '{{a}}'))) l), '')::tsquery AS q,
+                        coalesce(src.facets->'topics', '[]') AS topics FROM src)
+             SELECT {COLUMNS},
+                (ts_rank(e.search, q.q) + 0.5 * (SELECT count(*) FROM jsonb_array_elements_text(e.facets->'topics') t
+                    WHERE q.topics ? t))::real AS rank
+             FROM directory_entries e CROSS JOIN q LEFT JOIN instances i ON i.domain = e.host
+             WHERE e.ap_id <> $1 AND e.facets @> $2
+               AND (e.search @@ q.q OR e.facets->'topics' ?| ARRAY(SELECT jsonb_array_elements_text(q.topics)))
+             ORDER BY rank DESC, e.member_count DESC, e.title, e.ap_id
+             LIMIT $4 OFFSET $5"
+        ),
+        (Some(_), None) => format!(
+            "WITH q AS (SELECT {} AS q)
+             SELECT {COLUMNS}, ts_rank(e.search, q.q) AS rank
+             FROM directory_entries e CROSS JOIN q LEFT JOIN instances i ON i.domain = e.host
+             WHERE e.search @@ q.q AND e.facets @> $2
+             ORDER BY rank DESC, e.member_count DESC, e.title, e.ap_id
+             LIMIT $4 OFFSET $5",
+            words_query()
+        ),
+        (None, None) => format!(
+            "SELECT {COLUMNS}, 0::real AS rank
+             FROM directory_entries e LEFT JOIN instances i ON i.domain = e.host
+             WHERE $1 = '' AND e.facets @> $2
+             ORDER BY e.member_count DESC, e.title, e.ap_id
+             LIMIT $4 OFFSET $5"
+        ),
+    };
+    let first = search.like.or(search.words).unwrap_or_default();
+    diesel::sql_query(sql)
+        .into_boxed::<Pg>()
+        .bind::<Text, _>(first)
+        .bind::<Jsonb, _>(facets)
+        .bind::<Timestamptz, _>(search.stale_before)
+        .bind::<BigInt, _>(search.limit)
+        .bind::<BigInt, _>(search.offset)
+        .load(conn)
+        .await
+}
+
+/// Our own listed communities, one page at a time by id, for the
+/// directory collection; and how many there are.
+pub async fn local_page(
+    conn: &mut AsyncPgConnection,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<String>, i64)> {
+    let ids = directory_entries::table
+        .filter(directory_entries::local.eq(true))
+        .order(directory_entries::ap_id)
+        .select(directory_entries::ap_id)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)
+        .await?;
+    let total = directory_entries::table
+        .filter(directory_entries::local.eq(true))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((ids, total))
+}
+
+/// Refreshes the figures of our own entries (members, next event, last
+/// post) from the tables they come from.
+pub async fn refresh_local_figures(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE directory_entries e SET
+            member_count = (SELECT count(*) FROM community_follows f
+                            WHERE f.community_id = c.id AND f.state = 'accepted'),
+            next_event_at = (SELECT min(v.starts_at) FROM events v
+                             WHERE v.community_id = c.id AND v.starts_at > now() AND v.status <> 'cancelled'),
+            last_activity_at = (SELECT max(p.published) FROM posts p
+                                WHERE p.community_id = c.id AND NOT p.deleted AND NOT p.removed)
+         FROM communities c
+         WHERE e.local AND c.ap_id = e.ap_id",
+    )
+    .execute(conn)
+    .await
+}
+
+/// A local community's figures: accepted members, the start of its next
+/// event that is not cancelled, and its newest post.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct Figures {
+    #[diesel(sql_type = BigInt)]
+    pub member_count: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub next_event_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// The figures of the local community `community_id`.
+pub async fn local_figures(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Figures> {
+    diesel::sql_query(
+        "SELECT (SELECT count(*) FROM community_follows f
+                 WHERE f.community_id = $1 AND f.state = 'accepted') AS member_count,
+                (SELECT min(v.starts_at) FROM events v
+                 WHERE v.community_id = $1 AND v.starts_at > now() AND v.status <> 'cancelled') AS next_event_at,
+                (SELECT max(p.published) FROM posts p
+                 WHERE p.community_id = $1 AND NOT p.deleted AND NOT p.removed) AS last_activity_at",
+    )
+    .bind::<BigInt, _>(community_id)
+    .get_result(conn)
+    .await
+}
+
+/// An entry's figures and charter version, as announced with its `Group`.
+#[derive(Clone, Debug, Queryable)]
+pub struct EntryFigures {
+    pub member_count: i64,
+    pub next_event_at: Option<DateTime<Utc>>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub charter_version: i32,
+    pub charter_changed_at: DateTime<Utc>,
+}
+
+/// The figures of the entry `ap_id`.
+pub async fn figures(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<EntryFigures>> {
+    directory_entries::table
+        .find(ap_id)
+        .select((
+            directory_entries::member_count,
+            directory_entries::next_event_at,
+            directory_entries::last_activity_at,
+            directory_entries::charter_version,
+            directory_entries::charter_changed_at,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
