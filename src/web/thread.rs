@@ -32,8 +32,14 @@ pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> Ht
         h2 { (replies.len()) " replies" }
         @for reply in &replies { (entry(reply)) }
     };
-    let excerpt = crate::domain::markdown::excerpt(&post.row.content, 200);
-    let head = layout::open_graph("article", &title, &excerpt, &post.row.ap_id);
+    // Behind a content warning, the preview shows the warning, not the
+    // text; a deleted post's shows nothing.
+    let description = match &post.row.content_warning {
+        _ if post.row.deleted => String::new(),
+        Some(warning) => warning.clone(),
+        None => crate::domain::markdown::excerpt(&post.row.content, 200),
+    };
+    let head = layout::open_graph("article", &title, &description, &post.row.ap_id);
     super::html(
         StatusCode::OK,
         layout::page_with_head(instance, &title, head, body),
