@@ -29,10 +29,8 @@ use guildhall::{
         community::NewCommunityInput,
         event::{draft::EventInput, series, store},
     },
-    settings::Settings,
-    startup::Application,
 };
-use std::{net::TcpListener, time::Instant};
+use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     table::run(run())
@@ -76,21 +74,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let reads = env("GUILDHALL_BENCH_ICS_READS", 200);
     let communities = env("GUILDHALL_BENCH_SERIES", 1_000);
     let db = db::BenchDb::new("calendar");
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let settings = Settings {
-        bind: format!("127.0.0.1:{port}"),
-        domain: format!("calendar.test:{port}"),
-        database_url: db.url.clone(),
-        dev: true,
-        log: "error".into(),
-        ..Settings::default()
-    };
-    let app = Application::build_on(settings, listener)
-        .await
-        .context("cannot boot the instance")?;
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (state, port) = table::boot("calendar", &db.url).await?;
     services::account::create_user(&state, "alice", "correct horse battery", false)
         .await
         .map_err(|e| anyhow!("create user: {e}"))?;

@@ -15,44 +15,22 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/table.rs"]
+mod table;
+
+use table::{env, ms};
 
 use anyhow::{Context as _, anyhow};
 use chrono::Utc;
 use guildhall::{
     domain::charter::{Charter, Practice, Stage},
     services::{self, directory::Listing},
-    settings::Settings,
-    startup::Application,
 };
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
-use std::{
-    net::TcpListener,
-    time::{Duration, Instant},
-};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let rows = runtime.block_on(run())?;
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    println!("| figure | value |");
-    println!("|---|---|");
-    for (figure, value) in rows {
-        println!("| {figure} | {value} |");
-    }
-    Ok(())
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+    table::run(run())
 }
 
 /// A pronounceable made-up word for `n` (the vocabulary).
@@ -131,21 +109,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let communities = env("GUILDHALL_BENCH_DIRECTORY", 10_000);
     let reads = env("GUILDHALL_BENCH_DIRECTORY_READS", 300);
     let db = db::BenchDb::new("directory");
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let settings = Settings {
-        bind: format!("127.0.0.1:{port}"),
-        domain: format!("directory.test:{port}"),
-        database_url: db.url.clone(),
-        dev: true,
-        log: "error".into(),
-        ..Settings::default()
-    };
-    let app = Application::build_on(settings, listener)
-        .await
-        .context("cannot boot the instance")?;
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (state, port) = table::boot("directory", &db.url).await?;
 
     eprintln!("listing {communities} partner communities …");
     let vocabulary: Vec<String> = (0..400).map(word).collect();

@@ -22,12 +22,8 @@ use table::{env, ms};
 
 use anyhow::{Context as _, anyhow};
 use diesel_async::RunQueryDsl;
-use guildhall::{
-    services::{self, community::NewCommunityInput},
-    settings::Settings,
-    startup::Application,
-};
-use std::{net::TcpListener, time::Instant};
+use guildhall::services::{self, community::NewCommunityInput};
+use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     table::run(run())
@@ -79,21 +75,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let reads = env("GUILDHALL_BENCH_READS", 200);
     let cold_reads = env("GUILDHALL_BENCH_COLD_READS", 40);
     let db = db::BenchDb::new("recognition");
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let settings = Settings {
-        bind: format!("127.0.0.1:{port}"),
-        domain: format!("recognition.test:{port}"),
-        database_url: db.url.clone(),
-        dev: true,
-        log: "error".into(),
-        ..Settings::default()
-    };
-    let app = Application::build_on(settings, listener)
-        .await
-        .context("cannot boot the instance")?;
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (state, port) = table::boot("recognition", &db.url).await?;
     services::account::create_user(&state, "alice", "correct horse battery", false)
         .await
         .map_err(|e| anyhow!("create user: {e}"))?;

@@ -34,3 +34,29 @@ where
     }
     Ok(())
 }
+
+/// Boots one instance in dev mode as `serve` boots it, named
+/// `<tag>.test:<port>`, on the (throw-away) database at `database_url`;
+/// returns its state and the loopback port it answers on.
+pub async fn boot(
+    tag: &str,
+    database_url: &str,
+) -> anyhow::Result<(guildhall::services::AppState, u16)> {
+    use anyhow::Context as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let settings = guildhall::settings::Settings {
+        bind: format!("127.0.0.1:{port}"),
+        domain: format!("{tag}.test:{port}"),
+        database_url: database_url.to_string(),
+        dev: true,
+        log: "error".into(),
+        ..guildhall::settings::Settings::default()
+    };
+    let app = guildhall::startup::Application::build_on(settings, listener)
+        .await
+        .context("cannot boot the instance")?;
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    Ok((state, port))
+}
