@@ -97,6 +97,9 @@ pub struct Settings {
     pub incoming_retention_days: u32,
     /// Days a sign-in session lasts.
     pub session_days: u32,
+    /// Anyone may create an account on the `/register` page. Off: only
+    /// admins create accounts (`guildhall admin create-user`).
+    pub registration_open: bool,
     /// Take the client address from `X-Forwarded-For` (set by a reverse proxy
     /// in front of Guildhall) for sign-in and inbox throttling. Leave it off
     /// when clients reach Guildhall directly: they could invent addresses.
@@ -137,6 +140,7 @@ impl Default for Settings {
             inbox_concurrency: 16,
             incoming_retention_days: 30,
             session_days: 30,
+            registration_open: false,
             trust_forwarded_for: false,
             workers: true,
             fast_queue: false,

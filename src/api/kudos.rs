@@ -10,7 +10,10 @@ use super::{
     json,
 };
 use crate::{
-    db::kudos::{Contribution, RankBy, Role},
+    db::{
+        kudos::{Contribution, RankBy, Role},
+        person::PersonRow,
+    },
     domain::FieldError,
     error::{AppError, AppResult, ErrorKind},
     federation::{context::Federation, handle, policy},
@@ -98,26 +101,7 @@ pub async fn create_kudos(
 ) -> AppResult<HttpResponse> {
     let input: NewKudos = json::parse(&body, "")?;
     let community = handle::community(&fed, &path, true).await?;
-    let unknown = |err: AppError| match err.kind {
-        ErrorKind::NotFound | ErrorKind::Forbidden => AppError::from(FieldError::new(
-            "recipient",
-            format!("no person `{}` could be found", input.recipient.trim()),
-        )),
-        _ => err,
-    };
-    if input.recipient.trim().is_empty() {
-        return Err(FieldError::new("recipient", "say who you thank").into());
-    }
-    let recipient = handle::person(&fed, &input.recipient)
-        .await
-        .map_err(unknown)?;
-    if !recipient.local && !policy::allows(&fed, &recipient.domain).await? {
-        return Err(FieldError::new(
-            "recipient",
-            format!("{} is not federated with", recipient.domain),
-        )
-        .into());
-    }
+    let recipient = find_recipient(&fed, &input.recipient).await?;
     let request = KudosRequest {
         message: input.message,
         category: input.category,
@@ -125,6 +109,31 @@ pub async fn create_kudos(
     };
     let view = kudos::give(&fed.state, &giver, &community, &recipient, &request).await?;
     Ok(HttpResponse::Created().json(KudosResponse::from(view)))
+}
+
+/// The person a kudos is for (`@name@host`, a local `name`, or an actor
+/// URL): unknown people and people on instances we do not federate with
+/// are an error on the `recipient` field (the pages use this too).
+pub async fn find_recipient(fed: &Federation, recipient: &str) -> AppResult<PersonRow> {
+    let unknown = |err: AppError| match err.kind {
+        ErrorKind::NotFound | ErrorKind::Forbidden => AppError::from(FieldError::new(
+            "recipient",
+            format!("no person `{}` could be found", recipient.trim()),
+        )),
+        _ => err,
+    };
+    if recipient.trim().is_empty() {
+        return Err(FieldError::new("recipient", "say who you thank").into());
+    }
+    let found = handle::person(fed, recipient).await.map_err(unknown)?;
+    if !found.local && !policy::allows(fed, &found.domain).await? {
+        return Err(FieldError::new(
+            "recipient",
+            format!("{} is not federated with", found.domain),
+        )
+        .into());
+    }
+    Ok(found)
 }
 
 /// `?before=&limit=` of a list of kudos.

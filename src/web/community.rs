@@ -1,114 +1,197 @@
-//! `/c/{name}`: a community's page with its summary and charter, recent
-//! posts (milestones among them), its kudos wall and top contributors.
+//! `/c/{name}`: a community's page. The charter at a glance (purpose, who
+//! it is for, how and when it meets, where its content lives, its stage),
+//! then its posts (milestones among them); beside them the member count,
+//! the handle to follow from Mastodon, a join button, what a signed-in
+//! person can do there, upcoming events, the kudos wall and top
+//! contributors.
 
-use super::layout;
+use super::{charter_view, page::Page};
 use crate::{
-    db::kudos::RankBy,
-    domain::{charter::Charter, markdown},
-    federation::context::Federation,
+    db::{self, follow::FollowState, kudos::RankBy},
+    domain::markdown,
+    error::AppError,
     services::{
-        community,
+        community::{self, CommunityView},
         contributors::{self, Period},
+        event::{self, EventView, schedule_of},
         kudos, post,
     },
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, PreEscaped, html};
 
+/// What the viewer is to the community.
+struct Standing {
+    membership: Option<FollowState>,
+    moderator: bool,
+}
+
 /// `GET /c/{name}` (HTML).
-pub async fn community_page(state: web::Data<Federation>, name: web::Path<String>) -> HttpResponse {
-    let instance = &state.settings.instance_name;
-    let view = match community::get_community(&state, &name).await {
-        Ok(view) => view,
-        Err(err) => return layout::error_page(instance, &err),
-    };
+pub async fn community_page(page: Page, name: web::Path<String>) -> HttpResponse {
+    match render(&page, &name).await {
+        Ok(response) => response,
+        Err(err) => page.error(&err),
+    }
+}
+
+async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
+    let state = &page.fed.state;
+    let view = community::get_community(state, name).await?;
     let row = &view.row;
-    let posts = match post::list_posts(&state, row, None, 20).await {
-        Ok((posts, _)) => posts,
-        Err(err) => return layout::error_page(instance, &err),
-    };
-    let wall = match kudos::wall(&state, row, None, 10).await {
-        Ok((wall, _)) => wall,
-        Err(err) => return layout::error_page(instance, &err),
-    };
-    let month = Period::Days30;
-    let top = match contributors::top(&state, row, month, RankBy::Kudos, 5).await {
-        Ok(top) => top,
-        Err(err) => return layout::error_page(instance, &err),
-    };
-    let body = html! {
-        h1 { (row.title) }
-        p.handle { "@" (row.name) "@" (state.settings.domain) " · " (view.followers) " members" }
-        (PreEscaped(markdown::to_html(&row.summary)))
-        @if let Some(charter) = &view.charter { (charter_section(charter)) }
-        h2 { "Recent posts" }
-        @if posts.is_empty() { p { "No posts yet." } }
-        @for p in &posts {
-            article {
-                h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
-                p.handle { (p.author_name()) " · " (p.row.published.format("%Y-%m-%d %H:%M UTC")) " · " (p.likes) " likes" }
-                (super::post::body(&p.row))
+    let (posts, _) = post::list_posts(state, row, None, 20).await?;
+    let events = event::list_events(state, row, false, 5, page.viewer.as_ref()).await?;
+    let (wall, _) = kudos::wall(state, row, None, 10).await?;
+    let top = contributors::top(state, row, Period::Days30, RankBy::Kudos, 5).await?;
+    let standing = match &page.viewer {
+        Some(viewer) => {
+            let mut conn = state.pool.get().await?;
+            Standing {
+                membership: db::follow::find(&mut conn, row.id, viewer.id)
+                    .await?
+                    .map(|(state, _)| state),
+                moderator: viewer.is_admin || view.moderators.iter().any(|m| m.id == viewer.id),
             }
         }
-        section aria-labelledby="kudos" {
-            h2 #kudos { "Kudos" }
-            (super::kudos::list(&wall, "No kudos yet."))
-            h3 { "Top contributors, last 30 days" }
-            (super::kudos::contributors(&top))
+        None => Standing {
+            membership: None,
+            moderator: false,
+        },
+    };
+    let handle = format!("@{}@{}", row.name, row.domain);
+    let body = html! {
+        div.community-head {
+            @if let Some(stage) = view.charter.as_ref().and_then(|c| c.stage) {
+                span.stage { (stage.as_str()) }
+            }
+            h1 { (row.title) }
+            @if let Some(domain) = view.charter.as_ref().and_then(|c| c.domain.as_ref()) {
+                p.lede { (domain) }
+            }
         }
-        h2 { "Moderators" }
-        ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.handle()) } } } }
+        div.layout {
+            div {
+                @if !row.summary.trim().is_empty() {
+                    section.card aria-labelledby="about" {
+                        h2 #about { "About" }
+                        (PreEscaped(markdown::to_html(&row.summary)))
+                    }
+                }
+                @if let Some(charter) = &view.charter {
+                    section.card aria-labelledby="charter" {
+                        h2 #charter { "Charter" }
+                        (charter_view::at_a_glance(charter))
+                        p.meta {
+                            "Version " (row.charter_version) " · "
+                            a href={ "/c/" (row.name) "/charter/history" } { "history" }
+                            @if standing.moderator {
+                                " · " a href={ "/c/" (row.name) "/charter" } { "edit the charter" }
+                            }
+                        }
+                    }
+                } @else if standing.moderator {
+                    p { a.button href={ "/c/" (row.name) "/charter" } { "Write the charter" } }
+                }
+                section aria-labelledby="posts" {
+                    h2 #posts { "Posts" }
+                    @if page.viewer.is_some() {
+                        p { a.button href={ "/c/" (row.name) "/posts/new" } { "Write a post" } }
+                    }
+                    @if posts.is_empty() { p { "No posts yet." } }
+                    @for p in &posts {
+                        article.post {
+                            h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
+                            p.meta {
+                                @if p.row.milestone.is_some() { "Milestone · " }
+                                (p.author_name()) " · "
+                                time datetime=(p.row.published.to_rfc3339()) { (p.row.published.format("%-d %b %Y, %H:%M UTC")) }
+                                " · " (p.likes) " likes"
+                            }
+                            (super::post::body(&p.row))
+                        }
+                    }
+                }
+            }
+            aside aria-label="About this community" {
+                (membership(page, &view, &handle, &standing))
+                section.card aria-labelledby="events" {
+                    h2 #events { "Upcoming events" }
+                    (upcoming(&events))
+                    @if page.viewer.is_some() {
+                        p { a.button.secondary href={ "/c/" (row.name) "/events/new" } { "Plan an event" } }
+                    }
+                    p.meta { a href={ "/c/" (row.name) "/events.ics" } { "Subscribe to the calendar (.ics)" } }
+                }
+                section.card aria-labelledby="kudos" {
+                    h2 #kudos { "Kudos wall" }
+                    (super::kudos::list(&wall, "No kudos yet."))
+                    @if page.viewer.is_some() {
+                        p { a.button.secondary href={ "/c/" (row.name) "/kudos/new" } { "Give kudos" } }
+                    }
+                    h3 { "Top contributors, last 30 days" }
+                    (super::kudos::contributors(&top))
+                }
+                section.card aria-labelledby="moderators" {
+                    h2 #moderators { "Moderators" }
+                    ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.shown_name()) } } } }
+                }
+            }
+        }
     };
     let summary = markdown::plain_text(&markdown::to_html(&row.summary));
     let head = html! {
-        (layout::open_graph("website", &row.title, &summary, &row.ap_id))
+        (super::layout::open_graph("website", &row.title, &summary, &row.ap_id))
         link rel="alternate" type="application/atom+xml" title={ (row.title) " (posts and events)" }
             href={ "/c/" (row.name) "/feed.atom" };
         link rel="alternate" type="text/calendar" title={ (row.title) " (calendar)" }
             href={ "/c/" (row.name) "/events.ics" };
     };
-    super::html(
-        StatusCode::OK,
-        layout::page_with_head(instance, &row.title, head, body),
-    )
+    Ok(page.render(StatusCode::OK, &row.title, head, body))
 }
 
-fn charter_section(c: &Charter) -> Markup {
+/// Members, the handle to follow from Mastodon, and the join button.
+fn membership(page: &Page, view: &CommunityView, handle: &str, standing: &Standing) -> Markup {
+    let row = &view.row;
     html! {
-        section aria-labelledby="charter" {
-            h2 #charter { "Charter" }
-            dl {
-                @if let Some(domain) = &c.domain { dt { "Domain" } dd { (domain) } }
-                @if !c.topics.is_empty() { dt { "Topics" } dd { (c.topics.join(", ")) } }
-                dt { "Purpose" } dd { (c.purpose) }
-                @if let Some(impact) = &c.impact { dt { "Desired impact" } dd { (impact) } }
-                @if !c.indicators.is_empty() {
-                    dt { "How we will know" } dd { ul { @for i in &c.indicators { li { (i) } } } }
-                }
-                @if let Some(audience) = &c.audience { dt { "Who it is for" } dd { (audience) } }
-                @if let Some(why) = &c.audience_rationale { dt { "Why them" } dd { (why) } }
-                @if !c.core_team.is_empty() { dt { "Core team" } dd { (c.core_team.join(", ")) } }
-                @if !c.practices.is_empty() {
-                    dt { "Practices" }
-                    dd { ul { @for p in &c.practices {
-                        li {
-                            strong { (p.name) }
-                            @if let Some(cadence) = &p.cadence { ", " (cadence) }
-                            @if let Some(place) = &p.r#where { ", " (place) }
-                            @if let Some(d) = &p.description { br; (d) }
+        section.card aria-labelledby="members" {
+            h2 #members { span.count { (view.followers) } " members" }
+            p { "Follow from Mastodon or any fediverse app:" br; code { (handle) } }
+            @if page.viewer.is_some() {
+                form method="post" action={ "/c/" (row.name) "/follow" } {
+                    (page.csrf_field())
+                    @match standing.membership {
+                        Some(FollowState::Accepted) => {
+                            input type="hidden" name="action" value="leave";
+                            p { "You are a member. " button.secondary type="submit" { "Leave" } }
                         }
-                    } } }
+                        Some(FollowState::Pending) => {
+                            input type="hidden" name="action" value="leave";
+                            p { "Your request awaits a moderator. " button.secondary type="submit" { "Withdraw" } }
+                        }
+                        None => {
+                            input type="hidden" name="action" value="join";
+                            button type="submit" { "Join " (row.title) }
+                        }
+                    }
                 }
-                @if let Some(meetings) = &c.meetings { dt { "Meetings" } dd { (meetings) } }
-                @if !c.content_links.is_empty() {
-                    dt { "Content" }
-                    dd { ul { @for l in &c.content_links {
-                        li { a href=(l.url) rel="nofollow noopener" { (l.label) } }
-                    } } }
+            } @else {
+                p { a href={ "/login?next=/c/" (row.name) } { "Sign in" } " to join, post and RSVP here." }
+            }
+            p.meta { a href={ "/c/" (row.name) "/feed.atom" } { "Atom feed" } }
+        }
+    }
+}
+
+/// The next events, each with when and how many are going.
+fn upcoming(events: &[EventView]) -> Markup {
+    html! {
+        @if events.is_empty() { p { "Nothing planned yet." } }
+        ul.plain {
+            @for e in events {
+                li {
+                    a href={ "/events/" (e.row.id) } { strong { (e.row.title) } }
+                    br;
+                    span.meta { (schedule_of(&e.row).readable()) " · " (e.going) " going" }
                 }
-                @if let Some(stage) = c.stage { dt { "Stage" } dd { (stage.as_str()) } }
-                @if !c.organisations.is_empty() { dt { "Organisations" } dd { (c.organisations.join(", ")) } }
-                @if !c.languages.is_empty() { dt { "Languages" } dd { (c.languages.join(", ")) } }
             }
         }
     }

@@ -1,18 +1,39 @@
-//! Server-rendered HTML pages (the minimal web UI): the front page and the
-//! community (with its kudos wall and top contributors), person (with the
-//! kudos they received) and event pages, signing in and out (`sign_in`),
-//! a community's Atom feed (`feed`), and the iCalendar feeds (`calendar`). ActivityPub clients asking for JSON on the
-//! same URLs are answered by `federation` routes registered before these.
+//! Server-rendered HTML pages, which need no JavaScript and load nothing
+//! from elsewhere. `page` is where every handler starts (who is signed in,
+//! the CSRF token, the frame in `layout`); `form` and `csrf` are what every
+//! form shares. The pages: the front page with the directory (`front`),
+//! a community (`community`, its charter in `charter_view`, joining in
+//! `membership`), starting one (`community_new`), its charter's editor and
+//! history (`charter_edit`, fields in `charter_form`), a thread with its
+//! replies (`thread`), writing a post (`post_new`, shown by `post`), an
+//! event with its RSVP buttons (`event`) and planning one (`event_new`),
+//! giving kudos (`kudos_new`, lists in `kudos`), a person (`person`),
+//! signing in and out (`sign_in`) and registering (`register`); a
+//! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).
+//! ActivityPub clients asking for JSON on the same URLs are answered by
+//! `federation` routes registered before these.
 
 mod calendar;
+mod charter_edit;
+mod charter_form;
+mod charter_view;
 mod community;
+mod community_new;
+mod csrf;
 mod event;
+mod event_new;
 mod feed;
+mod form;
 mod front;
 mod kudos;
+mod kudos_new;
 mod layout;
+mod membership;
+mod page;
 mod person;
 mod post;
+mod post_new;
+mod register;
 mod sign_in;
 mod thread;
 
@@ -21,9 +42,49 @@ use actix_web::{HttpResponse, web};
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(front::front_page))
+        .route(
+            "/communities/new",
+            web::get().to(community_new::new_community_page),
+        )
+        .route(
+            "/communities/new",
+            web::post().to(community_new::create_community),
+        )
         .route("/c/{name}", web::get().to(community::community_page))
+        .route(
+            "/c/{name}/follow",
+            web::post().to(membership::follow_community),
+        )
+        .route(
+            "/c/{name}/charter",
+            web::get().to(charter_edit::edit_charter_page),
+        )
+        .route(
+            "/c/{name}/charter",
+            web::post().to(charter_edit::put_charter),
+        )
+        .route(
+            "/c/{name}/charter/history",
+            web::get().to(charter_edit::charter_history),
+        )
+        .route(
+            "/c/{name}/posts/new",
+            web::get().to(post_new::new_post_page),
+        )
+        .route("/c/{name}/posts", web::post().to(post_new::create_post))
+        .route(
+            "/c/{name}/events/new",
+            web::get().to(event_new::new_event_page),
+        )
+        .route("/c/{name}/events", web::post().to(event_new::create_event))
+        .route(
+            "/c/{name}/kudos/new",
+            web::get().to(kudos_new::new_kudos_page),
+        )
+        .route("/c/{name}/kudos", web::post().to(kudos_new::create_kudos))
         .route("/u/{name}", web::get().to(person::person_page))
         .route("/p/{id}", web::get().to(thread::thread_page))
+        .route("/p/{id}/replies", web::post().to(thread::create_reply))
         .route(
             "/c/{name}/events.ics",
             web::get().to(calendar::community_calendar),
@@ -33,12 +94,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(sign_in::sign_in))
         .route("/logout", web::get().to(sign_in::sign_out_page))
         .route("/logout", web::post().to(sign_in::sign_out))
+        .route("/register", web::get().to(register::register_page))
+        .route("/register", web::post().to(register::register))
         .route("/events/{id}.ics", web::get().to(calendar::event_calendar))
         .route(
             "/calendar/{secret}.ics",
             web::get().to(calendar::person_calendar),
         )
-        .route("/events/{id:\\d+}", web::get().to(event::event_page));
+        .route("/events/{id:\\d+}", web::get().to(event::event_page))
+        .route("/events/{id:\\d+}/rsvp", web::post().to(event::rsvp_event));
 }
 
 /// What pages may load: nothing from elsewhere, no script at all (the

@@ -1,36 +1,82 @@
 //! `/p/{id}`: a post with its replies (the link Mastodon shows under a
-//! boosted `Page`).
+//! boosted `Page`), and the form to reply (`POST /p/{id}/replies`).
 
-use super::layout;
-use crate::{
-    federation::context::Federation,
-    services::post::{self, PostView},
+use super::{
+    form::{self, Fields, Problems, label},
+    page::Page,
 };
-use actix_web::{HttpResponse, http::StatusCode, web};
+use crate::{
+    error::AppError,
+    services::post::{self, PostView, local},
+};
+use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
 /// `GET /p/{id}` (HTML).
-pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> HttpResponse {
-    let instance = &state.settings.instance_name;
-    let (post, replies) = match async {
-        let post = post::get_in_thread(&state, *id).await?;
-        let replies = post::list_replies(&state, *id).await?;
-        Ok::<_, crate::error::AppError>((post, replies))
+pub async fn thread_page(page: Page, id: web::Path<i64>) -> HttpResponse {
+    render(&page, *id, &Fields::default(), &Problems::none()).await
+}
+
+/// `POST /p/{id}/replies`: replies and shows the thread at the reply.
+pub async fn create_reply(page: Page, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let back = format!("/p/{id}#reply");
+    let author = match page.signed_in(&back) {
+        Ok(author) => author,
+        Err(sign_in) => return sign_in,
+    };
+    let values = Fields::parse(&body).unwrap_or_default();
+    if !page.csrf_holds(values.csrf()) {
+        return render(&page, *id, &values, &Problems::expired()).await;
     }
-    .await
-    {
+    let warning = values.optional("content_warning");
+    match local::reply(&page.fed.state, author, *id, values.get("content"), warning).await {
+        Ok(reply) => page.see_other(&format!("/p/{id}#post-{}", reply.row.id)),
+        Err(err) => match Problems::from_error(err) {
+            Ok(problems) => render(&page, *id, &values, &problems).await,
+            Err(err) => page.error(&err),
+        },
+    }
+}
+
+async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> HttpResponse {
+    let state = &page.fed.state;
+    let found = async {
+        let post = post::get_in_thread(state, id).await?;
+        let replies = post::list_replies(state, id).await?;
+        Ok::<_, AppError>((post, replies))
+    };
+    let (post, replies) = match found.await {
         Ok(found) => found,
-        Err(err) => return layout::error_page(instance, &err),
+        Err(err) => return page.error(&err),
     };
     let title = super::post::heading(&post.row, 80);
     let community = &post.community;
     let body = html! {
-        p { a href=(community.ap_id) { (community.title) } }
+        p.meta { a href=(community.ap_id) { "← " (community.title) } }
         h1 { (title) }
-        (entry(&post))
-        @if post.row.locked { p { em { "This thread is locked." } } }
-        h2 { (replies.len()) " replies" }
-        @for reply in &replies { (entry(reply)) }
+        (entry(&post, false))
+        @if post.row.locked { p { em { "This thread is locked: no new replies." } } }
+        section aria-labelledby="replies" {
+            h2 #replies { (replies.len()) @if replies.len() == 1 { " reply" } @else { " replies" } }
+            @for reply in &replies { (entry(reply, true)) }
+        }
+        @if !post.row.locked && !post.row.deleted {
+            section #reply aria-labelledby="reply-heading" {
+                h2 #reply-heading { "Reply" }
+                @if page.viewer.is_some() {
+                    (problems.summary())
+                    form.card method="post" action={ "/p/" (id) "/replies" } {
+                        (page.csrf_field())
+                        (form::textarea("content", label("Your reply").required().hint("Markdown."), values.get("content"), 5, problems.for_field("content")))
+                        (form::input("content_warning", "content_warning", "text", label("Content warning").hint("Optional."),
+                            values.get("content_warning"), problems.for_field("content_warning")))
+                        p { button type="submit" { "Reply" } }
+                    }
+                } @else {
+                    p { a href={ "/login?next=/p/" (id) "%23reply" } { "Sign in" } " to reply, or reply from Mastodon." }
+                }
+            }
+        }
     };
     // Behind a content warning, the preview shows the warning, not the
     // text; a deleted post's shows nothing.
@@ -39,19 +85,16 @@ pub async fn thread_page(state: web::Data<Federation>, id: web::Path<i64>) -> Ht
         Some(warning) => warning.clone(),
         None => crate::domain::markdown::excerpt(&post.row.content, 200),
     };
-    let head = layout::open_graph("article", &title, &description, &post.row.ap_id);
-    super::html(
-        StatusCode::OK,
-        layout::page_with_head(instance, &title, head, body),
-    )
+    let head = super::layout::open_graph("article", &title, &description, &post.row.ap_id);
+    page.render(problems.status(), &title, head, body)
 }
 
-fn entry(view: &PostView) -> Markup {
+fn entry(view: &PostView, reply: bool) -> Markup {
     html! {
-        article {
-            p.handle {
-                (view.author_name())
-                " · " (view.row.published.format("%Y-%m-%d %H:%M UTC"))
+        article.post.reply[reply] id={ "post-" (view.row.id) } {
+            p.meta {
+                strong { (view.author_name()) }
+                " · " time datetime=(view.row.published.to_rfc3339()) { (view.row.published.format("%-d %b %Y, %H:%M UTC")) }
                 " · " (view.likes) " likes"
             }
             (super::post::body(&view.row))

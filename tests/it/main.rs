@@ -4,6 +4,7 @@
 mod accounts;
 mod architecture;
 mod bad_input;
+mod browser;
 mod charters;
 mod cli;
 mod cli_admin;
@@ -27,6 +28,7 @@ mod fedify_peer;
 mod feeds;
 mod fixtures;
 mod forged_announces;
+mod form_pages;
 mod hardening;
 mod hardening_policy;
 mod hostile_generator;
