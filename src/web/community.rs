@@ -18,7 +18,7 @@ use crate::{
     },
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 /// What the viewer is to the community.
 struct Standing {
@@ -73,7 +73,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 @if !row.summary.trim().is_empty() {
                     section.card aria-labelledby="about" {
                         h2 #about { "About" }
-                        (PreEscaped(markdown::to_html(&row.summary)))
+                        (super::content::embed(&markdown::to_html(&row.summary)))
                     }
                 }
                 @if let Some(charter) = &view.charter {

@@ -12,7 +12,7 @@ use crate::{
     services::event::{self, rsvp, schedule_of},
 };
 use actix_web::{HttpResponse, web};
-use maud::{PreEscaped, html};
+use maud::html;
 
 /// The answers, as the buttons offer them.
 const ANSWERS: &[(RsvpStatus, &str, &str)] = &[
@@ -84,7 +84,7 @@ async fn render(page: &Page, id: i64, problems: &Problems) -> HttpResponse {
                         dt { "Home" } dd { a href=(view.community.ap_id) { (view.community.domain) } }
                     }
                 }
-                (PreEscaped(row.description.clone()))
+                (super::content::embed(&row.description))
                 @if !view.occurrences.is_empty() {
                     h2 { "Next dates" }
                     ul {

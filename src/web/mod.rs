@@ -3,7 +3,7 @@
 //! the CSRF token, the frame in `layout`); `form` and `csrf` are what every
 //! form shares. The pages: the front page with the directory (`front`),
 //! a community (`community`, its charter in `charter_view`, joining in
-//! `membership`), starting one (`community_new`), its charter's editor and
+//! `membership`; members' HTML embedded by `content`), starting one (`community_new`), its charter's editor and
 //! history (`charter_edit`, fields in `charter_form`), a thread with its
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),
@@ -19,6 +19,7 @@ mod charter_form;
 mod charter_view;
 mod community;
 mod community_new;
+mod content;
 mod csrf;
 mod event;
 mod event_new;

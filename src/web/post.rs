@@ -10,7 +10,7 @@ use crate::{
         media::{MediaAttachment, MediaKind},
     },
 };
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 /// The heading of a post: its title, else its warning (never the text the
 /// warning hides), else the start of its text.
@@ -33,7 +33,7 @@ pub fn body(row: &PostRow) -> Markup {
         return html! { p { em { "This post was deleted." } } };
     }
     let inside = html! {
-        (PreEscaped(row.content.clone()))
+        (super::content::embed(&row.content))
         @if !row.attachments.0.is_empty() {
             ul.media { @for media in &row.attachments.0 { li { (attachment(media)) } } }
         }

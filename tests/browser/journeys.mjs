@@ -184,7 +184,7 @@ try {
     await page.getByLabel('Starts').fill('2027-03-09T09:00');
     await page.getByLabel('Ends').fill('2027-03-09T10:30');
     await page.getByLabel('Time zone').fill('Europe/Berlin');
-    await page.getByLabel('Place').fill('Room 4');
+    await page.getByLabel('Place', { exact: true }).fill('Room 4');
     await page.getByRole('button', { name: 'Create the event' }).click();
     assert.match(page.url(), /\/events\/\d+$/);
     eventPath = new URL(page.url()).pathname;
