@@ -133,6 +133,8 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 section.card aria-labelledby="moderators" {
                     h2 #moderators { "Moderators" }
                     ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.shown_name()) } } } }
+                    p.meta { a href={ "/c/" (row.name) "/moderation" } {
+                        @if standing.moderator { "Moderation: bans and the log" } @else { "Moderation log" } } }
                 }
             }
         }

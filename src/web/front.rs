@@ -119,7 +119,7 @@ fn search_form(values: &Fields, problems: &Problems) -> Markup {
             (text("topic", "text", label("Topic")))
             (form::select("stage", label("Stage"), STAGES, values.get("stage"), problems.for_field("stage")))
             (text("org", "text", label("Organisation")))
-            (text("lang", "text", label("Language").hint("A tag, such as en.")))
+            (text("lang", "text", label("Language tag")))
             (form::select("cadence", label("Meets"), CADENCES, values.get("cadence"), problems.for_field("cadence")))
             div.field { button type="submit" { "Search" } }
         }

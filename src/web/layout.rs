@@ -49,7 +49,7 @@ pub fn frame(page: &Page, title: &str, head: Markup, body: Markup) -> Markup {
                 }
                 main #main { (body) }
                 footer.site {
-                    p { (instance) " runs Guildhall, a federated home for communities of practice. Follow any community from Mastodon with its handle." }
+                    p { (instance) " · powered by Guildhall, a federated home for communities of practice. Follow any community from Mastodon or another fediverse app with its handle." }
                 }
             }
         }
@@ -147,11 +147,13 @@ fieldset{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem 0;
 legend{font-weight:700;padding:0 .35rem}
 .row{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
 form.search{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));align-items:end}
+form.search .field{margin-bottom:.75rem}
 form.search .wide{grid-column:1/-1}
 .diff del{background:#fde2e2;color:#7f1d1d;text-decoration:line-through}
 .diff ins{background:#dcfce7;color:#14532d;text-decoration:none}
 table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+@media (max-width:40rem){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}table.stack td{display:block;border:0;padding:.1rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}}
 .kudos li strong{color:var(--ink)}
 details summary{cursor:pointer;font-weight:600}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

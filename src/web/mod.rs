@@ -7,7 +7,8 @@
 //! history (`charter_edit`, fields in `charter_form`), a thread with its
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),
-//! giving kudos (`kudos_new`, lists in `kudos`), a person (`person`),
+//! giving kudos (`kudos_new`, lists in `kudos`), moderation (`moderation`:
+//! bans, removals, locks and the log), a person (`person`),
 //! signing in and out (`sign_in`) and registering (`register`); a
 //! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).
 //! ActivityPub clients asking for JSON on the same URLs are answered by
@@ -30,6 +31,7 @@ mod kudos;
 mod kudos_new;
 mod layout;
 mod membership;
+mod moderation;
 mod page;
 mod person;
 mod post;
@@ -83,6 +85,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(kudos_new::new_kudos_page),
         )
         .route("/c/{name}/kudos", web::post().to(kudos_new::create_kudos))
+        .route(
+            "/c/{name}/moderation",
+            web::get().to(moderation::moderation_page),
+        )
+        .route("/c/{name}/moderation/bans", web::post().to(moderation::ban))
+        .route(
+            "/p/{id}/moderate",
+            web::post().to(moderation::moderate_post),
+        )
         .route("/u/{name}", web::get().to(person::person_page))
         .route("/p/{id}", web::get().to(thread::thread_page))
         .route("/p/{id}/replies", web::post().to(thread::create_reply))

@@ -6,6 +6,7 @@ use super::{
     page::Page,
 };
 use crate::{
+    db,
     error::AppError,
     services::post::{self, PostView, local},
 };
@@ -43,9 +44,19 @@ async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> H
     let found = async {
         let post = post::get_in_thread(state, id).await?;
         let replies = post::list_replies(state, id).await?;
-        Ok::<_, AppError>((post, replies))
+        let moderator = match &page.viewer {
+            Some(viewer) if post.community.local => {
+                let mut conn = state.pool.get().await?;
+                viewer.is_admin
+                    || db::community::moderator_ids(&mut conn, post.community.id)
+                        .await?
+                        .contains(&viewer.id)
+            }
+            _ => false,
+        };
+        Ok::<_, AppError>((post, replies, moderator))
     };
-    let (post, replies) = match found.await {
+    let (post, replies, moderator) = match found.await {
         Ok(found) => found,
         Err(err) => return page.error(&err),
     };
@@ -56,6 +67,20 @@ async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> H
         h1 { (title) }
         (entry(&post, false))
         @if post.row.locked { p { em { "This thread is locked: no new replies." } } }
+        @if moderator {
+            details.card {
+                summary { "Moderate this post" }
+                form method="post" action={ "/p/" (id) "/moderate" } {
+                    (page.csrf_field())
+                    (form::select("action", label("Action"), &[
+                        (if post.row.removed { "restore" } else { "remove" }, if post.row.removed { "Restore the post" } else { "Remove the post" }),
+                        (if post.row.locked { "unlock" } else { "lock" }, if post.row.locked { "Unlock the thread" } else { "Lock the thread" }),
+                    ], "", None))
+                    (form::input("reason", "reason", "text", label("Reason").hint("Shown in the moderation log."), "", None))
+                    p { button type="submit" { "Apply" } }
+                }
+            }
+        }
         section aria-labelledby="replies" {
             h2 #replies { (replies.len()) @if replies.len() == 1 { " reply" } @else { " replies" } }
             @for reply in &replies { (entry(reply, true)) }

@@ -8,9 +8,9 @@
 // With JavaScript on (the pages ship none; the CSP forbids it anyway):
 // sign in, start a community with a charter (a bad field first), post,
 // reply, an XSS attempt, plan an event and RSVP, give kudos (an unknown
-// recipient first), edit the charter and compare versions, search the
-// directory, a forged CSRF token, an expired session. With JavaScript off:
-// sign in, join, post, RSVP. Each main page is checked with axe-core
+// recipient first), edit the charter and compare versions, remove a post
+// as a moderator, search the directory, a forged CSRF token, an expired
+// session. With JavaScript off: sign in, join, post, RSVP, reply. Each main page is checked with axe-core
 // (serious or critical violations fail), for overflow at 360 px, and saved
 // as screenshots at 1280 and 375 px in GUILDHALL_ARTIFACTS.
 
@@ -106,6 +106,7 @@ try {
   watch(page);
   let threadPath;
   let eventPath;
+  let xssPath;
 
   await step('a form page sends a signed-out visitor to sign in, and back', async () => {
     await page.goto(`${base}/communities/new`);
@@ -174,6 +175,7 @@ try {
     assert.equal(await page.locator('main [onerror]').count(), 0);
     assert.equal(await page.locator('main a[href^="javascript:"]').count(), 0);
     assert.equal(process.exitCode ?? 0, 0, 'no dialog opened');
+    xssPath = new URL(page.url()).pathname;
   });
 
   await step('an event is planned and answered: going', async () => {
@@ -221,6 +223,19 @@ try {
     assert.match(await page.locator('.diff del').first().innerText(), /every product team\.$/);
     assert.match(await page.locator('.diff ins').first().innerText(), /together\.$/);
     await inspect(page, 'charter-history');
+  });
+
+  await step('a moderator removes a post with a reason, and the log shows it', async () => {
+    await page.goto(base + xssPath);
+    await page.getByText('Moderate this post').click();
+    await page.getByLabel('Action').selectOption('remove');
+    await page.getByLabel('Reason').fill('script injection attempt');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.goto(`${base}/c/secguild`);
+    await page.getByRole('link', { name: 'Moderation: bans and the log' }).click();
+    await page.getByRole('cell', { name: 'script injection attempt' }).waitFor();
+    await page.getByRole('cell', { name: 'remove_post' }).waitFor();
+    await inspect(page, 'moderation');
   });
 
   await step('the directory finds the community by words and filters', async () => {
