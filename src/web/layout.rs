@@ -30,6 +30,7 @@ pub fn frame(page: &Page, title: &str, head: Markup, body: Markup) -> Markup {
                                 li { a href="/" { "Directory" } }
                                 @if let Some(viewer) = &page.viewer {
                                     li { a href="/communities/new" { "Start a community" } }
+                                    @if viewer.is_admin { li { a href="/admin" { "Admin" } } }
                                     li { a href={ "/u/" (viewer.handle()) } aria-label={ "Your page: " (viewer.shown_name()) } { (viewer.shown_name()) } }
                                     li {
                                         form.inline method="post" action="/logout" {

@@ -8,12 +8,14 @@
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),
 //! giving kudos (`kudos_new`, lists in `kudos`), moderation (`moderation`:
-//! bans, removals, locks and the log), a person (`person`),
+//! bans, removals, locks and the log), a person (`person`), the admins'
+//! federation page (`admin`),
 //! signing in and out (`sign_in`) and registering (`register`); a
 //! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).
 //! ActivityPub clients asking for JSON on the same URLs are answered by
 //! `federation` routes registered before these.
 
+mod admin;
 mod calendar;
 mod charter_edit;
 mod charter_form;
@@ -95,6 +97,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(moderation::moderate_post),
         )
         .route("/u/{name}", web::get().to(person::person_page))
+        .route("/admin", web::get().to(admin::admin_page))
+        .route("/admin", web::post().to(admin::change_policy))
         .route("/p/{id}", web::get().to(thread::thread_page))
         .route("/p/{id}/replies", web::post().to(thread::create_reply))
         .route(

@@ -9,8 +9,8 @@
 // sign in, start a community with a charter (a bad field first), post,
 // reply, an XSS attempt, plan an event and RSVP, give kudos (an unknown
 // recipient first), edit the charter and compare versions, remove a post
-// as a moderator, search the directory, a forged CSRF token, an expired
-// session. With JavaScript off: sign in, join, post, RSVP, reply. Each main page is checked with axe-core
+// as a moderator, search the directory, block an instance as an admin, a
+// forged CSRF token, an expired session. With JavaScript off: sign in, join, post, RSVP, reply. Each main page is checked with axe-core
 // (serious or critical violations fail), for overflow at 360 px, and saved
 // as screenshots at 1280 and 375 px in GUILDHALL_ARTIFACTS.
 
@@ -255,6 +255,16 @@ try {
     await page.getByLabel('Language').fill('not a tag!');
     await page.getByRole('button', { name: 'Search' }).click();
     assert.match(await fieldError(page, 'lang'), /language tag/);
+  });
+
+  await step('an admin blocks an instance and sees its delivery state', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('textbox', { name: 'Instance (required)' }).fill('spam.example');
+    await page.getByLabel('Action').selectOption('block');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('rowheader', { name: 'spam.example' }).waitFor();
+    await page.getByRole('cell', { name: 'blocked' }).waitFor();
+    await inspect(page, 'admin');
   });
 
   await step('a forged CSRF token gets a clear 403 page and changes nothing', async () => {

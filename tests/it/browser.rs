@@ -2,10 +2,11 @@
 //! headless Chromium (Debian's `chromium`, through `playwright-core`)
 //! against a real instance with two accounts — sign in, start a community
 //! with a charter, post, reply, an XSS attempt, plan an event and RSVP,
-//! give kudos, edit the charter and compare versions, search the
-//! directory, a forged CSRF token, an expired session, and sign-in,
-//! joining, posting and RSVP with JavaScript off — checks each main page
-//! with axe-core and saves screenshots at 1280 and 375 px in
+//! give kudos, edit the charter and compare versions, remove a post as a
+//! moderator, search the directory, block an instance as an admin, a
+//! forged CSRF token, an expired session, and sign-in, joining, posting,
+//! RSVP and replying with JavaScript off — checks each main page with
+//! axe-core and saves screenshots at 1280 and 375 px in
 //! `target/browser-artifacts/`. Needs `npm ci --prefix tests/browser` and
 //! `/usr/bin/chromium` (`scripts/test` installs both); without them the
 //! test skips, except under `CI=true`. On failure the script's output is
@@ -42,7 +43,7 @@ async fn the_journeys_pass_in_headless_chromium_with_and_without_javascript() {
         return;
     };
     let app = TestApp::spawn().await;
-    app.user("ada", false).await;
+    app.user("ada", true).await;
     app.user("grace", false).await;
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts");
     let out = tokio::process::Command::new("node")

@@ -2,7 +2,8 @@
 //! `browser.rs`): a form without its CSRF token is refused with a page and
 //! changes nothing, a refused field is shown next to it with what was
 //! typed, a form page without a live session sends the visitor to sign in
-//! and back, and registration is open only when the settings say so.
+//! and back, registration is open only when the settings say so, and only
+//! admins reach the federation page.
 
 use crate::common::TestApp;
 use reqwest::{Client, StatusCode, header};
@@ -224,4 +225,53 @@ async fn registration_is_open_only_when_the_settings_say_so() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn only_admins_reach_the_federation_page_and_block_from_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("root", true).await;
+    let member = app.user("alice", false).await;
+    let client = no_redirects();
+    let csrf = csrf_token(&app, &client).await;
+    let res = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/login?next=%2Fadmin");
+    let res = client
+        .get(app.url("/admin"))
+        .header(header::COOKIE, format!("guildhall_session={member}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let block = [
+        ("domain", "Spam.Example"),
+        ("action", "block"),
+        ("csrf", csrf.as_str()),
+    ];
+    let res = post_form(
+        &app,
+        &client,
+        "/admin",
+        &format!("guildhall_session={member}; guildhall_csrf={csrf}"),
+        &block,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "members cannot block");
+    let cookies = format!("guildhall_session={admin}; guildhall_csrf={csrf}");
+    let res = post_form(&app, &client, "/admin", &cookies, &block).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let state = app.api(&admin).federation_state().await.unwrap();
+    let spam = state.instances.iter().find(|i| i.domain == "spam.example");
+    assert_eq!(spam.map(|i| i.policy.as_str()), Some("blocked"));
+    let bad = [
+        ("domain", "not a host/"),
+        ("action", "block"),
+        ("csrf", csrf.as_str()),
+    ];
+    let res = post_form(&app, &client, "/admin", &cookies, &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"domain-error\""), "{page}");
+    assert!(page.contains("value=\"not a host/\""));
 }
