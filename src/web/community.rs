@@ -67,6 +67,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
             @if let Some(domain) = view.charter.as_ref().and_then(|c| c.domain.as_ref()) {
                 p.lede { (domain) }
             }
+            (membership(page, &view, &handle, &standing))
         }
         div.layout {
             div {
@@ -112,7 +113,6 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 }
             }
             aside aria-label="About this community" {
-                (membership(page, &view, &handle, &standing))
                 section.card aria-labelledby="events" {
                     h2 #events { "Upcoming events" }
                     (upcoming(&events))
@@ -154,9 +154,9 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
 fn membership(page: &Page, view: &CommunityView, handle: &str, standing: &Standing) -> Markup {
     let row = &view.row;
     html! {
-        section.card aria-labelledby="members" {
-            h2 #members { span.count { (view.followers) } " members" }
-            p { "Follow from Mastodon or any fediverse app:" br; code { (handle) } }
+        section.membership #members aria-label="Membership" {
+            p { span.count { (view.followers) } @if view.followers == 1 { " member" } @else { " members" } }
+            p { "Follow from Mastodon: " code { (handle) } }
             @if page.viewer.is_some() {
                 form method="post" action={ "/c/" (row.name) "/follow" } {
                     (page.csrf_field())
@@ -176,7 +176,7 @@ fn membership(page: &Page, view: &CommunityView, handle: &str, standing: &Standi
                     }
                 }
             } @else {
-                p { a href={ "/login?next=/c/" (row.name) } { "Sign in" } " to join, post and RSVP here." }
+                p { a href={ "/login?next=/c/" (row.name) } { "Sign in" } " to join, post and RSVP." }
             }
             p.meta { a href={ "/c/" (row.name) "/feed.atom" } { "Atom feed" } }
         }

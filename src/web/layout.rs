@@ -163,6 +163,8 @@ details summary{cursor:pointer;font-weight:600}
 .narrow{max-width:30rem;margin:0 auto}
 .community-head{margin-bottom:1rem}
 .community-head .lede{margin:.2rem 0 0}
+.membership{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.6rem 1.25rem;margin-top:1rem}
+.membership p,.membership form{margin:0}
 aside .card h2{font-size:1.15rem;margin-top:0}
 .count{font-weight:700;font-size:1.4rem;color:var(--brand)}
 "#;
