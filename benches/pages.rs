@@ -67,7 +67,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let clients = env("GUILDHALL_BENCH_CLIENTS", 8);
     let reads = env("GUILDHALL_BENCH_READS", 2_000);
     let db = db::BenchDb::new("pages");
-    let (state, port) = table::boot("pages", &db.url).await?;
+    let (state, port) = table::boot("pages", &db.url, |_| {}).await?;
     let failed = |what: &'static str| move |e: guildhall::error::AppError| anyhow!("{what}: {e}");
     let alice = services::account::create_user(&state, "alice", "correct horse battery", false)
         .await

@@ -18,6 +18,7 @@ pub mod moderation;
 pub mod peer;
 pub mod person;
 pub mod post;
+pub mod proposal;
 pub mod rsvp;
 pub mod schema;
 pub mod session;
