@@ -127,6 +127,8 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             .await
             .map_err(failed("plan an event"))?;
     }
+    let stored = db::count_rows(&state.pool, "posts").await?;
+    anyhow::ensure!(stored >= i64::try_from(posts)?, "{stored} posts stored");
     let token = services::account::sign_in(&state, "alice", "correct horse battery", None)
         .await
         .map_err(failed("sign in"))?;

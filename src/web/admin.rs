@@ -65,7 +65,7 @@ fn instances(state: &FederationState) -> Markup {
 async fn render(page: &Page, values: &Fields, problems: &Problems) -> HttpResponse {
     let me = match page.signed_in("/admin") {
         Ok(me) => me,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     if !me.is_admin {
         return page.error(&AppError::forbidden(
@@ -113,7 +113,7 @@ pub async fn admin_page(page: Page) -> HttpResponse {
 pub async fn change_policy(page: Page, body: web::Bytes) -> HttpResponse {
     let me = match page.signed_in("/admin") {
         Ok(me) => me,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) || !me.is_admin {

@@ -50,7 +50,7 @@ pub async fn edit_charter_page(page: Page, name: web::Path<String>) -> HttpRespo
     let back = format!("/c/{name}/charter");
     let person = match page.signed_in(&back) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let view = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view,
@@ -75,7 +75,7 @@ pub async fn put_charter(page: Page, name: web::Path<String>, body: web::Bytes) 
     let back = format!("/c/{name}/charter");
     let person = match page.signed_in(&back) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let title = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view.row.title,

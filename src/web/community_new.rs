@@ -64,7 +64,7 @@ fn render(page: &Page, values: &Fields, problems: &Problems) -> HttpResponse {
 /// `GET /communities/new`: the form (signed in).
 pub async fn new_community_page(page: Page) -> HttpResponse {
     if let Err(sign_in) = page.signed_in(PATH) {
-        return sign_in;
+        return *sign_in;
     }
     render(&page, &Fields::default(), &Problems::none())
 }
@@ -73,7 +73,7 @@ pub async fn new_community_page(page: Page) -> HttpResponse {
 pub async fn create_community(page: Page, body: web::Bytes) -> HttpResponse {
     let owner = match page.signed_in(PATH) {
         Ok(owner) => owner,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {

@@ -31,7 +31,7 @@ pub async fn event_page(page: Page, id: web::Path<i64>) -> HttpResponse {
 pub async fn rsvp_event(page: Page, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
     let person = match page.signed_in(&format!("/events/{id}")) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {

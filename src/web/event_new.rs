@@ -129,7 +129,7 @@ fn read(values: &Fields) -> Result<EventInput, FieldError> {
 /// `GET /c/{name}/events/new` (signed in).
 pub async fn new_event_page(page: Page, name: web::Path<String>) -> HttpResponse {
     if let Err(sign_in) = page.signed_in(&format!("/c/{name}/events/new")) {
-        return sign_in;
+        return *sign_in;
     }
     match community::get_community(&page.fed.state, &name).await {
         Ok(view) => render(
@@ -147,7 +147,7 @@ pub async fn new_event_page(page: Page, name: web::Path<String>) -> HttpResponse
 pub async fn create_event(page: Page, name: web::Path<String>, body: web::Bytes) -> HttpResponse {
     let organiser = match page.signed_in(&format!("/c/{name}/events/new")) {
         Ok(organiser) => organiser,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let view = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view,

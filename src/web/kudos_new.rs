@@ -63,7 +63,7 @@ fn render(
 /// `GET /c/{name}/kudos/new` (signed in).
 pub async fn new_kudos_page(page: Page, name: web::Path<String>) -> HttpResponse {
     if let Err(sign_in) = page.signed_in(&format!("/c/{name}/kudos/new")) {
-        return sign_in;
+        return *sign_in;
     }
     match community::get_community(&page.fed.state, &name).await {
         Ok(view) => render(&page, &name, &view, &Fields::default(), &Problems::none()),
@@ -75,7 +75,7 @@ pub async fn new_kudos_page(page: Page, name: web::Path<String>) -> HttpResponse
 pub async fn create_kudos(page: Page, name: web::Path<String>, body: web::Bytes) -> HttpResponse {
     let giver = match page.signed_in(&format!("/c/{name}/kudos/new")) {
         Ok(giver) => giver,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let view = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view,

@@ -16,7 +16,7 @@ pub async fn follow_community(
 ) -> HttpResponse {
     let person = match page.signed_in(&format!("/c/{name}")) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {

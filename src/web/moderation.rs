@@ -98,7 +98,7 @@ pub async fn ban(page: Page, name: web::Path<String>, body: web::Bytes) -> HttpR
     let back = format!("/c/{name}/moderation");
     let me = match page.signed_in(&back) {
         Ok(me) => me,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {
@@ -129,7 +129,7 @@ pub async fn moderate_post(page: Page, id: web::Path<i64>, body: web::Bytes) -> 
     let back = format!("/p/{id}");
     let me = match page.signed_in(&back) {
         Ok(me) => me,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {

@@ -91,15 +91,17 @@ impl Page {
         html! { input type="hidden" name="csrf" value=(self.csrf); }
     }
 
-    /// The signed-in person, or a redirect to sign in and come back to
-    /// `back` (the form's own page).
-    pub fn signed_in(&self, back: &str) -> Result<&PersonRow, HttpResponse> {
+    /// The signed-in person, or (boxed, as a response is large) a
+    /// redirect to sign in and come back to `back` (the form's own page).
+    pub fn signed_in(&self, back: &str) -> Result<&PersonRow, Box<HttpResponse>> {
         self.viewer.as_ref().ok_or_else(|| {
             let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
-            self.finish(
-                HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, format!("/login?next={next}")))
-                    .finish(),
+            Box::new(
+                self.finish(
+                    HttpResponse::SeeOther()
+                        .insert_header((header::LOCATION, format!("/login?next={next}")))
+                        .finish(),
+                ),
             )
         })
     }

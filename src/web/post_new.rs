@@ -53,7 +53,7 @@ fn render(
 /// `GET /c/{name}/posts/new` (signed in).
 pub async fn new_post_page(page: Page, name: web::Path<String>) -> HttpResponse {
     if let Err(sign_in) = page.signed_in(&format!("/c/{name}/posts/new")) {
-        return sign_in;
+        return *sign_in;
     }
     match community::get_community(&page.fed.state, &name).await {
         Ok(view) => render(
@@ -71,7 +71,7 @@ pub async fn new_post_page(page: Page, name: web::Path<String>) -> HttpResponse 
 pub async fn create_post(page: Page, name: web::Path<String>, body: web::Bytes) -> HttpResponse {
     let author = match page.signed_in(&format!("/c/{name}/posts/new")) {
         Ok(author) => author,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let view = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view,

@@ -23,7 +23,7 @@ pub async fn create_reply(page: Page, id: web::Path<i64>, body: web::Bytes) -> H
     let back = format!("/p/{id}#reply");
     let author = match page.signed_in(&back) {
         Ok(author) => author,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {
