@@ -86,6 +86,9 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
         .await
         .map_err(failed("create the community"))?
         .row;
+    services::follow::follow(&state, &bob, &guild)
+        .await
+        .map_err(failed("bob joins"))?;
     eprintln!("writing {posts} posts …");
     for n in 0..posts {
         let writing = Writing {
