@@ -110,6 +110,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_neighbours (entry, neighbour) {
+        entry -> Text,
+        neighbour -> Text,
+        score -> Float4,
+    }
+}
+
+diesel::table! {
+    directory_terms (ap_id) {
+        ap_id -> Text,
+        purpose_terms -> Array<Nullable<Int4>>,
+        topic_terms -> Array<Nullable<Int4>>,
+        neighbour_floor -> Float4,
+        neighbour_count -> Int4,
+    }
+}
+
+diesel::table! {
     event_rsvps (event_id, person_id) {
         event_id -> Int8,
         person_id -> Int8,
@@ -331,6 +349,7 @@ diesel::joinable!(community_follows -> people (person_id));
 diesel::joinable!(community_moderators -> communities (community_id));
 diesel::joinable!(community_moderators -> people (person_id));
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(directory_terms -> directory_entries (ap_id));
 diesel::joinable!(event_rsvps -> events (event_id));
 diesel::joinable!(event_rsvps -> people (person_id));
 diesel::joinable!(events -> communities (community_id));
@@ -355,6 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_moderators,
     deliveries,
     directory_entries,
+    directory_neighbours,
+    directory_terms,
     event_rsvps,
     events,
     incoming_activities,

@@ -1,0 +1,5 @@
+DROP TABLE directory_neighbours;
+DROP TABLE directory_terms;
+DROP INDEX directory_entries_search_config;
+ALTER TABLE directory_entries ALTER COLUMN search SET STORAGE EXTENDED;
+DROP EXTENSION IF EXISTS intarray;
