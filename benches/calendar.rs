@@ -74,7 +74,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let reads = env("GUILDHALL_BENCH_ICS_READS", 200);
     let communities = env("GUILDHALL_BENCH_SERIES", 1_000);
     let db = db::BenchDb::new("calendar");
-    let (state, port) = table::boot("calendar", &db.url).await?;
+    let (state, port) = table::boot("calendar", &db.url, |_| {}).await?;
     services::account::create_user(&state, "alice", "correct horse battery", false)
         .await
         .map_err(|e| anyhow!("create user: {e}"))?;

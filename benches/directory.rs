@@ -109,7 +109,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let communities = env("GUILDHALL_BENCH_DIRECTORY", 10_000);
     let reads = env("GUILDHALL_BENCH_DIRECTORY_READS", 300);
     let db = db::BenchDb::new("directory");
-    let (state, port) = table::boot("directory", &db.url).await?;
+    let (state, port) = table::boot("directory", &db.url, |_| {}).await?;
 
     eprintln!("listing {communities} partner communities …");
     let vocabulary: Vec<String> = (0..400).map(word).collect();

@@ -75,7 +75,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     let reads = env("GUILDHALL_BENCH_READS", 200);
     let cold_reads = env("GUILDHALL_BENCH_COLD_READS", 40);
     let db = db::BenchDb::new("recognition");
-    let (state, port) = table::boot("recognition", &db.url).await?;
+    let (state, port) = table::boot("recognition", &db.url, |_| {}).await?;
     services::account::create_user(&state, "alice", "correct horse battery", false)
         .await
         .map_err(|e| anyhow!("create user: {e}"))?;

@@ -78,6 +78,11 @@ pub struct Settings {
     /// are marked stale in our directory; they stay listed until the
     /// partnership is removed.
     pub directory_stale_days: u32,
+    /// Seconds between rounds of the proposal clock: it sends the poll
+    /// counts that changed since the last round (one `Update{Question}`
+    /// per poll, however many votes came in) and closes the proposals
+    /// whose voting window ended.
+    pub proposal_clock_seconds: u32,
     /// Deliveries sent at the same time (across all remote instances).
     pub delivery_concurrency: usize,
     /// Incoming activities accepted per remote instance per minute; more get 429.
@@ -130,6 +135,7 @@ impl Default for Settings {
             partner_requests_need_approval: false,
             directory_share_partners: false,
             directory_stale_days: 30,
+            proposal_clock_seconds: 10,
             delivery_concurrency: 64,
             inbox_rate_limit: 6000,
             inbox_failure_limit: 120,

@@ -81,6 +81,7 @@ impl Application {
             chores.push(tokio::spawn(top_up_series(state.clone())));
             chores.push(tokio::spawn(refresh_directory_figures(state.clone())));
             chores.push(tokio::spawn(celebrate_anniversaries(state.clone())));
+            chores.push(tokio::spawn(run_proposal_clock(state.clone())));
         }
         let server = run(listener, fed)?;
         Ok(Application {
@@ -171,6 +172,20 @@ async fn celebrate_anniversaries(state: AppState) {
         let now = chrono::Utc::now();
         if let Err(err) = crate::services::milestone::celebrate_anniversaries(&state, now).await {
             tracing::warn!(error = %err, "cannot celebrate anniversaries");
+        }
+    }
+}
+
+/// Every `proposal_clock_seconds`, sends the poll counts that changed and
+/// closes the proposals whose voting ended.
+async fn run_proposal_clock(state: AppState) {
+    let seconds = u64::from(state.settings.proposal_clock_seconds.max(1));
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(seconds));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now();
+        if let Err(err) = crate::services::proposal::decide::tick(&state, now).await {
+            tracing::warn!(error = %err, "cannot run the proposal clock");
         }
     }
 }

@@ -36,16 +36,18 @@ where
 }
 
 /// Boots one instance in dev mode as `serve` boots it, named
-/// `<tag>.test:<port>`, on the (throw-away) database at `database_url`;
-/// returns its state and the loopback port it answers on.
+/// `<tag>.test:<port>`, on the (throw-away) database at `database_url`,
+/// after `adjust` changed its settings; returns its state and the loopback
+/// port it answers on.
 pub async fn boot(
     tag: &str,
     database_url: &str,
+    adjust: impl FnOnce(&mut guildhall::settings::Settings),
 ) -> anyhow::Result<(guildhall::services::AppState, u16)> {
     use anyhow::Context as _;
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
-    let settings = guildhall::settings::Settings {
+    let mut settings = guildhall::settings::Settings {
         bind: format!("127.0.0.1:{port}"),
         domain: format!("{tag}.test:{port}"),
         database_url: database_url.to_string(),
@@ -53,6 +55,7 @@ pub async fn boot(
         log: "error".into(),
         ..guildhall::settings::Settings::default()
     };
+    adjust(&mut settings);
     let app = guildhall::startup::Application::build_on(settings, listener)
         .await
         .context("cannot boot the instance")?;

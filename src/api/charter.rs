@@ -18,6 +18,9 @@ pub struct CharterResponse {
     pub charter: Charter,
     pub author: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The accepted proposal that wrote this version (its id), if any.
+    #[serde(default)]
+    pub proposal: Option<i64>,
 }
 
 impl From<CharterVersion> for CharterResponse {
@@ -27,6 +30,7 @@ impl From<CharterVersion> for CharterResponse {
             charter: v.charter,
             author: v.author,
             created_at: v.created_at,
+            proposal: v.proposal,
         }
     }
 }

@@ -40,6 +40,10 @@ pub struct CommunityResponse {
     pub kudos_categories: Categories,
     /// Milestone kinds celebrated without a post.
     pub milestones_off: SwitchedOff,
+    /// How many days voting on a charter proposal stays open.
+    pub proposal_days: i32,
+    /// How many must vote for a charter proposal to be decided.
+    pub proposal_quorum: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The caller's membership: `none`, `pending` or `accepted`.
@@ -73,6 +77,8 @@ impl From<CommunityView> for CommunityResponse {
             charter_version: row.charter_version,
             kudos_categories,
             milestones_off: row.milestones_off,
+            proposal_days: row.proposal_days,
+            proposal_quorum: row.proposal_quorum,
             created_at: row.created_at,
             updated_at: row.updated_at,
             follow_state: Membership::None,
@@ -185,6 +191,12 @@ pub struct UpdateCommunity {
     /// Milestone kinds celebrated without a post (`[]`: all with posts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones_off: Option<SwitchedOff>,
+    /// How many days voting on a charter proposal stays open (1–60).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_days: Option<i32>,
+    /// How many must vote for a charter proposal to be decided (0–100000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_quorum: Option<i32>,
 }
 
 /// `PATCH /api/v1/communities/{name}`: moderators change title, summary,
@@ -207,6 +219,8 @@ pub async fn update_community(
             posting_policy: input.posting_policy,
             kudos_categories: input.kudos_categories,
             milestones_off: input.milestones_off,
+            proposal_days: input.proposal_days,
+            proposal_quorum: input.proposal_quorum,
         },
     )
     .await?;

@@ -12,6 +12,7 @@ pub mod json;
 pub mod kudos;
 pub mod moderation;
 pub mod posts;
+pub mod proposals;
 pub mod session;
 
 use actix_web::web;
@@ -55,6 +56,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/communities/{handle}/kudos")
                     .post(kudos::create_kudos)
                     .get(kudos::list_kudos),
+            )
+            .service(
+                web::resource("/communities/{handle}/proposals")
+                    .post(proposals::create_proposal)
+                    .get(proposals::list_proposals),
+            )
+            .service(
+                web::resource("/communities/{handle}/proposals/{id}").get(proposals::get_proposal),
+            )
+            .service(
+                web::resource("/communities/{handle}/proposals/{id}/vote")
+                    .post(proposals::vote_proposal),
+            )
+            .service(
+                web::resource("/communities/{handle}/proposals/{id}/close")
+                    .post(proposals::close_proposal),
             )
             .service(
                 web::resource("/communities/{handle}/contributors").get(kudos::list_contributors),

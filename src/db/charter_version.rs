@@ -15,15 +15,19 @@ pub struct CharterVersionRow {
     pub charter: Charter,
     pub author_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// The accepted proposal that wrote it.
+    pub proposal_id: Option<i64>,
 }
 
-/// Appends version `version` of a community's charter.
+/// Appends version `version` of a community's charter, written by
+/// `author_id` (through the accepted proposal `proposal_id`).
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     community_id: i64,
     version: i32,
     charter: &Charter,
-    author_id: i64,
+    author_id: Option<i64>,
+    proposal_id: Option<i64>,
 ) -> QueryResult<CharterVersionRow> {
     let charter = super::typed::to_json(charter)?;
     diesel::insert_into(charter_versions::table)
@@ -32,6 +36,7 @@ pub async fn insert(
             charter_versions::version.eq(version),
             charter_versions::charter.eq(charter),
             charter_versions::author_id.eq(author_id),
+            charter_versions::proposal_id.eq(proposal_id),
         ))
         .returning(CharterVersionRow::as_returning())
         .get_result(conn)
@@ -49,6 +54,20 @@ pub async fn list(
         .select(CharterVersionRow::as_select())
         .load(conn)
         .await
+}
+
+/// Version `version` of a community's charter.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    version: i32,
+) -> QueryResult<Option<CharterVersionRow>> {
+    charter_versions::table
+        .find((community_id, version))
+        .select(CharterVersionRow::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// When version `version` of a community's charter was written.

@@ -41,6 +41,10 @@ pub struct CommunityRow {
     pub kudos_categories: Option<Categories>,
     /// The milestone kinds its moderators switched off.
     pub milestones_off: SwitchedOff,
+    /// How many days voting on a charter proposal stays open.
+    pub proposal_days: i32,
+    /// How many must vote for a proposal to be decided.
+    pub proposal_quorum: i32,
 }
 
 impl CommunityRow {
@@ -93,6 +97,8 @@ pub struct CommunityChanges {
     pub kudos_categories: Option<serde_json::Value>,
     /// The milestone kinds switched off (JSON).
     pub milestones_off: Option<serde_json::Value>,
+    pub proposal_days: Option<i32>,
+    pub proposal_quorum: Option<i32>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -19,6 +19,7 @@ pub mod moderation;
 pub mod peer;
 pub mod person;
 pub mod post;
+pub mod proposal;
 pub mod rsvp;
 pub mod schema;
 pub mod session;

@@ -13,6 +13,7 @@ diesel::table! {
         charter -> Jsonb,
         author_id -> Nullable<Int8>,
         created_at -> Timestamptz,
+        proposal_id -> Nullable<Int8>,
     }
 }
 
@@ -40,6 +41,8 @@ diesel::table! {
         key_id -> Nullable<Text>,
         kudos_categories -> Nullable<Jsonb>,
         milestones_off -> Jsonb,
+        proposal_days -> Int4,
+        proposal_quorum -> Int4,
     }
 }
 
@@ -333,6 +336,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    proposal_votes (proposal_id, person_id) {
+        proposal_id -> Int8,
+        person_id -> Int8,
+        option -> Text,
+        ap_id -> Nullable<Text>,
+        voted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Int8,
+        post_id -> Int8,
+        community_id -> Int8,
+        proposer_id -> Nullable<Int8>,
+        charter -> Jsonb,
+        base_version -> Int4,
+        rationale -> Text,
+        status -> Text,
+        quorum -> Int4,
+        closes_at -> Timestamptz,
+        closed_at -> Nullable<Timestamptz>,
+        accept_count -> Int4,
+        reject_count -> Int4,
+        abstain_count -> Int4,
+        counts_pending -> Bool,
+        charter_version -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         person_id -> Int8,
@@ -342,6 +377,7 @@ diesel::table! {
 
 diesel::joinable!(charter_versions -> communities (community_id));
 diesel::joinable!(charter_versions -> people (author_id));
+diesel::joinable!(charter_versions -> proposals (proposal_id));
 diesel::joinable!(community_bans -> communities (community_id));
 diesel::joinable!(community_bans -> people (person_id));
 diesel::joinable!(community_follows -> communities (community_id));
@@ -364,6 +400,11 @@ diesel::joinable!(post_likes -> people (person_id));
 diesel::joinable!(post_likes -> posts (post_id));
 diesel::joinable!(posts -> communities (community_id));
 diesel::joinable!(posts -> people (author_id));
+diesel::joinable!(proposal_votes -> people (person_id));
+diesel::joinable!(proposal_votes -> proposals (proposal_id));
+diesel::joinable!(proposals -> communities (community_id));
+diesel::joinable!(proposals -> people (proposer_id));
+diesel::joinable!(proposals -> posts (post_id));
 diesel::joinable!(sessions -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -389,5 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     post_likes,
     posts,
+    proposal_votes,
+    proposals,
     sessions,
 );

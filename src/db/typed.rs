@@ -1,5 +1,5 @@
-//! Domain values as column types: visibility, posting policy and the event
-//! enums and milestone kinds stored as their text, the charter, a
+//! Domain values as column types: visibility, posting policy, the event
+//! enums, milestone kinds and proposal statuses and options stored as their text, the charter, a
 //! community's kudos categories and switched-off milestones, an event's place and a post's
 //! attachments as JSON. Rows carry the domain types, so no
 //! layer above compares or re-spells stored strings.
@@ -11,6 +11,7 @@ use crate::domain::{
     kudos::Categories,
     media::Attachments,
     milestone::{MilestoneKind, SwitchedOff},
+    proposal::{ProposalStatus, VoteOption},
 };
 use diesel::{
     deserialize::{self, FromSql, Queryable},
@@ -78,6 +79,8 @@ text_column!(MilestoneKind);
 text_column!(JoinMode);
 text_column!(EventStatus);
 text_column!(RsvpStatus);
+text_column!(ProposalStatus);
+text_column!(VoteOption);
 text_column!(RsvpState);
 
 /// A post's attachments on their way into their `jsonb` column.

@@ -20,17 +20,20 @@ pub enum MilestoneKind {
     FirstPost,
     /// A member's tenth kudos received here.
     KudosReceived,
+    /// The first charter change the members decided together.
+    FirstAcceptedProposal,
 }
 
 impl MilestoneKind {
     /// Every kind.
-    pub const ALL: [MilestoneKind; 6] = [
+    pub const ALL: [MilestoneKind; 7] = [
         MilestoneKind::Members,
         MilestoneKind::Stage,
         MilestoneKind::FirstEvent,
         MilestoneKind::Anniversary,
         MilestoneKind::FirstPost,
         MilestoneKind::KudosReceived,
+        MilestoneKind::FirstAcceptedProposal,
     ];
 
     /// The value as stored and sent.
@@ -42,6 +45,7 @@ impl MilestoneKind {
             MilestoneKind::Anniversary => "anniversary",
             MilestoneKind::FirstPost => "first_post",
             MilestoneKind::KudosReceived => "kudos_received",
+            MilestoneKind::FirstAcceptedProposal => "first_accepted_proposal",
         }
     }
 }
@@ -110,6 +114,8 @@ pub enum Milestone {
     FirstPost { person: String, key: String },
     /// `person` (`key`: their actor id) received their tenth kudos here.
     KudosReceived { person: String, key: String },
+    /// The members accepted their first charter proposal, `proposer`'s.
+    FirstAcceptedProposal { proposer: String },
 }
 
 impl Milestone {
@@ -122,6 +128,7 @@ impl Milestone {
             Milestone::Anniversary { .. } => MilestoneKind::Anniversary,
             Milestone::FirstPost { .. } => MilestoneKind::FirstPost,
             Milestone::KudosReceived { .. } => MilestoneKind::KudosReceived,
+            Milestone::FirstAcceptedProposal { .. } => MilestoneKind::FirstAcceptedProposal,
         }
     }
 
@@ -131,7 +138,7 @@ impl Milestone {
         match self {
             Milestone::Members { count } => count.to_string(),
             Milestone::Stage { stage } => stage.clone(),
-            Milestone::FirstEvent { .. } => String::new(),
+            Milestone::FirstEvent { .. } | Milestone::FirstAcceptedProposal { .. } => String::new(),
             Milestone::Anniversary { years } => years.to_string(),
             Milestone::FirstPost { key, .. } | Milestone::KudosReceived { key, .. } => key.clone(),
         }
@@ -182,6 +189,13 @@ impl Milestone {
                 format!(
                     "{person} has now received {KUDOS_RECEIVED} kudos in {community}. \
                      Thank you for all you give."
+                ),
+            ),
+            Milestone::FirstAcceptedProposal { proposer } => (
+                format!("{community} changed its charter together"),
+                format!(
+                    "The members of {community} accepted their first proposal to change the \
+                     charter, made by {proposer}: the community is now shaped by all of us."
                 ),
             ),
         }

@@ -10,6 +10,7 @@ pub mod media;
 pub mod milestone;
 pub mod name;
 pub mod post;
+pub mod proposal;
 pub mod rules;
 
 /// A rule broken by one input field; the field is named so clients can show it.

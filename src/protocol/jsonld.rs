@@ -18,6 +18,12 @@ static CONTEXT: LazyLock<serde_json::Value> = LazyLock::new(|| {
             "listing": {"@id": "guildhall:listing", "@context": {"@vocab": GUILDHALL_NS}},
             "directory": {"@id": "guildhall:directory", "@type": "@id"},
             "milestone": "guildhall:milestone",
+            "proposal": {"@id": "guildhall:proposal", "@context": {
+                "@vocab": GUILDHALL_NS,
+                "charter": {"@id": "guildhall:charter", "@context": {"@vocab": GUILDHALL_NS}},
+                "proposer": {"@id": "guildhall:proposer", "@type": "@id"},
+            }},
+            "votersCount": "toot:votersCount",
             "kudos": {"@id": "guildhall:kudos", "@context": {
                 "@vocab": GUILDHALL_NS,
                 "recipient": {"@id": "guildhall:recipient", "@type": "@id"},

@@ -15,4 +15,5 @@ pub mod lenient;
 pub mod nodeinfo;
 pub mod note;
 pub mod property_value;
+pub mod proposal;
 pub mod webfinger;

@@ -7,6 +7,7 @@ use super::{
     jsonld::Context,
     kudos::KudosExtension,
     lenient::{addressees, default_if_invalid, drop_invalid, first_id, text_or_map},
+    proposal::ProposalExtension,
 };
 use crate::domain::milestone::MilestoneKind;
 use chrono::{DateTime, FixedOffset};
@@ -156,6 +157,9 @@ pub struct PostObject {
     pub end_time: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<u64>,
+    /// `Question`: when voting closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<DateTime<FixedOffset>>,
     /// Our extension on a kudos `Note` (a malformed one is left out).
     #[serde(
         default,
@@ -171,6 +175,14 @@ pub struct PostObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub milestone: Option<MilestoneKind>,
+    /// Our extension on a community's `Question`: the charter proposal it
+    /// decides (a malformed one is left out).
+    #[serde(
+        default,
+        deserialize_with = "default_if_invalid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub proposal: Option<ProposalExtension>,
 }
 
 impl PostObject {
@@ -201,8 +213,10 @@ impl PostObject {
             any_of: Vec::new(),
             end_time: None,
             voters_count: None,
+            closed: None,
             kudos: None,
             milestone: None,
+            proposal: None,
         }
     }
 

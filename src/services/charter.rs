@@ -1,8 +1,8 @@
 //! Charters: read, replace (each change a new numbered version), history.
 
-use super::{AppState, community, directory, milestone};
+use super::{AppState, community, directory, milestone, outgoing::Outgoing};
 use crate::{
-    db::{self, person::PersonRow},
+    db::{self, charter_version::CharterVersionRow, community::CommunityRow, person::PersonRow},
     domain::{
         charter::{Charter, Stage},
         milestone::Milestone,
@@ -10,7 +10,8 @@ use crate::{
     error::{AppError, AppResult},
 };
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// One version of a charter, with who wrote it and when.
 #[derive(Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct CharterVersion {
     pub charter: Charter,
     pub author: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The accepted proposal that wrote it.
+    pub proposal: Option<i64>,
 }
 
 /// The current charter of a local community, if it has one.
@@ -43,23 +46,7 @@ pub async fn put_charter(
     community::require_moderator(&mut conn, &row, actor).await?;
     let stored = conn
         .transaction(async |conn| {
-            // Lock the community row so concurrent edits get distinct numbers.
-            let current = db::community::lock_charter_version(conn, row.id).await?;
-            let version = current + 1;
-            let stored =
-                db::charter_version::insert(conn, row.id, version, &charter, actor.id).await?;
-            db::community::set_charter(conn, row.id, &charter, version).await?;
-            directory::sync_local(conn, state, row.id).await?;
-            let before = row.charter.as_ref().and_then(|c| c.stage);
-            if let Some(stage @ (Stage::Active | Stage::Established)) = charter.stage
-                && before != Some(stage)
-            {
-                let moved_on = Milestone::Stage {
-                    stage: stage.as_str().to_string(),
-                };
-                milestone::celebrate(conn, state, &row, moved_on).await?;
-            }
-            Ok::<_, diesel::result::Error>(stored)
+            write_version(conn, state, &row, &charter, Some(actor), None).await
         })
         .await?;
     Ok(CharterVersion {
@@ -67,7 +54,47 @@ pub async fn put_charter(
         charter,
         author: Some(actor.handle()),
         created_at: stored.created_at,
+        proposal: None,
     })
+}
+
+/// Writes the next version of a local community's charter in the caller's
+/// transaction (by `author`, through the accepted proposal `proposal_id`):
+/// the directory entry follows, followers get `Update{Group}`, and a stage
+/// reached for the first time is celebrated.
+pub(super) async fn write_version(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    row: &CommunityRow,
+    charter: &Charter,
+    author: Option<&PersonRow>,
+    proposal_id: Option<i64>,
+) -> QueryResult<CharterVersionRow> {
+    // Lock the community row so concurrent edits get distinct numbers.
+    let current = db::community::lock_charter_version(conn, row.id).await?;
+    let version = current + 1;
+    let author_id = author.map(|a| a.id);
+    let stored =
+        db::charter_version::insert(conn, row.id, version, charter, author_id, proposal_id).await?;
+    let before = db::community::find(conn, row.id)
+        .await?
+        .and_then(|c| c.charter)
+        .and_then(|c| c.stage);
+    db::community::set_charter(conn, row.id, charter, version).await?;
+    directory::sync_local(conn, state, row.id).await?;
+    let community_id = row.id;
+    state
+        .emit(conn, Outgoing::ProfileChanged { community_id })
+        .await?;
+    if let Some(stage @ (Stage::Active | Stage::Established)) = charter.stage
+        && before != Some(stage)
+    {
+        let moved_on = Milestone::Stage {
+            stage: stage.as_str().to_string(),
+        };
+        milestone::celebrate(conn, state, row, moved_on).await?;
+    }
+    Ok(stored)
 }
 
 /// Every version of a local community's charter, newest first.
@@ -87,6 +114,7 @@ pub async fn history(state: &AppState, name: &str) -> AppResult<Vec<CharterVersi
                     .and_then(|id| authors.iter().find(|a| a.id == id))
                     .map(|a| a.handle()),
                 created_at: v.created_at,
+                proposal: v.proposal_id,
                 charter: v.charter,
             })
         })

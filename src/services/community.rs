@@ -1,6 +1,6 @@
 //! Communities: create, read, list and change settings; moderators.
 
-use super::{AppState, directory};
+use super::{AppState, directory, outgoing::Outgoing};
 use crate::{
     db::{self, DbConn, community::CommunityRow, handle::HandleKind, person::PersonRow},
     domain::{
@@ -10,6 +10,7 @@ use crate::{
         kudos::Categories,
         milestone::SwitchedOff,
         name::Handle,
+        proposal,
     },
     error::{AppError, AppResult},
     signature::generate_key_pair_async,
@@ -44,6 +45,10 @@ pub struct CommunityUpdate {
     pub kudos_categories: Option<Categories>,
     /// The milestone kinds celebrated without a post.
     pub milestones_off: Option<SwitchedOff>,
+    /// How many days voting on a charter proposal stays open.
+    pub proposal_days: Option<i32>,
+    /// How many must vote for a charter proposal to be decided.
+    pub proposal_quorum: Option<i32>,
 }
 
 /// A community with everything a reader needs.
@@ -105,7 +110,8 @@ pub async fn create_community(
             db::community::add_moderator(conn, row.id, owner.id).await?;
             let row = match &input.charter {
                 Some(charter) => {
-                    db::charter_version::insert(conn, row.id, 1, charter, owner.id).await?;
+                    db::charter_version::insert(conn, row.id, 1, charter, Some(owner.id), None)
+                        .await?;
                     db::community::set_charter(conn, row.id, charter, 1).await?
                 }
                 None => row,
@@ -173,6 +179,7 @@ pub async fn update_community(
     if let Some(categories) = &update.kudos_categories {
         categories.validate()?;
     }
+    proposal::check_settings(update.proposal_days, update.proposal_quorum)?;
     let kudos_categories = update.kudos_categories.as_ref().map(json).transpose()?;
     let milestones_off = update.milestones_off.as_ref().map(json).transpose()?;
     let mut conn = state.pool.get().await?;
@@ -185,12 +192,18 @@ pub async fn update_community(
         posting_policy: update.posting_policy.map(|p| p.as_str().to_string()),
         kudos_categories,
         milestones_off,
+        proposal_days: update.proposal_days,
+        proposal_quorum: update.proposal_quorum,
         updated_at: Some(Utc::now()),
     };
     let row = conn
         .transaction(async |conn| {
             let row = db::community::update(conn, row.id, &changes).await?;
             directory::sync_local(conn, state, row.id).await?;
+            let community_id = row.id;
+            state
+                .emit(conn, Outgoing::ProfileChanged { community_id })
+                .await?;
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;

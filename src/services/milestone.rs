@@ -42,7 +42,7 @@ pub async fn celebrate(
         ap_id: None,
         title: &title,
         html: &html,
-        kind,
+        milestone: Some(kind),
         published: Utc::now(),
     };
     let post = store::create_by_community(conn, state, community, celebration).await?;

@@ -20,6 +20,7 @@ pub mod outgoing;
 pub mod partner;
 pub mod password;
 pub mod post;
+pub mod proposal;
 pub mod queue_admin;
 
 use crate::{db::DbPool, settings::Settings, urls::Urls};

@@ -107,6 +107,23 @@ pub enum Outgoing {
         follow_id: String,
         accepted: bool,
     },
+    /// A local community's profile or charter changed: its followers get
+    /// `Update{Group}`.
+    ProfileChanged { community_id: i64 },
+    /// The counts or the outcome of a local community's proposal changed:
+    /// `Update{Question}` to its followers.
+    PollChanged { proposal_id: i64 },
+    /// A local person voted on a remote community's proposal: the vote
+    /// goes to the community as Mastodon sends one (`Create{Note}` named
+    /// after the option, in reply to the poll).
+    VoteCast { proposal_id: i64, person_id: i64 },
+    /// A remote person's vote on a local proposal was not counted: the
+    /// community tells them why in a direct note.
+    VoteRefused {
+        proposal_id: i64,
+        person_id: i64,
+        reason: String,
+    },
     /// A local community is in the directory: `new` when it just entered
     /// (`Create{Group}` to partners), else it changed (`Update{Group}`).
     Listed { community_id: i64, new: bool },

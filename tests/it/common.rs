@@ -533,8 +533,13 @@ pub struct MemberPair {
 impl MemberPair {
     /// Boots both instances and makes bob a member.
     pub async fn start() -> MemberPair {
-        let alpha = TestApp::spawn_named("alpha").await;
-        let beta = TestApp::spawn_named("beta").await;
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`MemberPair::start`], with both instances' settings adjusted.
+    pub async fn start_with(adjust: impl Fn(&mut Settings)) -> MemberPair {
+        let alpha = TestApp::spawn_named_with("alpha", &adjust).await;
+        let beta = TestApp::spawn_named_with("beta", &adjust).await;
         let alice = alpha.user("alice", false).await;
         let bob = beta.user("bob", false).await;
         alpha.community(&alice, "secguild").await;

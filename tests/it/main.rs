@@ -41,6 +41,7 @@ mod operations;
 mod pages;
 mod posting_rules;
 mod process;
+mod proposals;
 mod scaling;
 mod schema;
 mod sign_in_pages;

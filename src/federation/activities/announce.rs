@@ -16,8 +16,8 @@
 //!   community's posts only (`moderation`).
 
 use super::{
-    create, fetch_failed, like, moderation::receive_from_group, post_in, refused, remote_event,
-    undo, update,
+    create, fetch_failed, like, moderation::receive_from_group, post_in, proposal, refused,
+    remote_event, undo, update,
 };
 use crate::{
     db::{self, community::CommunityRow},
@@ -123,6 +123,10 @@ async fn receive_activity(
                 return Err(refused("only edits of posts are taken from announces"));
             };
             let known = check_post_in(fed, community, &object.id, false).await?;
+            if update.actor.as_str() == community.ap_id {
+                // The community's own poll: new counts, or its outcome.
+                return proposal::receive_poll(fed, community, object).await;
+            }
             if !trusted {
                 update.object = AnyObject::Post(create::fetch_post(fed, &object.id, budget).await?);
             }

@@ -1,9 +1,10 @@
 //! `Create` of a post: a member posting into one of our communities (from
 //! Guildhall, Lemmy or Mastodon), or a reply to one of our posts. Posts in
 //! remote communities arrive through the community's `Announce` instead
-//! (`announce`), which calls [`store`] with the announcing community.
+//! (`announce`), which calls [`store`] with the announcing community. A
+//! vote on one of our polls is a `Create{Note}` too (`proposal`).
 
-use super::{fetch_failed, kudos, only_from_its_group, person, read_post, refused, rsvp};
+use super::{fetch_failed, kudos, only_from_its_group, person, proposal, read_post, refused, rsvp};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow},
     error::AppResult,
@@ -35,6 +36,9 @@ pub async fn receive_create(
         ));
     };
     check_authorship(&create.actor, object)?;
+    if proposal::is_vote(object) {
+        return proposal::receive_vote(fed, &create.actor, object, budget).await;
+    }
     if let Some(event) = match &object.in_reply_to {
         Some(parent) => rsvp::local_event(fed, parent).await?,
         None => None,
@@ -83,6 +87,9 @@ pub(super) async fn store(
         .as_ref()
         .ok_or_else(|| refused("the post has no author"))?;
     if author_id.as_str() == community.ap_id {
+        if object.proposal.is_some() {
+            return proposal::receive_poll(fed, community, object).await;
+        }
         let kind = object
             .milestone
             .ok_or_else(|| refused("a community's own posts are taken as milestones only"))?;

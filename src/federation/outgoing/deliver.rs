@@ -146,6 +146,28 @@ pub async fn distribute(
     Ok(())
 }
 
+/// Sends a local community's update of its own object (a poll's counts):
+/// group-aware followers get it announced like any activity in the
+/// community; the others get the update itself, since Mastodon refreshes
+/// a poll only from its author.
+pub async fn own_update(
+    conn: &mut AsyncPgConnection,
+    urls: &Urls,
+    community: &CommunityRow,
+    update: AnyActivity,
+) -> QueryResult<()> {
+    let others: Vec<String> = db::follow::follower_inboxes(conn, community.id)
+        .await?
+        .into_iter()
+        .filter(|f| !is_group_aware(f.software.as_deref()))
+        .map(|f| f.inbox)
+        .collect();
+    if !others.is_empty() {
+        publish_any(conn, update.clone(), &others).await?;
+    }
+    distribute(conn, urls, community, update, None).await
+}
+
 /// Passes on a remote member's activity that a local community accepted:
 /// the stored incoming activity `activity_id`, as it arrived.
 pub async fn forwarded(

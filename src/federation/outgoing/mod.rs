@@ -1,7 +1,7 @@
 //! The way out: turns what services say happened ([`Outgoing`]) into
 //! ActivityPub activities and delivery rows, in the caller's transaction.
 //! `Translator` is the [`Publisher`] that `startup` gives every service.
-//! Builders per concern (`post`, `follow`, `moderation`, `event`, the instance actor's `partner` links and directory news), a post's
+//! Builders per concern (`post`, `follow`, `moderation`, `event`, the instance actor's `partner` links and directory news, co-design's polls, votes and profile updates in `proposal`), a post's
 //! and an event's object (`post_object`, `event_object`), and queuing with FEP-1b12's announces (`deliver`).
 
 pub mod deliver;
@@ -13,6 +13,7 @@ mod moderation;
 mod partner;
 mod post;
 pub mod post_object;
+mod proposal;
 
 use crate::{
     protocol::activity::ActivityKind,
@@ -141,6 +142,21 @@ impl Publisher for Translator {
                 follow_id,
                 accepted,
             } => partner::answered(conn, urls, &actor, &inbox, &follow_id, accepted).await,
+            Outgoing::ProfileChanged { community_id } => {
+                proposal::profile_changed(conn, urls, community_id).await
+            }
+            Outgoing::PollChanged { proposal_id } => {
+                proposal::poll_changed(conn, urls, proposal_id).await
+            }
+            Outgoing::VoteCast {
+                proposal_id,
+                person_id,
+            } => proposal::vote_cast(conn, urls, proposal_id, person_id).await,
+            Outgoing::VoteRefused {
+                proposal_id,
+                person_id,
+                reason,
+            } => proposal::vote_refused(conn, urls, proposal_id, person_id, &reason).await,
             Outgoing::Listed { community_id, new } => {
                 partner::listed(conn, urls, community_id, new).await
             }

@@ -6,17 +6,22 @@
 //! `audience` and in a `Mention` tag, with `inReplyTo` and `context`. A
 //! milestone is by the community itself. A kudos also mentions (and is
 //! addressed to) its recipient, so Mastodon notifies them, and carries the
-//! `#kudos` hashtag and our `kudos` extension.
+//! `#kudos` hashtag and our `kudos` extension. A charter proposal's poll
+//! is a `Question` by the community with the options Accept, Reject and
+//! Abstain, their counts, `endTime` (and `closed`), and our `proposal`
+//! extension.
 
 use crate::{
-    domain::{kudos, markdown},
+    domain::{kudos, markdown, proposal::VoteOption},
     protocol::{
         actor::Source,
+        collection::CollectionKind,
         kudos::KudosExtension,
         lenient::PUBLIC,
-        note::{Hashtag, Mention, PostKind, PostObject, Tag},
+        note::{Hashtag, Mention, PollOption, PostKind, PostObject, Tag, VoteCount},
+        proposal::ProposalExtension,
     },
-    services::post::{PostView, Thanks},
+    services::post::{Poll, PostView, Thanks},
 };
 use url::Url;
 
@@ -25,7 +30,9 @@ use url::Url;
 pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) -> PostObject {
     let row = &view.row;
     let url = |s: &str| Url::parse(s).ok();
-    let kind = if row.title.is_some() {
+    let kind = if view.poll.is_some() {
+        PostKind::Question
+    } else if row.title.is_some() {
         PostKind::Page
     } else {
         PostKind::Note
@@ -84,7 +91,44 @@ pub fn post_object(view: &PostView, parent: Option<&str>, root: Option<&str>) ->
     if let Some(thanks) = &view.thanks {
         add_kudos(&mut object, thanks, group);
     }
+    if let Some(poll) = &view.poll {
+        add_poll(&mut object, poll);
+    }
     object
+}
+
+/// What makes a community's post a charter proposal's poll: the options
+/// with their counts, when voting ends or ended, and our extension.
+fn add_poll(object: &mut PostObject, poll: &Poll) {
+    let proposal = &poll.proposal;
+    let tally = proposal.tally();
+    object.one_of = VoteOption::ALL
+        .into_iter()
+        .map(|option| PollOption {
+            kind: PostKind::Note,
+            name: option.poll_name().to_string(),
+            replies: Some(VoteCount {
+                kind: CollectionKind::Collection,
+                total_items: u64::try_from(tally.of(option)).unwrap_or(0),
+            }),
+        })
+        .collect();
+    object.voters_count = Some(u64::try_from(tally.voters()).unwrap_or(0));
+    let ends = proposal.closed_at.unwrap_or(proposal.closes_at);
+    object.end_time = Some(ends.fixed_offset());
+    object.closed = proposal.closed_at.map(|at| at.fixed_offset());
+    object.proposal = Some(ProposalExtension {
+        charter: serde_json::to_value(&proposal.charter).unwrap_or_default(),
+        rationale: proposal.rationale.clone(),
+        base_version: proposal.base_version,
+        proposer: poll
+            .proposer
+            .as_ref()
+            .and_then(|p| Url::parse(&p.ap_id).ok()),
+        status: proposal.status,
+        quorum: proposal.quorum,
+        charter_version: proposal.charter_version,
+    });
 }
 
 /// What makes a post a kudos on the wire.

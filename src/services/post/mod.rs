@@ -11,6 +11,7 @@ use super::AppState;
 use crate::{
     db::{
         self, DbConn, community::CommunityRow, kudos::KudosRow, person::PersonRow, post::PostRow,
+        proposal::ProposalRow,
     },
     error::{AppError, AppResult},
 };
@@ -27,6 +28,16 @@ pub struct PostView {
     pub likes: i64,
     /// The kudos it carries, if it is one.
     pub thanks: Option<Thanks>,
+    /// The charter proposal it is the poll of, if it is one.
+    pub poll: Option<Poll>,
+}
+
+/// The charter proposal a post by the community is the poll of, with
+/// its proposer.
+#[derive(Clone, Debug)]
+pub struct Poll {
+    pub proposal: ProposalRow,
+    pub proposer: Option<PersonRow>,
 }
 
 /// A kudos a post carries, with its recipient.
@@ -86,12 +97,28 @@ pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResul
             .map(|recipient| Thanks { kudos, recipient }),
         None => None,
     };
+    // Only a community's own posts that celebrate nothing are polls.
+    let proposal = match (row.author_id, row.milestone) {
+        (None, None) => db::proposal::find_by_post(conn, row.id).await?,
+        _ => None,
+    };
+    let poll = match proposal {
+        Some(proposal) => {
+            let proposer = match proposal.proposer_id {
+                Some(id) => db::person::find(conn, id).await?,
+                None => None,
+            };
+            Some(Poll { proposal, proposer })
+        }
+        None => None,
+    };
     Ok(PostView {
         row,
         community,
         author,
         likes,
         thanks,
+        poll,
     })
 }
 

@@ -167,7 +167,7 @@ pub async fn receive_community_post(
         ap_id: Some(&object.ap_id),
         title: &title,
         html: &html,
-        kind,
+        milestone: Some(kind),
         published: object.published.unwrap_or_else(Utc::now),
     };
     Ok(store::create_by_community(conn, state, community, post).await?)

@@ -37,7 +37,8 @@ pub async fn check(
     verdict.map_err(|refusal| AppError::forbidden(refusal.message()))
 }
 
-async fn standing(
+/// A person's standing in a community: banned, member, moderator.
+pub async fn standing(
     conn: &mut AsyncPgConnection,
     community: &CommunityRow,
     person: &PersonRow,

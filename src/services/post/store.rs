@@ -135,14 +135,15 @@ async fn record_kudos(
     Ok(())
 }
 
-/// A post by a community itself, celebrating a milestone.
+/// A post by a community itself: a milestone it celebrates, or the poll
+/// of a charter proposal (`milestone` = `None`).
 pub struct CommunityPost<'a> {
     /// The id a remote community's post already has; ours get theirs here.
     pub ap_id: Option<&'a str>,
     pub title: &'a str,
     /// Sanitised HTML.
     pub html: &'a str,
-    pub kind: MilestoneKind,
+    pub milestone: Option<MilestoneKind>,
     pub published: DateTime<Utc>,
 }
 
@@ -150,6 +151,25 @@ pub struct CommunityPost<'a> {
 /// (call it inside the transaction that reached the milestone; it goes
 /// out), or one a followed remote community announced (kept as it is).
 pub async fn create_by_community(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    post: CommunityPost<'_>,
+) -> diesel::QueryResult<PostRow> {
+    let local = post.ap_id.is_none();
+    let row = insert_by_community(conn, state, community, post).await?;
+    if local {
+        state
+            .emit(conn, Outgoing::PostCreated { post_id: row.id })
+            .await?;
+    }
+    Ok(row)
+}
+
+/// Stores a post by a community itself without telling anyone yet: the
+/// caller adds what the post carries (a proposal), then emits
+/// `PostCreated` for a local one.
+pub async fn insert_by_community(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     community: &CommunityRow,
@@ -163,7 +183,7 @@ pub async fn create_by_community(
         root_id: None,
         local: community.local,
         published: post.published,
-        milestone: Some(post.kind.as_str()),
+        milestone: post.milestone.map(MilestoneKind::as_str),
     };
     let nothing = Attachments::default();
     let content = PostContent {
@@ -183,11 +203,7 @@ pub async fn create_by_community(
     let id = db::post::next_id(conn).await?;
     let ap_id = state.urls.post(id).to_string();
     new.ap_id = &ap_id;
-    let row = db::post::insert_with_id(conn, id, &new, content).await?;
-    state
-        .emit(conn, Outgoing::PostCreated { post_id: row.id })
-        .await?;
-    Ok(row)
+    db::post::insert_with_id(conn, id, &new, content).await
 }
 
 /// Replaces what a post says.
