@@ -19,6 +19,10 @@ UPDATE directory_entries SET search = search || ''::tsvector;
 -- loose scan of this index, one probe per configuration.
 CREATE INDEX directory_entries_search_config ON directory_entries (search_config);
 
+-- "Like this one" names its entry by handle (`name@host`): found by index,
+-- not by reading every entry.
+CREATE INDEX directory_entries_handle ON directory_entries (handle);
+
 -- What "like this one" compares, one narrow row per entry: the lexemes of
 -- the purpose and domain (weight A of `search`) and the normalised topics,
 -- each as `hashtext`, sorted and unique; the floor of the entry's neighbour
