@@ -151,6 +151,12 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
                 .collect(),
         ),
         (
+            "a phrase (two words in quotes)",
+            (0..reads)
+                .map(|i| format!("q=%22{}+{}%22", w(i % 400), w((i * 13 + 5) % 400)))
+                .collect(),
+        ),
+        (
             "one word + topic + stage",
             (0..reads)
                 .map(|i| format!("q={}&topic=topic{}&stage=active", w(i % 400), i % 60))
@@ -166,6 +172,12 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             "one word, page 3",
             (0..reads)
                 .map(|i| format!("q={}&page=3", w(i % 400)))
+                .collect(),
+        ),
+        (
+            "one word, a page past the end (page 500)",
+            (0..reads)
+                .map(|i| format!("q={}&page=500", w(i % 400)))
                 .collect(),
         ),
         (

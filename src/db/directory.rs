@@ -1,9 +1,11 @@
 //! The `directory_entries` table: our listed communities and our partners',
 //! with their charters, a weighted `tsvector` in the charter's language,
 //! exact-match facets, and the figures readers see (members, next event,
-//! last activity). Search ranks with `ts_rank` over that vector.
+//! last activity). Search ranks with `ts_rank` over that vector; "like
+//! this one" reads the entry's list in `directory_neighbours`, which every
+//! write here keeps in step (`db::directory_neighbours`).
 
-use super::schema::directory_entries;
+use super::{directory_neighbours, schema::directory_entries};
 use crate::domain::{
     charter::Charter,
     directory::{Facets, SEARCH_CONFIGS},
@@ -83,8 +85,10 @@ pub struct Weighted {
 }
 
 /// Writes an entry, unless one with that id exists on another host or is
-/// ours while this one is not. Returns whether the entry is new (`None`
-/// when it was not written).
+/// ours while this one is not, and what "like this one" compares of it
+/// (refreshing the neighbour lists when that changed). Returns whether the
+/// entry is new (`None` when it was not written). Inside a transaction: it
+/// takes the directory's write lock.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     entry: &NewEntry<'_>,
@@ -97,6 +101,7 @@ pub async fn upsert(
     }
     let facets = serde_json::to_value(entry.facets)
         .map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    directory_neighbours::lock(conn).await?;
     let rows: Vec<Inserted> = diesel::sql_query(
         "INSERT INTO directory_entries AS e (ap_id, host, local, handle, title, summary, charter,
             charter_version, charter_changed_at, facets, search_config, search, member_count,
@@ -127,7 +132,7 @@ pub async fn upsert(
     .bind::<Jsonb, _>(super::typed::to_json(entry.charter)?)
     .bind::<Int4, _>(entry.charter_version)
     .bind::<Timestamptz, _>(entry.charter_changed_at)
-    .bind::<Jsonb, _>(facets)
+    .bind::<Jsonb, _>(&facets)
     .bind::<Text, _>(entry.search_config)
     .bind::<Text, _>(&text.a)
     .bind::<Text, _>(&text.b)
@@ -139,47 +144,63 @@ pub async fn upsert(
     .bind::<Nullable<Text>, _>(entry.via)
     .load(conn)
     .await?;
-    Ok(rows.into_iter().next().map(|r| r.inserted))
+    let Some(written) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    directory_neighbours::keep(conn, entry.ap_id, entry.search_config, &text.a, &facets).await?;
+    Ok(Some(written.inserted))
 }
 
-/// Removes the entry `ap_id` if it lives on `host`; true when one was removed.
+/// Removes the entries `ap_ids` and their neighbour lists; how many were
+/// removed.
+async fn remove_entries(conn: &mut AsyncPgConnection, ap_ids: Vec<String>) -> QueryResult<usize> {
+    directory_neighbours::leave(conn, &ap_ids).await?;
+    diesel::delete(directory_entries::table.filter(directory_entries::ap_id.eq_any(ap_ids)))
+        .execute(conn)
+        .await
+}
+
+/// Removes the entry `ap_id` if it lives on `host`; true when one was
+/// removed. Inside a transaction.
 pub async fn remove(conn: &mut AsyncPgConnection, ap_id: &str, host: &str) -> QueryResult<bool> {
-    diesel::delete(
-        directory_entries::table
-            .filter(directory_entries::ap_id.eq(ap_id))
-            .filter(directory_entries::host.eq(host)),
-    )
-    .execute(conn)
-    .await
-    .map(|n| n > 0)
+    directory_neighbours::lock(conn).await?;
+    let ap_ids = directory_entries::table
+        .filter(directory_entries::ap_id.eq(ap_id))
+        .filter(directory_entries::host.eq(host))
+        .select(directory_entries::ap_id)
+        .load(conn)
+        .await?;
+    remove_entries(conn, ap_ids).await.map(|n| n > 0)
 }
 
 /// Removes every entry of a partner's `host`, and those it shared (the
-/// partnership ended).
+/// partnership ended). Inside a transaction.
 pub async fn remove_host(conn: &mut AsyncPgConnection, host: &str) -> QueryResult<usize> {
-    diesel::delete(
-        directory_entries::table
-            .filter(
-                directory_entries::host
-                    .eq(host)
-                    .or(directory_entries::via.eq(host)),
-            )
-            .filter(directory_entries::local.eq(false)),
-    )
-    .execute(conn)
-    .await
+    directory_neighbours::lock(conn).await?;
+    let ap_ids = directory_entries::table
+        .filter(
+            directory_entries::host
+                .eq(host)
+                .or(directory_entries::via.eq(host)),
+        )
+        .filter(directory_entries::local.eq(false))
+        .select(directory_entries::ap_id)
+        .load(conn)
+        .await?;
+    remove_entries(conn, ap_ids).await
 }
 
 /// Removes the second-hand entry `ap_id`; true when one was removed.
+/// Inside a transaction.
 pub async fn remove_second_hand(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
-    diesel::delete(
-        directory_entries::table
-            .filter(directory_entries::ap_id.eq(ap_id))
-            .filter(directory_entries::via.is_not_null()),
-    )
-    .execute(conn)
-    .await
-    .map(|n| n > 0)
+    directory_neighbours::lock(conn).await?;
+    let ap_ids = directory_entries::table
+        .filter(directory_entries::ap_id.eq(ap_id))
+        .filter(directory_entries::via.is_not_null())
+        .select(directory_entries::ap_id)
+        .load(conn)
+        .await?;
+    remove_entries(conn, ap_ids).await.map(|n| n > 0)
 }
 
 /// True when the directory holds `ap_id`.
@@ -205,8 +226,7 @@ pub async fn ap_id_by_handle(
 }
 
 /// A search: words, facets every result must contain, or the entry whose
-/// neighbours are wanted (those sharing its topics or words of its purpose
-/// and domain, ranked by both).
+/// neighbours are wanted (its list in `directory_neighbours`).
 pub struct Search<'a> {
     pub words: Option<&'a str>,
     pub like: Option<&'a str>,
@@ -217,17 +237,46 @@ pub struct Search<'a> {
     pub limit: i64,
 }
 
+/// The text search configurations the entries are indexed with, by a
+/// loose scan of their index (one probe per configuration): only those
+/// known to [`search_config`](crate::domain::directory::search_config).
+async fn configs_in_use(conn: &mut AsyncPgConnection) -> QueryResult<Vec<&'static str>> {
+    #[derive(QueryableByName)]
+    struct Config {
+        #[diesel(sql_type = Text)]
+        search_config: String,
+    }
+    let found: Vec<Config> = diesel::sql_query(
+        "WITH RECURSIVE configs AS (
+            (SELECT search_config FROM directory_entries ORDER BY search_config LIMIT 1)
+            UNION ALL
+            SELECT (SELECT d.search_config FROM directory_entries d
+                    WHERE d.search_config > c.search_config
+                    ORDER BY d.search_config LIMIT 1)
+            FROM configs c WHERE c.search_config IS NOT NULL)
+         SELECT search_config FROM configs WHERE search_config IS NOT NULL",
+    )
+    .load(conn)
+    .await?;
+    Ok(std::iter::once("simple")
+        .chain(SEARCH_CONFIGS.iter().map(|(_, config)| *config))
+        .filter(|known| found.iter().any(|f| f.search_config == *known))
+        .collect())
+}
+
 /// The query a reader's words make: the words in web-search syntax, read
-/// with every configuration we index with, any of which may match (so an
-/// English charter matches "modelling" as "model", a `simple` one as typed).
-fn words_query() -> String {
-    let mut configs: Vec<&str> = vec!["simple"];
-    for (_, config) in SEARCH_CONFIGS {
-        if !configs.contains(config) {
-            configs.push(config);
+/// with `simple` and every configuration in `configs`, any of which may
+/// match (so an English charter matches "modelling" as "model", a `simple`
+/// one as typed). With more than one reading, `ts_rank` scores the bag of
+/// their terms.
+fn words_query(configs: &[&str]) -> String {
+    let mut readings: Vec<&str> = vec!["simple"];
+    for config in configs {
+        if !readings.contains(config) {
+            readings.push(config);
         }
     }
-    configs
+    readings
         .iter()
         .map(|c| format!("websearch_to_tsquery('{c}', $1)"))
         .collect::<Vec<_>>()
@@ -235,6 +284,12 @@ fn words_query() -> String {
 }
 
 /// One page of results, best first (by rank, then members, then title).
+///
+/// Words: the query is computed once (`MATERIALIZED`), so the planner
+/// always reads the matches from the `search` index (with a constant query
+/// it guessed thousands of matches for a common word and read the whole
+/// table); the matches are ranked on their id and vector alone and only the
+/// page's entries are read whole. Like this one: the entry's neighbour list.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     search: &Search<'_>,
@@ -247,27 +302,26 @@ pub async fn search(
         (NOT e.local AND coalesce(greatest(i.directory_seen_at, i.last_success_at), e.updated_at) < $3) AS stale";
     let sql = match (search.words, search.like) {
         (_, Some(_)) => format!(
-            "WITH src AS (SELECT search, facets FROM directory_entries WHERE ap_id = $1),
-                  q AS (SELECT coalesce((SELECT string_agg(quote_literal(l), ' | ')
-                          FROM unnest(tsvector_to_array(ts_filter(src.search, '{{a}}'))) l), '')::tsquery AS q,
-                        coalesce(src.facets->'topics', '[]') AS topics FROM src)
-             SELECT {COLUMNS},
-                (ts_rank(e.search, q.q) + 0.5 * (SELECT count(*) FROM jsonb_array_elements_text(e.facets->'topics') t
-                    WHERE q.topics ? t))::real AS rank
-             FROM directory_entries e CROSS JOIN q LEFT JOIN instances i ON i.domain = e.host
-             WHERE e.ap_id <> $1 AND e.facets @> $2
-               AND (e.search @@ q.q OR e.facets->'topics' ?| ARRAY(SELECT jsonb_array_elements_text(q.topics)))
+            "SELECT {COLUMNS}, n.score AS rank
+             FROM directory_neighbours n JOIN directory_entries e ON e.ap_id = n.neighbour
+             LEFT JOIN instances i ON i.domain = e.host
+             WHERE n.entry = $1 AND e.facets @> $2
              ORDER BY rank DESC, e.member_count DESC, e.title, e.ap_id
              LIMIT $4 OFFSET $5"
         ),
         (Some(_), None) => format!(
-            "WITH q AS (SELECT {} AS q)
-             SELECT {COLUMNS}, ts_rank(e.search, q.q) AS rank
-             FROM directory_entries e CROSS JOIN q LEFT JOIN instances i ON i.domain = e.host
-             WHERE e.search @@ q.q AND e.facets @> $2
-             ORDER BY rank DESC, e.member_count DESC, e.title, e.ap_id
-             LIMIT $4 OFFSET $5",
-            words_query()
+            "WITH q AS MATERIALIZED (SELECT {} AS q),
+             best AS (
+                SELECT e.ap_id, ts_rank(e.search, q.q) AS rank
+                FROM directory_entries e CROSS JOIN q
+                WHERE e.search @@ q.q AND e.facets @> $2
+                ORDER BY rank DESC, e.member_count DESC, e.title, e.ap_id
+                LIMIT $4 OFFSET $5)
+             SELECT {COLUMNS}, best.rank
+             FROM best JOIN directory_entries e ON e.ap_id = best.ap_id
+             LEFT JOIN instances i ON i.domain = e.host
+             ORDER BY best.rank DESC, e.member_count DESC, e.title, e.ap_id",
+            words_query(&configs_in_use(conn).await?)
         ),
         (None, None) => format!(
             "SELECT {COLUMNS}, 0::real AS rank
@@ -313,8 +367,9 @@ pub async fn local_page(
 }
 
 /// Refreshes the figures of our own entries (members, next event, last
-/// post) from the tables they come from.
+/// post) from the tables they come from. Inside a transaction.
 pub async fn refresh_local_figures(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    directory_neighbours::lock(conn).await?;
     diesel::sql_query(
         "UPDATE directory_entries e SET
             member_count = (SELECT count(*) FROM community_follows f

@@ -6,6 +6,7 @@ pub mod charter_version;
 pub mod community;
 pub mod delivery;
 pub mod directory;
+pub mod directory_neighbours;
 pub mod embedded;
 pub mod event;
 pub mod follow;

@@ -113,6 +113,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_neighbours (entry, neighbour) {
+        entry -> Text,
+        neighbour -> Text,
+        score -> Float4,
+    }
+}
+
+diesel::table! {
+    directory_terms (ap_id) {
+        ap_id -> Text,
+        purpose_terms -> Array<Nullable<Int4>>,
+        topic_terms -> Array<Nullable<Int4>>,
+        neighbour_floor -> Float4,
+        neighbour_count -> Int4,
+    }
+}
+
+diesel::table! {
     event_rsvps (event_id, person_id) {
         event_id -> Int8,
         person_id -> Int8,
@@ -367,6 +385,7 @@ diesel::joinable!(community_follows -> people (person_id));
 diesel::joinable!(community_moderators -> communities (community_id));
 diesel::joinable!(community_moderators -> people (person_id));
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(directory_terms -> directory_entries (ap_id));
 diesel::joinable!(event_rsvps -> events (event_id));
 diesel::joinable!(event_rsvps -> people (person_id));
 diesel::joinable!(events -> communities (community_id));
@@ -396,6 +415,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_moderators,
     deliveries,
     directory_entries,
+    directory_neighbours,
+    directory_terms,
     event_rsvps,
     events,
     incoming_activities,

@@ -201,13 +201,15 @@ pub async fn receive_listing(state: &AppState, from: &str, listing: Listing) -> 
     check(&listing)?;
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
+        // The partner's row first, then the directory's lock: the order
+        // unlinking takes them in.
+        db::peer::touch_directory(conn, from).await?;
         if write(conn, &listing, false, None).await?.is_none() {
             return Err(AppError::forbidden(format!(
                 "{} is already listed from elsewhere",
                 listing.ap_id
             )));
         }
-        db::peer::touch_directory(conn, from).await?;
         share(conn, state, &listing.ap_id, from).await
     })
     .await
@@ -218,16 +220,20 @@ pub async fn receive_listing(state: &AppState, from: &str, listing: Listing) -> 
 pub async fn receive_second_hand(state: &AppState, via: &str, listing: Listing) -> AppResult<()> {
     check(&listing)?;
     let mut conn = state.pool.get().await?;
-    write(&mut conn, &listing, false, Some(via)).await?;
-    db::peer::touch_directory(&mut conn, via).await?;
-    Ok(())
+    conn.transaction(async |conn| {
+        db::peer::touch_directory(conn, via).await?;
+        write(conn, &listing, false, Some(via)).await?;
+        Ok::<_, AppError>(())
+    })
+    .await
 }
 
 /// Removes the second-hand entry `ap_id` (gone, or no longer listed, at its
 /// origin).
 pub async fn remove_second_hand(state: &AppState, ap_id: &str) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
-    db::directory::remove_second_hand(&mut conn, ap_id).await?;
+    conn.transaction(async |conn| db::directory::remove_second_hand(conn, ap_id).await)
+        .await?;
     Ok(())
 }
 
@@ -282,10 +288,10 @@ fn check(listing: &Listing) -> AppResult<()> {
 pub async fn receive_unlisting(state: &AppState, host: &str, ap_id: &str) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
+        db::peer::touch_directory(conn, host).await?;
         if db::directory::remove(conn, ap_id, host).await? {
             share(conn, state, ap_id, host).await?;
         }
-        db::peer::touch_directory(conn, host).await?;
         Ok::<_, AppError>(())
     })
     .await
@@ -344,5 +350,7 @@ async fn like_id(conn: &mut AsyncPgConnection, state: &AppState, like: &str) -> 
 /// activity); partners' figures are as their last announcement gave them.
 pub async fn refresh_figures(state: &AppState) -> AppResult<usize> {
     let mut conn = state.pool.get().await?;
-    Ok(db::directory::refresh_local_figures(&mut conn).await?)
+    Ok(conn
+        .transaction(async |conn| db::directory::refresh_local_figures(conn).await)
+        .await?)
 }

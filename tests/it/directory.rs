@@ -215,6 +215,66 @@ async fn filters_match_topics_stages_organisations_languages_and_cadence() {
 }
 
 #[tokio::test]
+async fn like_this_one_follows_charter_edits_and_removals() {
+    let app = TestApp::spawn().await;
+    let api = app.api(&app.user("root", true).await);
+    let with_topics = |purpose: &str, topics: &[&str]| Charter {
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        ..charter(purpose)
+    };
+    for (name, charter) in [
+        (
+            "source",
+            with_topics("Threat modelling for web teams", &["security", "web"]),
+        ),
+        (
+            "near",
+            with_topics("Threat modelling workshops", &["security"]),
+        ),
+        ("far", with_topics("Growing tomatoes", &["gardening"])),
+    ] {
+        api.create_community(&community(name, name, charter))
+            .await
+            .unwrap();
+    }
+    let like = |handle: &'static str| {
+        let anonymous = app.anonymous();
+        async move {
+            let page = anonymous.directory(&[("like", handle)]).await.unwrap();
+            page.items.into_iter().map(|e| e.title).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        like("source").await,
+        ["near"],
+        "the gardeners share nothing"
+    );
+
+    api.put_charter(
+        "far",
+        &with_topics(
+            "Threat modelling for web teams, weekly",
+            &["security", "web"],
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        like("source").await,
+        ["far", "near"],
+        "the edit counts at once"
+    );
+    assert_eq!(like("near").await, ["source", "far"]);
+
+    let state = app.state().await;
+    guildhall::services::community_admin::delete(&state, "far")
+        .await
+        .unwrap();
+    assert_eq!(like("source").await, ["near"]);
+    assert_eq!(app.count("directory_neighbours").await, 2);
+}
+
+#[tokio::test]
 async fn bad_queries_get_clear_refusals_and_pages_past_the_end_are_empty() {
     let app = TestApp::spawn().await;
     let api = app.api(&app.user("root", true).await);

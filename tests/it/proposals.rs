@@ -5,7 +5,8 @@
 //! `Update{Question}`; a member on another Guildhall votes through their
 //! own instance; counts agree everywhere; an accepted proposal becomes a
 //! charter version linked to it (and beta sees it), a rejected one changes
-//! nothing; bad proposals and votes are refused and nothing counts twice.
+//! nothing; replies to the poll are its discussion; bad proposals and votes
+//! are refused and nothing counts twice.
 
 use crate::{
     client::{Answer, Api},
@@ -647,6 +648,34 @@ async fn a_mastodon_follower_votes_on_the_poll_and_sees_the_new_count() {
         })
     })
     .await;
+
+    // Replies to the poll are the discussion, from Mastodon and from here.
+    let mut reply = crate::mastodon_peer::mention_toot(&mona, &group, 9, true);
+    reply["object"]["inReplyTo"] = json!(opened.ap_id);
+    assert_eq!(mona.deliver(&inbox, &reply).await, 202);
+    alpha
+        .api(&bob)
+        .reply(opened.post_id, "Agreed, modelling is what we do.")
+        .await
+        .unwrap();
+    alpha.settle().await;
+    let discussion = alpha
+        .anonymous()
+        .replies(opened.post_id)
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(discussion.len(), 2, "mona's and bob's replies");
+    assert_eq!(
+        counts(
+            &alpha
+                .anonymous()
+                .proposal("secguild", opened.id)
+                .await
+                .unwrap()
+        ),
+        (0, 1, 0)
+    );
 
     // At the close, the last update says so.
     alpha

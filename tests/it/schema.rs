@@ -54,6 +54,8 @@ fn diesel_type(udt: &str) -> String {
         "int2" => "Int2",
         "int4" => "Int4",
         "int8" => "Int8",
+        "float4" => "Float4",
+        "_int4" => "Array<Nullable<Int4>>",
         "text" | "varchar" => "Text",
         "bool" => "Bool",
         "timestamptz" => "Timestamptz",
