@@ -8,13 +8,13 @@
 use super::{charter_view, page::Page};
 use crate::{
     db::{self, follow::FollowState, kudos::RankBy},
-    domain::markdown,
+    domain::{markdown, proposal::ProposalStatus},
     error::AppError,
     services::{
         community::{self, CommunityView},
         contributors::{self, Period},
         event::{self, EventView, schedule_of},
-        kudos, post,
+        kudos, post, proposal,
     },
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -42,6 +42,15 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
     let events = event::list_events(state, row, false, 5, page.viewer.as_ref()).await?;
     let (wall, _) = kudos::wall(state, row, None, 10).await?;
     let top = contributors::top(state, row, Period::Days30, RankBy::Kudos, 5).await?;
+    let (open, _) = proposal::list(
+        state,
+        row,
+        page.viewer.as_ref(),
+        Some(ProposalStatus::Open),
+        None,
+        5,
+    )
+    .await?;
     let standing = match &page.viewer {
         Some(viewer) => {
             let mut conn = state.pool.get().await?;
@@ -120,6 +129,14 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                         p { a.button.secondary href={ "/c/" (row.name) "/events/new" } { "Plan an event" } }
                     }
                     p.meta { a href={ "/c/" (row.name) "/events.ics" } { "Subscribe to the calendar (.ics)" } }
+                }
+                section.card aria-labelledby="proposals" {
+                    h2 #proposals { "Shaping the charter" }
+                    (super::proposal::list(name, &open))
+                    p { a href={ "/c/" (row.name) "/proposals" } { "All proposals" } }
+                    @if page.viewer.is_some() {
+                        p { a.button.secondary href={ "/c/" (row.name) "/proposals/new" } { "Propose a change" } }
+                    }
                 }
                 section.card aria-labelledby="kudos" {
                     h2 #kudos { "Kudos wall" }

@@ -7,7 +7,9 @@
 //! history (`charter_edit`, fields in `charter_form`), a thread with its
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),
-//! giving kudos (`kudos_new`, lists in `kudos`), moderation (`moderation`:
+//! giving kudos (`kudos_new`, lists in `kudos`), co-design (`proposal`:
+//! a community's proposals, one with its changes and votes, voting and
+//! closing; `proposal_new`: proposing a change), moderation (`moderation`:
 //! bans, removals, locks and the log), a person (`person`), the admins'
 //! federation page (`admin`),
 //! signing in and out (`sign_in`) and registering (`register`); a
@@ -38,6 +40,8 @@ mod page;
 mod person;
 mod post;
 mod post_new;
+mod proposal;
+mod proposal_new;
 mod register;
 mod sign_in;
 mod thread;
@@ -95,6 +99,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/p/{id}/moderate",
             web::post().to(moderation::moderate_post),
+        )
+        .route(
+            "/c/{name}/proposals",
+            web::get().to(proposal::proposals_page),
+        )
+        .route(
+            "/c/{name}/proposals",
+            web::post().to(proposal_new::create_proposal),
+        )
+        .route(
+            "/c/{name}/proposals/new",
+            web::get().to(proposal_new::new_proposal_page),
+        )
+        .route(
+            "/c/{name}/proposals/{id:\\d+}",
+            web::get().to(proposal::proposal_page),
+        )
+        .route(
+            "/c/{name}/proposals/{id:\\d+}/vote",
+            web::post().to(proposal::vote_on),
+        )
+        .route(
+            "/c/{name}/proposals/{id:\\d+}/close",
+            web::post().to(proposal::close),
         )
         .route("/u/{name}", web::get().to(person::person_page))
         .route("/admin", web::get().to(admin::admin_page))

@@ -8,7 +8,7 @@
 use crate::common::TestApp;
 use reqwest::{Client, StatusCode, header};
 
-fn no_redirects() -> Client {
+pub(crate) fn no_redirects() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -16,7 +16,7 @@ fn no_redirects() -> Client {
 }
 
 /// A browser's CSRF token, from the cookie the sign-in page sets.
-async fn csrf_token(app: &TestApp, client: &Client) -> String {
+pub(crate) async fn csrf_token(app: &TestApp, client: &Client) -> String {
     let res = client.get(app.url("/login")).send().await.unwrap();
     res.headers()
         .get_all(header::SET_COOKIE)
@@ -28,7 +28,7 @@ async fn csrf_token(app: &TestApp, client: &Client) -> String {
 }
 
 /// POSTs `form` to `path` with the given cookies.
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     client: &Client,
     path: &str,

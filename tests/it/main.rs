@@ -43,6 +43,7 @@ mod operations;
 mod pages;
 mod posting_rules;
 mod process;
+mod proposal_pages;
 mod proposals;
 mod scaling;
 mod schema;
