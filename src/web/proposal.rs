@@ -245,7 +245,7 @@ pub async fn vote_on(page: Page, path: web::Path<(String, i64)>, body: web::Byte
     let back = format!("/c/{name}/proposals/{id}");
     let person = match page.signed_in(&back) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {
@@ -274,7 +274,7 @@ pub async fn close(page: Page, path: web::Path<(String, i64)>, body: web::Bytes)
     let back = format!("/c/{name}/proposals/{id}");
     let person = match page.signed_in(&back) {
         Ok(person) => person,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let values = Fields::parse(&body).unwrap_or_default();
     if !page.csrf_holds(values.csrf()) {

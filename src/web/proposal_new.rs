@@ -42,7 +42,7 @@ fn render(
 /// `GET /c/{name}/proposals/new` (signed in): the form, with the charter now.
 pub async fn new_proposal_page(page: Page, name: web::Path<String>) -> HttpResponse {
     if let Err(sign_in) = page.signed_in(&format!("/c/{name}/proposals/new")) {
-        return sign_in;
+        return *sign_in;
     }
     match community::get_community(&page.fed.state, &name).await {
         Ok(view) => {
@@ -65,7 +65,7 @@ pub async fn create_proposal(
 ) -> HttpResponse {
     let proposer = match page.signed_in(&format!("/c/{name}/proposals/new")) {
         Ok(proposer) => proposer,
-        Err(sign_in) => return sign_in,
+        Err(sign_in) => return *sign_in,
     };
     let title = match community::get_community(&page.fed.state, &name).await {
         Ok(view) => view.row.title,
