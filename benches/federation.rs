@@ -16,6 +16,9 @@
 //!   service layer and the time until every shared inbox got its delivery is
 //!   measured. Then `GET /c/<name>` (ActivityPub JSON) and WebFinger are read
 //!   by concurrent clients.
+//! - **gamma** (`gamma.test:<port>`, workers on, production queue): the
+//!   end-to-end inbox figure (`end_to_end`): Mastodon-shaped toots from 200
+//!   followers, until each is stored and announced back.
 //! - **sink**: an actix-web server answering for every `peerN.test` and
 //!   `iK.test` host name on its own port (`.test` names resolve to loopback
 //!   in dev mode). It serves the remote actors' documents and takes
@@ -24,6 +27,9 @@
 //! Knobs (environment): `GUILDHALL_BENCH_DATABASE_URL` (PostgreSQL server,
 //! default `postgres://postgres@127.0.0.1:5432`), `GUILDHALL_BENCH_INBOX`
 //! (signed activities in the warm inbox run, default 10000),
+//! `GUILDHALL_BENCH_TOOTS` (toots in the end-to-end run, default 5000),
+//! `GUILDHALL_BENCH_SCALE` (old rows preloaded into alpha's large tables,
+//! default 0; `scale`),
 //! `GUILDHALL_BENCH_CLIENTS` (concurrent inbox clients, default 64),
 //! `GUILDHALL_BENCH_READ_CLIENTS` (default 32), `GUILDHALL_BENCH_READ_SECS`
 //! (seconds per read figure, default 3), `RUST_LOG` (default `error`).
@@ -34,10 +40,14 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/end_to_end.rs"]
+mod end_to_end;
 #[path = "federation/hostile.rs"]
 mod hostile;
 #[path = "federation/load.rs"]
 mod load;
+#[path = "federation/scale.rs"]
+mod scale;
 #[path = "federation/sink.rs"]
 mod sink;
 
@@ -80,6 +90,7 @@ const COMMUNITY: &str = "bench";
 
 struct Config {
     inbox_requests: usize,
+    toots: usize,
     clients: usize,
     read_clients: usize,
     read_time: Duration,
@@ -96,6 +107,7 @@ impl Config {
         };
         Config {
             inbox_requests: get("GUILDHALL_BENCH_INBOX", 10_000.0) as usize,
+            toots: get("GUILDHALL_BENCH_TOOTS", 5_000.0) as usize,
             clients: get("GUILDHALL_BENCH_CLIENTS", 64.0) as usize,
             read_clients: get("GUILDHALL_BENCH_READ_CLIENTS", 32.0) as usize,
             read_time: Duration::from_secs_f64(get("GUILDHALL_BENCH_READ_SECS", 3.0)),
@@ -293,6 +305,15 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         format!("{:.2} s", boot_time.as_secs_f64()),
     );
     report.row("VmRSS idle after booting one instance", mib(idle_rss));
+    let preloaded = scale::rows();
+    if preloaded > 0 {
+        eprintln!("preloading {preloaded} rows into incoming_activities, posts and deliveries …");
+        let took = scale::preload(&alpha.state, preloaded).await?;
+        report.row(
+            "scale: old rows preloaded on alpha (incoming_activities, posts, deliveries; GUILDHALL_BENCH_SCALE)",
+            format!("{preloaded} each in {:.1} s", took.as_secs_f64()),
+        );
+    }
 
     eprintln!("generating {KEYS} RSA key pairs for remote actors …");
     let keys = generate_keys(KEYS).await?;
@@ -314,7 +335,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     let sink = Arc::new(SinkState::new(served));
     sink::start(sink_listener, sink.clone(), cores)?;
 
-    inbox_phase(&config, &alpha, &remotes, cores, &sink, &mut report).await?;
+    inbox_phase(&config, &alpha, &remotes, cores, &sink, preloaded, &mut report).await?;
 
     eprintln!("booting beta (workers on, fast queue) …");
     let beta = boot("beta", |s| {
@@ -329,6 +350,8 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         mib(proc_status_kib("VmRSS")),
     );
     hostile_phase(&beta, &mut report).await?;
+    drop(beta);
+    let gamma = end_to_end::phase(config.toots, &keys, cores, &mut report).await?;
 
     report.row(
         "VmRSS at the end (whole process)",
@@ -343,7 +366,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         format!("{:.1} s", begun.elapsed().as_secs_f64()),
     );
     drop(alpha);
-    drop(beta);
+    drop(gamma);
     Ok(report)
 }
 
@@ -432,6 +455,7 @@ async fn inbox_phase(
     remotes: &[Arc<Remote>],
     cores: usize,
     sink: &SinkState,
+    preloaded: i64,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let inbox = Url::parse(&format!("http://{}/inbox", alpha.domain))?;
@@ -541,7 +565,7 @@ async fn inbox_phase(
             warm.first_problem.clone().unwrap_or_default()
         )
     });
-    let stored = db::count_rows(&alpha.state.pool, "incoming_activities").await?;
+    let stored = db::count_rows(&alpha.state.pool, "incoming_activities").await? - preloaded;
     let expected = (cold.answered() + warm.answered()) as i64;
     report.row(
         "inbox: activities stored (incoming_activities rows / 2xx answers)",

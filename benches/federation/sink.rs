@@ -36,6 +36,8 @@ pub struct Deliveries {
     pub per_host: HashMap<String, u32>,
     /// Requests per activity shape, e.g. `Announce{Create}`.
     pub shapes: BTreeMap<String, u32>,
+    /// Requests per announced object (its id, or the embedded object's).
+    pub objects: HashMap<String, u32>,
     /// When the latest request arrived.
     pub last_at: Option<Instant>,
 }
@@ -76,10 +78,11 @@ impl SinkState {
             .unwrap_or_default();
         let host_name = host.split(':').next().unwrap_or_default().to_string();
         let verdict = self.check_signature(req, body);
-        let shape = shape(body);
+        let (shape, object) = shape(body);
         if let Ok(mut seen) = self.deliveries.lock() {
             *seen.per_host.entry(host_name).or_default() += 1;
             *seen.shapes.entry(shape).or_default() += 1;
+            *seen.objects.entry(object).or_default() += 1;
             seen.last_at = Some(Instant::now());
         }
         match verdict {
@@ -134,17 +137,21 @@ impl SinkState {
     }
 }
 
-/// `Announce{Create}` or `Announce{<id>}`: what kind of activity came in.
-fn shape(body: &[u8]) -> String {
+/// `Announce{Create}` or `Announce{<id>}`: what kind of activity came in,
+/// and the id of its object.
+fn shape(body: &[u8]) -> (String, String) {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return "unreadable".into();
+        return ("unreadable".into(), String::new());
     };
     let kind = value["type"].as_str().unwrap_or("?");
-    let inner = match &value["object"] {
-        Value::String(_) => "<id>".to_string(),
-        object => object["type"].as_str().unwrap_or("?").to_string(),
+    let (inner, id) = match &value["object"] {
+        Value::String(id) => ("<id>".to_string(), id.clone()),
+        object => (
+            object["type"].as_str().unwrap_or("?").to_string(),
+            object["id"].as_str().unwrap_or_default().to_string(),
+        ),
     };
-    format!("{kind}{{{inner}}}")
+    (format!("{kind}{{{inner}}}"), id)
 }
 
 /// A remote `Person` document.

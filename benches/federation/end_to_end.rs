@@ -1,0 +1,333 @@
+//! The end-to-end inbox figure: signed, Mastodon-shaped `Create{Note}`
+//! toots mentioning a group, from remote people who follow it (all on one
+//! Mastodon-like instance, `m.test`), timed from the first request until
+//! every toot is stored as a post *and* its announce reached the followers'
+//! shared inbox (the drain included), next to the accept-only rate of the
+//! same requests. The instance (**gamma**) runs with production queue
+//! settings and its workers on; only the per-host inbox rate limit is lifted.
+//!
+//! Checks: every request answered 202, every toot stored once, exactly one
+//! announce per toot and inbox, every announce signed by the group. Each
+//! follower's first toot also earns the community's welcome post (a
+//! milestone), announced too; those are counted apart.
+
+use super::{
+    Instance, Remote, Report, app, boot, client_for, db, latency_row, load, sink,
+    sink::{ExpectedSigner, SinkState},
+};
+use anyhow::{Context as _, anyhow};
+use chrono::Utc;
+use guildhall::{
+    db::{
+        follow::{self, FollowState},
+        person::{self, RemotePerson},
+    },
+    services::{self, community::NewCommunityInput},
+    signature::{SigningKey, sign_request},
+};
+use load::Prepared;
+use serde_json::json;
+use std::{
+    collections::HashMap,
+    net::TcpListener,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use url::Url;
+
+/// Remote people who follow the group and toot at it.
+pub const FOLLOWERS: usize = 200;
+/// Concurrent connections sending the toots (as in the comparison).
+const CLIENTS: usize = 32;
+/// The followers' instance.
+const HOST: &str = "m.test";
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+/// The posts the toots became (the community's own welcome posts, one per
+/// first-time poster, are local).
+const REMOTE_POSTS: &str = "posts WHERE NOT local";
+
+/// Sends `toots` toots and reports the accept and end-to-end figures.
+pub async fn phase(
+    toots: usize,
+    keys: &[(String, String)],
+    cores: usize,
+    report: &mut Report,
+) -> anyhow::Result<Instance> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let mut remotes = Vec::with_capacity(FOLLOWERS);
+    let mut served = HashMap::new();
+    for a in 0..FOLLOWERS {
+        let id = format!("http://{HOST}:{port}/users/u{a}");
+        let (public, private) = &keys[a % keys.len()];
+        served.insert(id.clone(), public.clone());
+        let key = SigningKey::from_pem(&format!("{id}#main-key"), private)?;
+        remotes.push((Arc::new(Remote { id, key }), public.clone()));
+    }
+    let sink = Arc::new(SinkState::new(served));
+    sink::start(listener, sink.clone(), cores)?;
+
+    eprintln!("end to end: booting gamma (workers on, production queue) …");
+    let gamma = boot("gamma", |s| {
+        s.workers = true;
+        s.inbox_rate_limit = u32::MAX;
+    })
+    .await?;
+    let state = &gamma.state;
+    let author = app(
+        services::account::create_user(state, "founder", "correct horse battery", false).await,
+        "create the founder",
+    )?;
+    let community = app(
+        services::community::create_community(
+            state,
+            &author,
+            NewCommunityInput {
+                name: "e2e".into(),
+                title: Some("End-to-end guild".into()),
+                ..NewCommunityInput::default()
+            },
+        )
+        .await,
+        "create the community",
+    )?;
+    let group = community.row.clone();
+    sink.signer
+        .set(ExpectedSigner {
+            key_id: format!("{}#main-key", group.ap_id),
+            public_pem: group.public_key.clone(),
+        })
+        .map_err(|_| anyhow!("the sink already had a signer"))?;
+    {
+        let mut conn = state.pool.get().await?;
+        let shared = format!("http://{HOST}:{port}/inbox");
+        for (remote, pem) in &remotes {
+            let username = remote.id.rsplit('/').next().unwrap_or("u").to_string();
+            let inbox = format!("{}/inbox", remote.id);
+            let row = person::upsert_remote(
+                &mut conn,
+                &RemotePerson {
+                    ap_id: &remote.id,
+                    username: Some(&username),
+                    domain: HOST,
+                    local: false,
+                    display_name: None,
+                    inbox: &inbox,
+                    shared_inbox: Some(&shared),
+                    public_key: pem,
+                    key_id: None,
+                    refreshed_at: Utc::now(),
+                },
+            )
+            .await?;
+            let follow_id = format!("{}/follows/e2e", remote.id);
+            follow::upsert(
+                &mut conn,
+                group.id,
+                row.id,
+                FollowState::Accepted,
+                Some(&follow_id),
+            )
+            .await?;
+        }
+    }
+
+    eprintln!("end to end: signing {toots} toots …");
+    let inbox = Url::parse(&format!("http://{}/inbox", gamma.domain))?;
+    let mention = format!("@e2e@{}", gamma.domain);
+    let jobs: Vec<(Arc<Remote>, usize)> = (0..toots)
+        .map(|i| (remotes[i % FOLLOWERS].0.clone(), i))
+        .collect();
+    let prepared = presign_toots(jobs, group.ap_id.clone(), mention, inbox, cores).await?;
+    let before_posts = db::count_rows(&state.pool, REMOTE_POSTS).await?;
+    let toot_prefix = format!("http://{HOST}:{port}/");
+
+    eprintln!("end to end: {toots} toots from {FOLLOWERS} followers over {CLIENTS} connections …");
+    let client = client_for("gamma.test", gamma.port)?;
+    let started = Instant::now();
+    let accepted = load::fire(&client, prepared, CLIENTS, 202).await;
+    let stored_at_end = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut stored;
+    let mut pending = i64::MAX;
+    loop {
+        let announced = sink
+            .deliveries
+            .lock()
+            .map_or(0, |d| d.objects.keys().filter(|o| o.starts_with(&toot_prefix)).count());
+        if announced >= toots {
+            stored = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+            let mut conn = state.pool.get().await?;
+            pending = guildhall::db::delivery::pending_count(&mut conn).await?;
+            if stored >= toots as i64 && pending == 0 {
+                break;
+            }
+        }
+        if Instant::now() > deadline {
+            stored = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let finished = sink
+        .deliveries
+        .lock()
+        .ok()
+        .and_then(|d| d.last_at)
+        .map_or(started.elapsed(), |at| at.saturating_duration_since(started));
+    // Give duplicates a chance to show up.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (received, objects, most) = {
+        let seen = sink
+            .deliveries
+            .lock()
+            .map_err(|_| anyhow!("sink lock poisoned"))?;
+        let toots: Vec<u32> = seen
+            .objects
+            .iter()
+            .filter(|(object, _)| object.starts_with(&toot_prefix))
+            .map(|(_, n)| *n)
+            .collect();
+        (
+            toots.iter().sum::<u32>(),
+            toots.len(),
+            toots.iter().max().copied().unwrap_or(0),
+        )
+    };
+    let failures = sink
+        .verify_failures
+        .load(std::sync::atomic::Ordering::Relaxed);
+
+    report.row(
+        format!(
+            "end to end: toots accepted per second ({toots} Create{{Note}} from {FOLLOWERS} followers, {CLIENTS} connections, workers on)"
+        ),
+        format!(
+            "{:.0} activities/s ({:.2} s)",
+            accepted.per_sec(),
+            accepted.elapsed.as_secs_f64()
+        ),
+    );
+    latency_row(report, "end to end: accept latency", &accepted);
+    report.row(
+        "end to end: answers (non-202 must be 0)",
+        accepted.status_summary(),
+    );
+    report.row(
+        "end to end: stored when the load ended",
+        format!("{stored_at_end} of {toots}"),
+    );
+    report.row(
+        "**end to end: stored and announced per second, drain included**",
+        format!(
+            "**{:.0} activities/s** ({:.2} s for {toots})",
+            toots as f64 / finished.as_secs_f64().max(1e-9),
+            finished.as_secs_f64()
+        ),
+    );
+    report.row(
+        "end to end: posts stored / announces received / distinct toots announced / most announces of one toot",
+        format!("{stored} / {received} / {objects} / {most} (expected {toots} / {toots} / {toots} / 1)"),
+    );
+    report.check(accepted.unexpected(202) == 0, || {
+        format!(
+            "end to end: {} answers other than 202 ({}); first: {}",
+            accepted.unexpected(202),
+            accepted.status_summary(),
+            accepted.first_problem.clone().unwrap_or_default()
+        )
+    });
+    report.check(stored == toots as i64, || {
+        format!("end to end: {stored} posts stored for {toots} toots")
+    });
+    report.check(
+        received as usize == toots && objects == toots && most == 1,
+        || format!("end to end: {received} announces for {objects} toots (most {most} for one)"),
+    );
+    report.check(failures == 0, || {
+        format!("end to end: {failures} announces failed signature verification")
+    });
+    report.check(pending == 0, || {
+        format!("end to end: deliveries still queued ({pending})")
+    });
+    Ok(gamma)
+}
+
+/// A signed Mastodon-shaped toot (`Create{Note}`), public, mentioning `group`.
+fn toot(remote: &Remote, n: usize, group: &str, mention: &str, inbox: &Url) -> anyhow::Result<Prepared> {
+    let note = format!("{}/statuses/{n}", remote.id);
+    let (to, cc) = (json!([PUBLIC]), json!([format!("{}/followers", remote.id), group]));
+    let published = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let body = json!({
+        "@context": ["https://www.w3.org/ns/activitystreams",
+                     {"ostatus": "http://ostatus.org#", "atomUri": "ostatus:atomUri"}],
+        "id": format!("{note}/activity"),
+        "type": "Create",
+        "actor": remote.id,
+        "published": published,
+        "to": to,
+        "cc": cc,
+        "object": {
+            "id": note,
+            "type": "Note",
+            "summary": null,
+            "inReplyTo": null,
+            "published": published,
+            "url": note,
+            "attributedTo": remote.id,
+            "to": to,
+            "cc": cc,
+            "sensitive": false,
+            "atomUri": note,
+            "content": format!("<p><span class=\"h-card\"><a href=\"{group}\" class=\"u-url mention\">@<span>e2e</span></a></span> Meeting notes, part {n}</p><p>Details follow.</p>"),
+            "attachment": [],
+            "tag": [{"type": "Mention", "href": group, "name": mention}],
+        },
+    })
+    .to_string()
+    .into_bytes();
+    let mut headers = sign_request("POST", inbox, Some(&body), &remote.key)?;
+    headers.push(("content-type".into(), "application/activity+json".into()));
+    Ok(Prepared {
+        url: inbox.to_string(),
+        headers,
+        body,
+    })
+}
+
+/// Signs the toots on `threads` threads.
+async fn presign_toots(
+    jobs: Vec<(Arc<Remote>, usize)>,
+    group: String,
+    mention: String,
+    inbox: Url,
+    threads: usize,
+) -> anyhow::Result<Vec<Prepared>> {
+    tokio::task::spawn_blocking(move || {
+        let chunk = jobs.len().div_ceil(threads.max(1)).max(1);
+        let (group, mention, inbox) = (&group, &mention, &inbox);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(remote, n)| toot(remote, *n, group, mention, inbox))
+                            .collect::<anyhow::Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            let mut all = Vec::with_capacity(jobs.len());
+            for handle in handles {
+                all.extend(
+                    handle
+                        .join()
+                        .map_err(|_| anyhow!("a signing thread panicked"))??,
+                );
+            }
+            Ok(all)
+        })
+    })
+    .await
+    .context("signing the toots")?
+}
