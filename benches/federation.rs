@@ -335,7 +335,16 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     let sink = Arc::new(SinkState::new(served));
     sink::start(sink_listener, sink.clone(), cores)?;
 
-    inbox_phase(&config, &alpha, &remotes, cores, &sink, preloaded, &mut report).await?;
+    inbox_phase(
+        &config,
+        &alpha,
+        &remotes,
+        cores,
+        &sink,
+        preloaded,
+        &mut report,
+    )
+    .await?;
 
     eprintln!("booting beta (workers on, fast queue) …");
     let beta = boot("beta", |s| {

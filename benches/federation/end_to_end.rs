@@ -151,10 +151,12 @@ pub async fn phase(
     let mut stored;
     let mut pending = i64::MAX;
     loop {
-        let announced = sink
-            .deliveries
-            .lock()
-            .map_or(0, |d| d.objects.keys().filter(|o| o.starts_with(&toot_prefix)).count());
+        let announced = sink.deliveries.lock().map_or(0, |d| {
+            d.objects
+                .keys()
+                .filter(|o| o.starts_with(&toot_prefix))
+                .count()
+        });
         if announced >= toots {
             stored = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
             let mut conn = state.pool.get().await?;
@@ -174,7 +176,9 @@ pub async fn phase(
         .lock()
         .ok()
         .and_then(|d| d.last_at)
-        .map_or(started.elapsed(), |at| at.saturating_duration_since(started));
+        .map_or(started.elapsed(), |at| {
+            at.saturating_duration_since(started)
+        });
     // Give duplicates a chance to show up.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (received, objects, most) = {
@@ -254,9 +258,18 @@ pub async fn phase(
 }
 
 /// A signed Mastodon-shaped toot (`Create{Note}`), public, mentioning `group`.
-fn toot(remote: &Remote, n: usize, group: &str, mention: &str, inbox: &Url) -> anyhow::Result<Prepared> {
+fn toot(
+    remote: &Remote,
+    n: usize,
+    group: &str,
+    mention: &str,
+    inbox: &Url,
+) -> anyhow::Result<Prepared> {
     let note = format!("{}/statuses/{n}", remote.id);
-    let (to, cc) = (json!([PUBLIC]), json!([format!("{}/followers", remote.id), group]));
+    let (to, cc) = (
+        json!([PUBLIC]),
+        json!([format!("{}/followers", remote.id), group]),
+    );
     let published = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let body = json!({
         "@context": ["https://www.w3.org/ns/activitystreams",
