@@ -104,6 +104,18 @@ pub async fn find_by_post(
         .optional()
 }
 
+/// The kudos the posts `post_ids` carry.
+pub async fn find_by_posts(
+    conn: &mut AsyncPgConnection,
+    post_ids: &[i64],
+) -> QueryResult<Vec<KudosRow>> {
+    kudos::table
+        .filter(kudos::post_id.eq_any(post_ids))
+        .select(KudosRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// A kudos by the id of its `Note`.
 pub async fn find_by_ap_id(
     conn: &mut AsyncPgConnection,

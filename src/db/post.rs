@@ -315,6 +315,19 @@ pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResu
         .await
 }
 
+/// Likes of each of `post_ids` that has any, as `(post id, likes)`.
+pub async fn like_counts(
+    conn: &mut AsyncPgConnection,
+    post_ids: &[i64],
+) -> QueryResult<Vec<(i64, i64)>> {
+    post_likes::table
+        .filter(post_likes::post_id.eq_any(post_ids))
+        .group_by(post_likes::post_id)
+        .select((post_likes::post_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}
+
 /// Local top-level posts and local replies that are not deleted.
 pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
     let local = posts::table

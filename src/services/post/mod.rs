@@ -98,19 +98,9 @@ pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResul
         None => None,
     };
     // Only a community's own posts that celebrate nothing are polls.
-    let proposal = match (row.author_id, row.milestone) {
-        (None, None) => db::proposal::find_by_post(conn, row.id).await?,
+    let poll = match (row.author_id, row.milestone) {
+        (None, None) => poll_of(conn, row.id).await?,
         _ => None,
-    };
-    let poll = match proposal {
-        Some(proposal) => {
-            let proposer = match proposal.proposer_id {
-                Some(id) => db::person::find(conn, id).await?,
-                None => None,
-            };
-            Some(Poll { proposal, proposer })
-        }
-        None => None,
     };
     Ok(PostView {
         row,
@@ -120,6 +110,18 @@ pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResul
         thanks,
         poll,
     })
+}
+
+/// The proposal a post by the community is the poll of, with its proposer.
+async fn poll_of(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<Option<Poll>> {
+    let Some(proposal) = db::proposal::find_by_post(conn, post_id).await? else {
+        return Ok(None);
+    };
+    let proposer = match proposal.proposer_id {
+        Some(id) => db::person::find(conn, id).await?,
+        None => None,
+    };
+    Ok(Some(Poll { proposal, proposer }))
 }
 
 /// A visible post by id (404 when unknown, deleted or removed).
@@ -141,11 +143,70 @@ pub async fn list_posts(
     let next = (rows.len() as i64 > limit)
         .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
         .flatten();
-    let mut views = Vec::new();
-    for row in rows.into_iter().take(limit as usize) {
-        views.push(view(&mut conn, row).await?);
+    let rows: Vec<PostRow> = rows.into_iter().take(limit as usize).collect();
+    Ok((load_views(&mut conn, rows).await?, next))
+}
+
+/// The views of several post rows, read together: their communities,
+/// authors, like counts and kudos in a few queries for the whole list
+/// instead of a few per post; a post whose community or author is gone is
+/// left out.
+pub async fn load_views(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<PostRow>,
+) -> QueryResult<Vec<PostView>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
+    community_ids.sort_unstable();
+    community_ids.dedup();
+    let mut communities = Vec::new();
+    for id in community_ids {
+        communities.extend(db::community::find(conn, id).await?);
     }
-    Ok((views, next))
+    let kudos = db::kudos::find_by_posts(conn, &ids).await?;
+    let mut people_ids: Vec<i64> = rows.iter().filter_map(|r| r.author_id).collect();
+    people_ids.extend(kudos.iter().map(|k| k.recipient_id));
+    let people = db::person::find_many(conn, &people_ids).await?;
+    let person = |id: i64| people.iter().find(|p| p.id == id).cloned();
+    let likes = db::post::like_counts(conn, &ids).await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(community) = communities.iter().find(|c| c.id == row.community_id) else {
+            continue;
+        };
+        let author = match row.author_id {
+            Some(id) => match person(id) {
+                Some(author) => Some(author),
+                None => continue,
+            },
+            None => None,
+        };
+        let thanks = kudos
+            .iter()
+            .find(|k| k.post_id == Some(row.id))
+            .and_then(|k| {
+                person(k.recipient_id).map(|recipient| Thanks {
+                    kudos: k.clone(),
+                    recipient,
+                })
+            });
+        let poll = match (row.author_id, row.milestone) {
+            (None, None) => poll_of(conn, row.id).await?,
+            _ => None,
+        };
+        views.push(PostView {
+            likes: likes
+                .iter()
+                .find(|(post, _)| *post == row.id)
+                .map_or(0, |(_, n)| *n),
+            community: community.clone(),
+            author,
+            thanks,
+            poll,
+            row,
+        });
+    }
+    Ok(views)
 }
 
 /// A post in its thread: visible, or deleted (a tombstone that keeps the
@@ -161,11 +222,8 @@ pub async fn get_in_thread(state: &AppState, id: i64) -> AppResult<PostView> {
 pub async fn list_replies(state: &AppState, id: i64) -> AppResult<Vec<PostView>> {
     let mut conn = state.pool.get().await?;
     let parent = in_thread(&mut conn, id).await?;
-    let mut views = Vec::new();
-    for row in db::post::replies(&mut conn, parent.id).await? {
-        views.push(view(&mut conn, row).await?);
-    }
-    Ok(views)
+    let replies = db::post::replies(&mut conn, parent.id).await?;
+    Ok(load_views(&mut conn, replies).await?)
 }
 
 async fn in_thread(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {
