@@ -1,6 +1,7 @@
 //! Domain newtypes and rules, free of web, database and wire concerns.
 
 pub mod charter;
+pub mod charter_change;
 pub mod community;
 pub mod directory;
 pub mod event;

@@ -10,6 +10,7 @@ use super::{ProposalView, find_in, view};
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, proposal::ProposalRow},
     domain::{
+        charter_change,
         milestone::Milestone,
         proposal::{self as rules, ProposalStatus},
     },
@@ -105,7 +106,7 @@ async fn adopt(
     let base = db::charter_version::find(conn, community.id, row.base_version)
         .await?
         .map_or_else(|| current.clone(), |v| v.charter);
-    let merged = rules::apply(&current, &base, &row.charter);
+    let merged = charter_change::apply(&current, &base, &row.charter);
     if merged == current {
         return Ok(None);
     }

@@ -16,6 +16,7 @@ use crate::{
     domain::{
         FieldError,
         charter::Charter,
+        charter_change,
         proposal::{self as rules, ProposalStatus, Tally, VoteOption},
     },
     error::{AppError, AppResult},
@@ -75,7 +76,7 @@ pub async fn propose(
     let standing = post::standing::standing(&mut conn, &community, proposer).await?;
     rules::may_propose(standing).map_err(AppError::forbidden)?;
     let current = community.charter.clone().unwrap_or_default();
-    let changed = rules::changed_fields(&current, &charter);
+    let changed = charter_change::changed_fields(&current, &charter);
     if changed.is_empty() {
         return Err(FieldError::new("charter", "proposes no change to the current charter").into());
     }
@@ -187,7 +188,7 @@ fn shown(value: &serde_json::Value) -> String {
 fn field_changes(base: &Charter, shown: &Charter, proposed: &Charter) -> Vec<FieldChange> {
     let value = |c: &Charter| serde_json::to_value(c).unwrap_or_default();
     let (now, then) = (value(shown), value(proposed));
-    rules::changed_fields(base, proposed)
+    charter_change::changed_fields(base, proposed)
         .into_iter()
         .map(|field| FieldChange {
             current: now.get(&field).cloned().unwrap_or_default(),
