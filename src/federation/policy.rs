@@ -7,10 +7,20 @@ use crate::{
     error::AppResult,
 };
 
-/// True when we federate with `host` (a host name, without port).
+/// True when we federate with `host` (a host name, without port). The
+/// policy is kept for a moment (`services::kept`): checked on every
+/// request, it changes only when an admin acts.
 pub async fn allows(fed: &Federation, host: &str) -> AppResult<bool> {
-    let mut conn = fed.state.pool.get().await?;
-    let policy = db::peer::policy(&mut conn, host).await?;
+    let kept = &fed.state.kept.policies;
+    let policy = match kept.get(host) {
+        Some(policy) => policy,
+        None => {
+            let mut conn = fed.state.pool.get().await?;
+            let policy = db::peer::policy(&mut conn, host).await?;
+            kept.put(host, policy);
+            policy
+        }
+    };
     Ok(match policy {
         PeerPolicy::Blocked => false,
         PeerPolicy::Partner => true,

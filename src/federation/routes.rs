@@ -6,14 +6,14 @@ use super::{
     actors,
     context::Federation,
     directory, inbox,
-    negotiate::{activity_json, wants_activity_json},
+    negotiate::{activity_json, kept_activity_json, wants_activity_json},
     nodeinfo, objects, webfinger,
 };
 use crate::{
     db,
     error::{AppError, AppResult},
     protocol::{collection::Collection, jsonld::Context},
-    services::community,
+    services::{community, kept::Document},
 };
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use url::Url;
@@ -82,16 +82,27 @@ async fn get_instance_outbox(state: web::Data<Federation>) -> HttpResponse {
     ))
 }
 
+/// A local community's `Group` document, kept for a moment
+/// (`services::kept`): it is the document other servers ask for most.
 async fn get_group(
     state: web::Data<Federation>,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let view = community::get_community(&state, &name).await?;
-    Ok(activity_json(&actors::group(
-        &state.urls,
-        &state.settings.domain,
-        &view.row,
-    )))
+    let kept = &state.kept.groups;
+    if let Some(document) = kept.get(&name) {
+        return Ok(kept_activity_json(document));
+    }
+    let mut conn = state.pool.get().await?;
+    let row = db::community::find_local(&mut conn, &name)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no community named `{name}`")))?;
+    drop(conn);
+    let group = actors::group(&state.urls, &state.settings.domain, &row);
+    let document: Document = serde_json::to_vec(&group)
+        .map_err(AppError::internal)?
+        .into();
+    kept.put(&name, document.clone());
+    Ok(kept_activity_json(document))
 }
 
 /// `followers` (count only), `moderators` (people), `outbox` and `featured`.

@@ -1,11 +1,13 @@
 //! `GET /.well-known/webfinger`: `acct:` addresses (and actor URLs) of our
 //! communities, people and instance actor, with typed `rel=self` links.
+//! Answers for names that exist are kept for a moment (`services::kept`).
 
 use super::context::Federation;
 use crate::{
     db::{self, handle::HandleKind},
     error::{AppError, AppResult},
     protocol::{actor::ActorKind, webfinger::WebFinger},
+    services::kept::Document,
 };
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -25,6 +27,9 @@ pub async fn get_webfinger(
         .resource
         .as_deref()
         .ok_or_else(|| AppError::bad_request("the `resource` parameter is required"))?;
+    if let Some(document) = state.kept.webfinger.get(resource) {
+        return Ok(jrd(web::Bytes::from_owner(document)));
+    }
     let domain = &state.settings.domain;
     let urls = &state.urls;
     let base = state.settings.base_url();
@@ -82,8 +87,16 @@ pub async fn get_webfinger(
         }
     };
     let document = WebFinger::for_actor(subject, actor, kind, Some(page));
-    Ok(HttpResponse::Ok()
+    let document: Document = serde_json::to_vec(&document)
+        .map_err(AppError::internal)?
+        .into();
+    state.kept.webfinger.put(resource, document.clone());
+    Ok(jrd(web::Bytes::from_owner(document)))
+}
+
+fn jrd(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("application/jrd+json; charset=utf-8")
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(document))
+        .body(body)
 }

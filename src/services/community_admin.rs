@@ -59,6 +59,7 @@ pub async fn delete(state: &AppState, name: &str) -> AppResult<CommunityRow> {
         super::directory::remove_local(conn, state, &community.ap_id).await
     })
     .await?;
+    state.kept.community_changed();
     Ok(community)
 }
 

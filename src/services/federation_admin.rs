@@ -60,6 +60,7 @@ pub async fn set_blocked(state: &AppState, domain: &str, blocked: bool) -> AppRe
         (false, other) => other,
     };
     db::peer::set_policy(&mut conn, &domain, policy).await?;
+    state.kept.policies.clear();
     if blocked {
         db::delivery::cancel_for_domain(&mut conn, &domain).await?;
     }

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod event;
 pub mod federation_admin;
 pub mod follow;
+pub mod kept;
 pub mod kudos;
 pub mod milestone;
 pub mod moderation;
@@ -29,8 +30,8 @@ use outgoing::{Outgoing, Publisher};
 use std::sync::Arc;
 
 /// What every service needs: settings, the database pool, our URLs, the
-/// limits on password sign-ins, the rankings kept lately, and the port that what happens goes out
-/// through.
+/// limits on password sign-ins, the rankings and answers kept lately, and
+/// the port that what happens goes out through.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
@@ -39,6 +40,8 @@ pub struct AppState {
     pub sign_ins: Arc<account::SignInLimits>,
     /// Top contributors computed lately.
     pub rankings: Arc<contributors::Rankings>,
+    /// Documents and policies kept for a moment (`kept`).
+    pub kept: Arc<kept::KeptAnswers>,
     publisher: Arc<dyn Publisher>,
 }
 
@@ -53,17 +56,21 @@ impl AppState {
             urls,
             sign_ins: Arc::new(account::SignInLimits::default()),
             rankings: Arc::new(contributors::Rankings::default()),
+            kept: Arc::default(),
             publisher,
         }
     }
 
     /// Tells the outside world that `event` happened, in the transaction of
-    /// `conn`.
+    /// `conn`. A community's changed profile is forgotten by `kept` here.
     pub async fn emit(
         &self,
         conn: &mut AsyncPgConnection,
         event: Outgoing,
     ) -> diesel::QueryResult<()> {
+        if matches!(event, Outgoing::ProfileChanged { .. }) {
+            self.kept.community_changed();
+        }
         self.publisher.publish(conn, event).await
     }
 }

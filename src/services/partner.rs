@@ -104,6 +104,7 @@ pub async fn link(
             Ok(db::peer::link(conn, &domain).await?)
         })
         .await?;
+    state.kept.policies.clear();
     Ok(describe(&domain, link.as_ref(), reachable))
 }
 
@@ -146,6 +147,7 @@ pub async fn unlink(state: &AppState, domain: &str) -> AppResult<LinkState> {
             Ok(db::peer::link(conn, &domain).await?)
         })
         .await?;
+    state.kept.policies.clear();
     Ok(describe(&domain, link.as_ref(), true))
 }
 
