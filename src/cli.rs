@@ -179,7 +179,7 @@ async fn run_admin(admin: Admin, mut settings: Settings) -> anyhow::Result<()> {
     let redacted = settings.database_url_redacted();
     db::create_database_if_missing(&settings.database_url, &redacted).await?;
     db::run_migrations(&settings.database_url, &redacted).await?;
-    let pool = db::connect(&settings.database_url, &redacted, 2).await?;
+    let pool = db::connect(&settings.database_url, &redacted, 2, db::Commit::Durable).await?;
     let state = crate::startup::app_state(settings, pool);
     match admin {
         Admin::CreateUser { name, admin } => {

@@ -33,8 +33,14 @@ pub struct Settings {
     /// Directory for the instance's own files: the embedded PostgreSQL
     /// cluster lives in its `postgres` folder.
     pub data_dir: String,
-    /// Maximum number of pooled database connections.
+    /// Maximum number of pooled database connections (the API, the pages
+    /// and the inboxes).
     pub database_pool_size: usize,
+    /// Maximum number of pooled database connections of the queue workers
+    /// (processing incoming activities, delivering), which commit
+    /// asynchronously: what a crash of the database loses of theirs is done
+    /// again.
+    pub worker_pool_size: usize,
     /// Development mode: plain http ids, loopback peers and `dev_resolve`.
     /// Never enable it on a public server.
     #[serde(deserialize_with = "flag")]
@@ -127,6 +133,7 @@ impl Default for Settings {
             database_url: String::new(),
             data_dir: "./data".into(),
             database_pool_size: 16,
+            worker_pool_size: 24,
             dev: false,
             dev_resolve: String::new(),
             instance_name: "Guildhall".into(),

@@ -66,6 +66,7 @@ impl Application {
             &settings.database_url,
             &redacted,
             settings.database_pool_size,
+            db::Commit::Durable,
         )
         .await?;
         let port = listener.local_addr()?.port();
@@ -75,8 +76,17 @@ impl Application {
         let (stop, stopping) = federation::stop::signal();
         let (mut workers, mut chores) = (Vec::new(), Vec::new());
         if state.settings.workers {
-            workers.push(tokio::spawn(delivery::run(fed.clone(), stopping.clone())));
-            workers.push(tokio::spawn(processor::run(fed.clone(), stopping)));
+            // The queue workers commit asynchronously, on their own pool.
+            let queue = db::connect(
+                &state.settings.database_url,
+                &redacted,
+                state.settings.worker_pool_size,
+                db::Commit::Asynchronous,
+            )
+            .await?;
+            let queue = fed.on_pool(queue);
+            workers.push(tokio::spawn(delivery::run(queue.clone(), stopping.clone())));
+            workers.push(tokio::spawn(processor::run(queue, stopping)));
             chores.push(tokio::spawn(purge_expired_sessions(state.clone())));
             chores.push(tokio::spawn(top_up_series(state.clone())));
             chores.push(tokio::spawn(refresh_directory_figures(state.clone())));

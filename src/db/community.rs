@@ -339,6 +339,21 @@ pub async fn find_by_ap_id(
         .optional()
 }
 
+/// The communities among `ap_ids` that we know (in no particular order).
+pub async fn find_by_ap_ids(
+    conn: &mut AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<CommunityRow>> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    communities::table
+        .filter(communities::ap_id.eq_any(ap_ids))
+        .select(CommunityRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// A community by id.
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<CommunityRow>> {
     communities::table

@@ -28,7 +28,9 @@ mod typed;
 use anyhow::{Context, anyhow};
 use diesel_async::{
     AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl,
-    pooled_connection::{AsyncDieselConnectionManager, deadpool::Pool},
+    pooled_connection::{
+        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod, deadpool::Pool,
+    },
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -124,9 +126,44 @@ pub async fn migrations_current(conn: &mut DbConn) -> anyhow::Result<bool> {
 /// pressure becomes a quick refusal, not a hang.
 const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Builds the pool and checks that one connection can be made.
-pub async fn connect(url: &str, redacted: &str, size: usize) -> anyhow::Result<DbPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+/// How the connections of a pool commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Commit {
+    /// A commit returns once it is on disk: what the API and the inbox
+    /// acknowledge.
+    Durable,
+    /// A commit returns before it is on disk (PostgreSQL's asynchronous
+    /// commit): for the queue workers, whose work is done again when a
+    /// crash of the database loses it (the stored activity stays
+    /// unprocessed, the delivery stays queued).
+    Asynchronous,
+}
+
+/// Builds the pool and checks that one connection can be made. A pooled
+/// connection is handed out again without a test query (`SELECT 1` on every
+/// checkout was a round trip per use); one whose server closed it is
+/// dropped and replaced.
+pub async fn connect(
+    url: &str,
+    redacted: &str,
+    size: usize,
+    commit: Commit,
+) -> anyhow::Result<DbPool> {
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    if commit == Commit::Asynchronous {
+        config.custom_setup = Box::new(|url| {
+            Box::pin(async move {
+                let mut conn = AsyncPgConnection::establish(url).await?;
+                diesel::sql_query("SET synchronous_commit = off")
+                    .execute(&mut conn)
+                    .await
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(conn)
+            })
+        });
+    }
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     let pool = Pool::builder(manager)
         .max_size(size)
         .wait_timeout(Some(POOL_WAIT))

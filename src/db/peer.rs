@@ -3,7 +3,7 @@
 
 use super::schema::instances;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use diesel::{prelude::*, upsert::excluded};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 /// Policy toward another instance.
@@ -172,39 +172,66 @@ pub async fn software(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult
         .flatten())
 }
 
-/// Records a delivery outcome for `domain`.
-pub async fn record_delivery(
+/// Records a failed delivery attempt to `domain` (`gave_up`: it is
+/// dropped, not retried).
+pub async fn record_failure(
     conn: &mut AsyncPgConnection,
     domain: &str,
-    error: Option<&str>,
+    error: &str,
     gave_up: bool,
 ) -> QueryResult<()> {
-    let now = Utc::now();
     diesel::insert_into(instances::table)
-        .values(instances::domain.eq(domain))
-        .on_conflict_do_nothing()
+        .values((
+            instances::domain.eq(domain),
+            instances::last_failure_at.eq(Utc::now()),
+            instances::last_error.eq(error),
+            instances::failed_count.eq(i64::from(gave_up)),
+        ))
+        .on_conflict(instances::domain)
+        .do_update()
+        .set((
+            instances::last_failure_at.eq(excluded(instances::last_failure_at)),
+            instances::last_error.eq(excluded(instances::last_error)),
+            instances::failed_count.eq(instances::failed_count + i64::from(gave_up)),
+        ))
         .execute(conn)
-        .await?;
-    let row = instances::table.find(domain);
-    match error {
-        None => diesel::update(row)
-            .set((
-                instances::last_success_at.eq(now),
-                instances::delivered_count.eq(instances::delivered_count + 1),
-            ))
-            .execute(conn)
-            .await
-            .map(|_| ()),
-        Some(error) => diesel::update(row)
-            .set((
-                instances::last_failure_at.eq(now),
-                instances::last_error.eq(error),
-                instances::failed_count.eq(instances::failed_count + i64::from(gave_up)),
-            ))
-            .execute(conn)
-            .await
-            .map(|_| ()),
+        .await
+        .map(|_| ())
+}
+
+/// Records deliveries that succeeded, as (domain, how many), all at time
+/// `at`: one statement for many deliveries, so that a busy instance's row
+/// is not updated once per delivery.
+pub async fn record_successes(
+    conn: &mut AsyncPgConnection,
+    successes: &[(String, i64)],
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    if successes.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<_> = successes
+        .iter()
+        .map(|(domain, count)| {
+            (
+                instances::domain.eq(domain),
+                instances::last_success_at.eq(at),
+                instances::delivered_count.eq(*count),
+            )
+        })
+        .collect();
+    diesel::insert_into(instances::table)
+        .values(rows)
+        .on_conflict(instances::domain)
+        .do_update()
+        .set((
+            instances::last_success_at.eq(excluded(instances::last_success_at)),
+            instances::delivered_count
+                .eq(instances::delivered_count + excluded(instances::delivered_count)),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// How far a link between our instance actor and another instance's has

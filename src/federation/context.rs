@@ -69,6 +69,13 @@ impl Federation {
         })
     }
 
+    /// The same context over another database pool (the queue workers').
+    pub fn on_pool(&self, pool: db::DbPool) -> Federation {
+        let mut other = self.clone();
+        other.state.pool = pool;
+        other
+    }
+
     /// The key that signs for our actor `actor_id` (a person, a community or
     /// the instance actor), parsed once and cached.
     pub async fn signing_key(&self, actor_id: &str) -> AppResult<Arc<SigningKey>> {

@@ -12,6 +12,9 @@
 //! - Refusals that cannot improve (other 4xx, an inbox we may not contact,
 //!   an actor without a key) are dropped, logged and counted per instance.
 //! - Of an error answer, at most a few KB are read.
+//! - Successes are counted per instance in memory and recorded together
+//!   about once a second (a busy instance's row is not written once per
+//!   delivery); failures are recorded at once.
 //! - When the process is asked to stop, it claims nothing more and waits
 //!   (no longer than an attempt may last) for the attempts under way, so
 //!   each is recorded as delivered or rescheduled and no lease is left
@@ -29,7 +32,11 @@ use crate::{
     signature,
 };
 use chrono::{Duration, Utc};
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 use tokio::sync::Semaphore;
 
 /// How long a claimed delivery stays ours before another worker (or this
@@ -41,6 +48,10 @@ const FAST_LEASE_SECS: f64 = 2.0;
 const GIVE_UP_AFTER: Duration = Duration::days(4);
 /// How much of an error answer we read (for the log and the admin view).
 const MAX_ERROR_BODY: usize = 4 * 1024;
+/// How often the successes counted in memory are recorded.
+const RECORD_SUCCESSES_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// The same in fast-queue (test) mode.
+const FAST_RECORD_SUCCESSES_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Delivers what is due until `stop` turns true, then lets the attempts
 /// under way finish.
@@ -51,7 +62,17 @@ pub async fn run(fed: Federation, mut stop: Stop) {
     let attempt_limit = std::time::Duration::from_secs_f64(lease * 0.75);
     let slots = fed.state.settings.delivery_concurrency.max(1);
     let permits = Arc::new(Semaphore::new(slots));
+    let successes = Arc::new(Successes::default());
+    let record_every = match fast {
+        true => FAST_RECORD_SUCCESSES_EVERY,
+        false => RECORD_SUCCESSES_EVERY,
+    };
+    let mut recorded_at = Instant::now();
     while stop::running(&stop) {
+        if recorded_at.elapsed() >= record_every {
+            successes.record(&fed).await;
+            recorded_at = Instant::now();
+        }
         // Wait for a free slot, then claim no more than the free slots.
         let first = tokio::select! {
             permit = permits.clone().acquire_owned() => permit,
@@ -93,9 +114,9 @@ pub async fn run(fed: Federation, mut stop: Stop) {
                     Err(_) => return,
                 },
             };
-            let fed = fed.clone();
+            let (fed, successes) = (fed.clone(), successes.clone());
             tokio::spawn(async move {
-                deliver(&fed, delivery, attempt_limit).await;
+                deliver(&fed, delivery, attempt_limit, &successes).await;
                 drop(permit);
             });
         }
@@ -106,6 +127,45 @@ pub async fn run(fed: Federation, mut stop: Stop) {
     if tokio::time::timeout(attempt_limit, drained).await.is_err() {
         tracing::warn!("stopped before every delivery attempt finished; their leases expire");
     }
+    successes.record(&fed).await;
+}
+
+/// Deliveries that succeeded since they were last recorded, per instance.
+#[derive(Default)]
+struct Successes(Mutex<HashMap<String, i64>>);
+
+impl Successes {
+    fn add(&self, domain: &str) {
+        if let Ok(mut counts) = self.0.lock() {
+            *counts.entry(domain.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// Records the counts (one statement) and starts counting again; what
+    /// cannot be recorded now is kept for the next time.
+    async fn record(&self, fed: &Federation) {
+        let counts: Vec<(String, i64)> = match self.0.lock() {
+            Ok(mut counts) => counts.drain().collect(),
+            Err(_) => return,
+        };
+        if counts.is_empty() {
+            return;
+        }
+        let recorded = match fed.state.pool.get().await {
+            Ok(mut conn) => db::peer::record_successes(&mut conn, &counts, Utc::now())
+                .await
+                .map_err(|err| err.to_string()),
+            Err(err) => Err(err.to_string()),
+        };
+        if let Err(err) = recorded {
+            tracing::warn!(error = %err, "cannot record delivery successes; trying again later");
+            if let Ok(mut kept) = self.0.lock() {
+                for (domain, n) in counts {
+                    *kept.entry(domain).or_default() += n;
+                }
+            }
+        }
+    }
 }
 
 /// What became of one attempt.
@@ -115,7 +175,12 @@ enum Outcome {
     GiveUp(String),
 }
 
-async fn deliver(fed: &Federation, delivery: DueDelivery, limit: std::time::Duration) {
+async fn deliver(
+    fed: &Federation,
+    delivery: DueDelivery,
+    limit: std::time::Duration,
+    successes: &Successes,
+) {
     let outcome = tokio::time::timeout(limit, attempt(fed, &delivery))
         .await
         .unwrap_or_else(|_| Outcome::Retry("the attempt took too long".into()));
@@ -130,25 +195,25 @@ async fn deliver(fed: &Federation, delivery: DueDelivery, limit: std::time::Dura
         Outcome::Retry(_) | Outcome::GiveUp(_) => DeliveryOutcome::GivenUp,
     };
     fed.metrics.delivery(counted);
+    let domain = &delivery.domain;
     let result = match &outcome {
         Outcome::Delivered => {
-            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, None, false).await;
+            successes.add(domain);
             db::delivery::complete(&mut conn, delivery.id).await
         }
         Outcome::GiveUp(error) => {
             tracing::warn!(inbox = %delivery.inbox, %error, "delivery dropped");
-            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), true).await;
+            let _ = db::peer::record_failure(&mut conn, domain, error, true).await;
             db::delivery::complete(&mut conn, delivery.id).await
         }
         Outcome::Retry(error) if Utc::now() - delivery.created_at > GIVE_UP_AFTER => {
             tracing::warn!(inbox = %delivery.inbox, %error, "delivery given up after retrying for days");
-            let _ = db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), true).await;
+            let _ = db::peer::record_failure(&mut conn, domain, error, true).await;
             db::delivery::complete(&mut conn, delivery.id).await
         }
         Outcome::Retry(error) => {
             tracing::debug!(inbox = %delivery.inbox, %error, attempts = delivery.attempts + 1, "delivery will be retried");
-            let _ =
-                db::peer::record_delivery(&mut conn, &delivery.domain, Some(error), false).await;
+            let _ = db::peer::record_failure(&mut conn, domain, error, false).await;
             let at = Utc::now() + backoff(delivery.attempts, fed.state.settings.fast_queue);
             db::delivery::retry_at(&mut conn, delivery.id, at, error).await
         }

@@ -215,6 +215,7 @@ impl TestApp {
             domain: format!("localhost:{port}"),
             database_url: db.url.clone(),
             database_pool_size: 4,
+            worker_pool_size: 4,
             ..Settings::default()
         };
         adjust(&mut settings);
@@ -286,9 +287,14 @@ impl TestApp {
 
     /// Application state over this instance's database (for direct service calls).
     pub async fn state(&self) -> guildhall::services::AppState {
-        let pool = guildhall::db::connect(&self.db.url, &self.db.url, 2)
-            .await
-            .unwrap();
+        let pool = guildhall::db::connect(
+            &self.db.url,
+            &self.db.url,
+            2,
+            guildhall::db::Commit::Durable,
+        )
+        .await
+        .unwrap();
         guildhall::startup::app_state(self.settings.clone(), pool)
     }
 

@@ -138,6 +138,7 @@ async fn readyz_turns_unready_when_the_database_stops_and_ready_when_it_returns(
         domain: format!("localhost:{port}"),
         database_url: cluster.database_url(),
         database_pool_size: 2,
+        worker_pool_size: 2,
         ..Settings::default()
     };
     let app = Application::build_on(settings, listener).await.unwrap();

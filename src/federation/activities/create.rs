@@ -136,17 +136,16 @@ async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option
     {
         return Ok(db::community::find(&mut conn, post.community_id).await?);
     }
-    let mut remote = None;
-    for candidate in addressees(object) {
-        match db::community::find_by_ap_id(&mut conn, candidate.as_str()).await? {
-            Some(community) if community.local => return Ok(Some(community)),
-            Some(community) => {
-                remote.get_or_insert(community);
-            }
-            None => {}
-        }
-    }
-    Ok(remote)
+    let candidates: Vec<&str> = addressees(object).map(Url::as_str).collect();
+    let known = db::community::find_by_ap_ids(&mut conn, &candidates).await?;
+    let first = |local: bool| {
+        candidates.iter().find_map(|candidate| {
+            known
+                .iter()
+                .find(|c| c.local == local && c.ap_id == *candidate)
+        })
+    };
+    Ok(first(true).or_else(|| first(false)).cloned())
 }
 
 /// Everyone a post is addressed to or mentions.
