@@ -10,7 +10,8 @@
 //! giving kudos (`kudos_new`, lists in `kudos`), co-design (`proposal`:
 //! a community's proposals, one with its changes and votes, voting and
 //! closing; `proposal_new`: proposing a change), moderation (`moderation`:
-//! bans, removals, locks and the log), a person (`person`), the admins'
+//! bans, removals, locks and the log), a person (`person`; links to
+//! communities elsewhere in `remote`), the admins'
 //! federation page (`admin`),
 //! signing in and out (`sign_in`) and registering (`register`); a
 //! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).
@@ -43,6 +44,7 @@ mod post_new;
 mod proposal;
 mod proposal_new;
 mod register;
+mod remote;
 mod sign_in;
 mod thread;
 

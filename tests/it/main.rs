@@ -41,6 +41,7 @@ mod moderation;
 mod openapi;
 mod operations;
 mod pages;
+mod person_pages;
 mod posting_rules;
 mod process;
 mod proposal_pages;
