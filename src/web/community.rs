@@ -112,7 +112,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                             h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
                             p.meta {
                                 @if p.row.milestone.is_some() { "Milestone · " }
-                                (p.author_name()) " · "
+                                (super::post::byline(p)) " · "
                                 time datetime=(p.row.published.to_rfc3339()) { (p.row.published.format("%-d %b %Y, %H:%M UTC")) }
                                 " · " (p.likes) " likes"
                             }
@@ -149,7 +149,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 }
                 section.card aria-labelledby="moderators" {
                     h2 #moderators { "Moderators" }
-                    ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.shown_name()) } } } }
+                    ul { @for m in &view.moderators { li { (super::remote::person(m)) } } }
                     p.meta { a href={ "/c/" (row.name) "/moderation" } {
                         @if standing.moderator { "Moderation: bans and the log" } @else { "Moderation log" } } }
                 }

@@ -10,8 +10,9 @@
 //! giving kudos (`kudos_new`, lists in `kudos`), co-design (`proposal`:
 //! a community's proposals, one with its changes and votes, voting and
 //! closing; `proposal_new`: proposing a change), moderation (`moderation`:
-//! bans, removals, locks and the log), a person (`person`; links to
-//! communities elsewhere in `remote`), the admins'
+//! bans, removals, locks and the log), a person (`person`, ours or a
+//! remote one; links to people and communities, with the home instance
+//! of remote ones, in `remote`), the admins'
 //! federation page (`admin`),
 //! signing in and out (`sign_in`) and registering (`register`); a
 //! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).

@@ -1,25 +1,28 @@
-//! `/u/{name}`: a local person's page: the communities they take part in
-//! (moderator or member, local and remote) and the kudos they received.
+//! `/u/{name}`: a person's page. One of ours (`/u/alice`), or a remote
+//! person we know (`/u/mona@mastodon.example`, the handle the API uses:
+//! our names have no `@`), shown from what our database holds — never
+//! fetched from their server — with their home instance linked. Both show
+//! the communities they take part in here (moderator or member, local and
+//! remote) and the kudos they received.
 
 use super::{page::Page, remote};
 use crate::{
     db::{self, community::CommunityRow, kudos::Role},
     error::AppError,
+    federation::handle,
     services::kudos,
 };
 use actix_web::{HttpResponse, http::StatusCode, web};
 use maud::{Markup, html};
 
-/// `GET /u/{name}` (HTML).
+/// `GET /u/{name}` and `GET /u/{name}@{host}` (HTML).
 pub async fn person_page(page: Page, name: web::Path<String>) -> HttpResponse {
     let state = &page.fed.state;
     let found = async {
-        let mut conn = state.pool.get().await?;
-        let person = db::person::find_local(&mut conn, &name)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("no person named `{name}`")))?;
+        let person = handle::known_person(&page.fed, &name).await?;
         // Unlisted communities are for the person themselves to see.
         let own = page.viewer.as_ref().is_some_and(|v| v.id == person.id);
+        let mut conn = state.pool.get().await?;
         let communities = db::follow::communities_of(&mut conn, person.id, own).await?;
         drop(conn);
         let (received, _) = kudos::of_person(state, &person, Role::Received, None, 20).await?;
@@ -30,7 +33,15 @@ pub async fn person_page(page: Page, name: web::Path<String>) -> HttpResponse {
             let shown = person.shown_name();
             let body = html! {
                 h1 { (shown) }
-                p.handle { "@" (person.handle()) "@" (page.fed.settings.domain) }
+                @if person.local {
+                    p.handle { "@" (person.handle()) "@" (page.fed.settings.domain) }
+                } @else {
+                    p.handle {
+                        @if let Some(name) = &person.username { "@" (name) "@" (person.domain) " · " }
+                        (remote::home(&person.domain, &person.ap_id))
+                    }
+                }
+                @if person.deleted_at.is_some() { p { em { "This account was deleted on its server." } } }
                 @if let Some(bio) = &person.bio { p.lede { (bio) } }
                 section.card aria-labelledby="communities" {
                     h2 #communities { "Communities" }

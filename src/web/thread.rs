@@ -63,7 +63,7 @@ async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> H
     let title = super::post::heading(&post.row, 80);
     let community = &post.community;
     let body = html! {
-        p.meta { a href=(community.ap_id) { "← " (community.title) } }
+        p.meta { "← " (super::remote::community(community)) }
         h1 { (title) }
         (entry(&post, false))
         @if post.row.locked { p { em { "This thread is locked: no new replies." } } }
@@ -118,7 +118,7 @@ fn entry(view: &PostView, reply: bool) -> Markup {
     html! {
         article.post.reply[reply] id={ "post-" (view.row.id) } {
             p.meta {
-                strong { (view.author_name()) }
+                strong { (super::post::byline(view)) }
                 " · " time datetime=(view.row.published.to_rfc3339()) { (view.row.published.format("%-d %b %Y, %H:%M UTC")) }
                 " · " (view.likes) " likes"
             }
