@@ -42,8 +42,7 @@ pub async fn create_reply(page: Page, id: web::Path<i64>, body: web::Bytes) -> H
 async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> HttpResponse {
     let state = &page.fed.state;
     let found = async {
-        let post = post::get_in_thread(state, id).await?;
-        let replies = post::list_replies(state, id).await?;
+        let (post, replies) = post::thread(state, id).await?;
         let moderator = match &page.viewer {
             Some(viewer) if post.community.local => {
                 let mut conn = state.pool.get().await?;

@@ -46,6 +46,7 @@ mod posting_rules;
 mod process;
 mod proposal_pages;
 mod proposals;
+mod query_counts;
 mod remote_pages;
 mod scaling;
 mod schema;

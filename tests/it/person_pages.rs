@@ -40,12 +40,9 @@ pub async fn remote_community(app: &TestApp, name: &str, host: &str) -> Communit
 
 /// Makes the local person `username` an accepted member of `community`.
 pub async fn member_of(app: &TestApp, username: &str, community: &CommunityRow) {
+    let person = app.person_row(username).await;
     let state = app.state().await;
     let mut conn = state.pool.get().await.unwrap();
-    let person = db::person::find_local(&mut conn, username)
-        .await
-        .unwrap()
-        .unwrap();
     db::follow::upsert(
         &mut conn,
         community.id,

@@ -60,15 +60,9 @@ async fn a_mastodon_author_and_recipient_link_to_their_page_here_and_their_home_
         .await
         .unwrap()
         .expect("mona is known");
-    let alice_row = db::person::find_local(&mut conn, "alice")
-        .await
-        .unwrap()
-        .unwrap();
-    let secguild = db::community::find_local(&mut conn, "secguild")
-        .await
-        .unwrap()
-        .unwrap();
     drop(conn);
+    let alice_row = alpha.person_row("alice").await;
+    let secguild = alpha.community_row("secguild").await;
     let request = kudos::KudosRequest {
         message: "a recap worth reading".into(),
         category: None,
