@@ -2,8 +2,9 @@
 //! from elsewhere. `page` is where every handler starts (who is signed in,
 //! the CSRF token, the frame in `layout`); `form` and `csrf` are what every
 //! form shares. The pages: the front page with the directory (`front`),
-//! a community (`community`, its charter in `charter_view`, joining in
-//! `membership`; members' HTML embedded by `content`), starting one (`community_new`), its charter's editor and
+//! a community, ours or a remote one we hold (`community`, its charter in
+//! `charter_view`, joining in `membership`; members' HTML embedded by
+//! `content`), starting one (`community_new`), its charter's editor and
 //! history (`charter_edit`, fields in `charter_form`), a thread with its
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),

@@ -1,6 +1,6 @@
-//! Links to people and communities, wherever they live. Ours link to
-//! their page here; a remote person links to their page here too (what
-//! our database holds of them, `/u/{name}@{host}`), and a remote person or
+//! Links to people and communities, wherever they live. Each links to its
+//! page here (a remote one's shows what our database holds of it:
+//! `/u/{name}@{host}`, `/c/{name}@{host}`), and a remote person or
 //! community names its home instance (the domain) linked to its original
 //! page there: only an `http`/`https` URL, with `rel="nofollow noopener"`.
 //! Nothing here fetches anything from another server.
@@ -59,14 +59,25 @@ pub fn person(person: &PersonRow) -> Markup {
     }
 }
 
+/// The path of a community's page here: `/c/{name}` for ours,
+/// `/c/{name}@{host}` for a remote one.
+pub fn community_path(community: &CommunityRow) -> String {
+    let name = utf8_percent_encode(&community.name, SEGMENT);
+    if community.local {
+        format!("/c/{name}")
+    } else {
+        format!(
+            "/c/{name}@{}",
+            utf8_percent_encode(&community.domain, SEGMENT)
+        )
+    }
+}
+
 /// A community's title linking to its page here; a remote community's
-/// home instance after it (its page is on its own server).
+/// home instance after it.
 pub fn community(community: &CommunityRow) -> Markup {
     html! {
-        @if community.local {
-            a href={ "/c/" (community.name) } { (community.title) }
-        } @else {
-            (community.title) " " (home(&community.domain, &community.ap_id))
-        }
+        a href=(community_path(community)) { (community.title) }
+        @if !community.local { " " (home(&community.domain, &community.ap_id)) }
     }
 }

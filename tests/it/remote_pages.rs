@@ -1,6 +1,6 @@
 //! Remote people, communities and events on our pages: each names its home
-//! instance linked to its own server (http and https only), a remote
-//! person has a page here built from our database alone.
+//! instance linked to its own server (http and https only); remote people
+//! and communities have a page here built from our database alone.
 
 use crate::{
     common::TestApp,
@@ -36,6 +36,13 @@ async fn remote_person(app: &TestApp, name: &str, host: &str, ap_id: &str) -> Pe
     )
     .await
     .unwrap()
+}
+
+/// `path` names someone or something we do not hold: 404, never looked up
+/// on its server.
+async fn unknown_here(app: &TestApp, path: &str) {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 404, "GET {path}");
 }
 
 #[tokio::test]
@@ -101,13 +108,7 @@ async fn a_mastodon_author_and_recipient_link_to_their_page_here_and_their_home_
         "{person}"
     );
     assert!(person.contains("a recap worth reading"), "{person}");
-    let unknown = alpha
-        .client
-        .get(alpha.url("/u/nobody@mastodon.test"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404, "never looked up elsewhere");
+    unknown_here(&alpha, "/u/nobody@mastodon.test").await;
     assert_eq!(alpha.count("people").await, people, "nothing fetched");
 }
 
@@ -177,7 +178,8 @@ async fn an_event_of_a_remote_community_names_its_home_and_links_only_to_http() 
     drop(conn);
 
     let html = page(&app, &format!("/events/{}", clinic.id), Some(&alice)).await;
-    let faraway_home = "faraway &lt;far away&gt; <span class=\"handle\">from \
+    let faraway_home = "<a href=\"/c/faraway@remote.example\">faraway &lt;far away&gt;</a> \
+        <span class=\"handle\">from \
         <a href=\"https://remote.example/c/faraway\" rel=\"nofollow noopener\">remote.example</a></span>";
     assert!(html.contains(&format!("← {faraway_home}")), "{html}");
     assert!(
@@ -198,6 +200,38 @@ async fn an_event_of_a_remote_community_names_its_home_and_links_only_to_http() 
         html.contains("<a href=\"/u/sly@sly.example\">Rita &lt;R&gt;</a> <span class=\"handle\">from sly.example</span>"),
         "{html}"
     );
+    let community = page(&app, "/c/faraway@remote.example", Some(&alice)).await;
+    assert!(
+        community.contains("<h1>faraway &lt;far away&gt;</h1>"),
+        "{community}"
+    );
+    assert!(
+        community.contains(
+            "<p class=\"handle\"><span class=\"handle\">from <a href=\"https://remote.example/c/faraway\" rel=\"nofollow noopener\">remote.example</a></span></p>"
+        ),
+        "{community}"
+    );
+    assert!(community.contains("1</span> member here"), "{community}");
+    assert!(
+        community.contains("action=\"/c/faraway@remote.example/follow\"")
+            && community.contains("You are a member."),
+        "{community}"
+    );
+    assert!(
+        community.contains(&format!("href=\"/events/{}\"", clinic.id)),
+        "its events: {community}"
+    );
+    for ours_only in [
+        "/posts/new",
+        "/charter",
+        "/feed.atom",
+        "/events.ics",
+        "/moderation",
+    ] {
+        assert!(!community.contains(ours_only), "{ours_only}: {community}");
+    }
+    unknown_here(&app, "/c/nobody@remote.example").await;
+
     let person = page(&app, "/u/rita@remote.example", None).await;
     assert!(person.contains("<h1>Rita &lt;R&gt;</h1>"), "{person}");
     assert!(
