@@ -78,6 +78,7 @@ async fn a_mastodon_author_and_recipient_link_to_their_page_here_and_their_home_
     kudos::give(&state, &alice_row, &secguild, &mona_row, &request)
         .await
         .unwrap();
+    alpha.settle().await; // the kudos reaches mona's server too
     let posts = alpha.anonymous().posts("secguild").await.unwrap();
     let toot = posts
         .items
