@@ -364,6 +364,18 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<C
         .optional()
 }
 
+/// Communities by ids, in any order.
+pub async fn find_many(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<CommunityRow>> {
+    communities::table
+        .filter(communities::id.eq_any(ids))
+        .select(CommunityRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// A remote community by `name` and `domain`.
 pub async fn find_remote(
     conn: &mut AsyncPgConnection,

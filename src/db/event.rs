@@ -251,8 +251,16 @@ pub async fn occurrences(
     conn: &mut AsyncPgConnection,
     series_id: i64,
 ) -> QueryResult<Vec<EventRow>> {
+    occurrences_of(conn, &[series_id]).await
+}
+
+/// The occurrences of any of the series `series_ids`, by start. One query.
+pub async fn occurrences_of(
+    conn: &mut AsyncPgConnection,
+    series_ids: &[i64],
+) -> QueryResult<Vec<EventRow>> {
     events::table
-        .filter(events::series_id.eq(series_id))
+        .filter(events::series_id.eq_any(series_ids))
         .select(EventRow::as_select())
         .order(events::occurrence_start.asc())
         .load(conn)

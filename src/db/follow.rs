@@ -205,3 +205,41 @@ pub async fn remove_person(conn: &mut AsyncPgConnection, person_id: i64) -> Quer
         .get_results(conn)
         .await
 }
+
+/// The communities, local or remote, that a person moderates or is an
+/// accepted member of, with whether they moderate each, by title; unlisted
+/// ones only when `include_unlisted`. One query.
+pub async fn communities_of(
+    conn: &mut AsyncPgConnection,
+    person_id: i64,
+    include_unlisted: bool,
+) -> QueryResult<Vec<(super::community::CommunityRow, bool)>> {
+    use super::schema::{communities, community_moderators};
+    let moderated = community_moderators::table
+        .filter(community_moderators::person_id.eq(person_id))
+        .select(community_moderators::community_id);
+    let member = community_follows::table
+        .filter(community_follows::person_id.eq(person_id))
+        .filter(community_follows::state.eq(FollowState::Accepted.as_str()))
+        .select(community_follows::community_id);
+    let mut query = communities::table
+        .filter(
+            communities::id
+                .eq_any(moderated)
+                .or(communities::id.eq_any(member)),
+        )
+        .select((
+            super::community::CommunityRow::as_select(),
+            diesel::dsl::exists(
+                community_moderators::table
+                    .filter(community_moderators::community_id.eq(communities::id))
+                    .filter(community_moderators::person_id.eq(person_id)),
+            ),
+        ))
+        .order((communities::title.asc(), communities::id.asc()))
+        .into_boxed();
+    if !include_unlisted {
+        query = query.filter(communities::visibility.ne("unlisted"));
+    }
+    query.load(conn).await
+}

@@ -126,6 +126,18 @@ pub async fn find_by_post(
         .optional()
 }
 
+/// The proposals whose polls are the posts `post_ids`, in any order.
+pub async fn find_by_posts(
+    conn: &mut AsyncPgConnection,
+    post_ids: &[i64],
+) -> QueryResult<Vec<ProposalRow>> {
+    proposals::table
+        .filter(proposals::post_id.eq_any(post_ids))
+        .select(ProposalRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// A community's proposals, newest first, before the id `before`.
 pub async fn list(
     conn: &mut AsyncPgConnection,

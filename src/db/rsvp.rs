@@ -6,6 +6,7 @@ use crate::domain::event::{RsvpState, RsvpStatus};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
 
 /// One person's RSVP.
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -119,15 +120,42 @@ pub async fn count(
         .await
 }
 
+/// Accepted RSVPs with `status` of each of the events `event_ids`, by
+/// event id (an event nobody answered so is left out). One query.
+pub async fn counts(
+    conn: &mut AsyncPgConnection,
+    event_ids: &[i64],
+    status: RsvpStatus,
+) -> QueryResult<HashMap<i64, i64>> {
+    let counted: Vec<(i64, i64)> = event_rsvps::table
+        .filter(event_rsvps::event_id.eq_any(event_ids))
+        .filter(event_rsvps::status.eq(status.as_str()))
+        .filter(event_rsvps::state.eq(RsvpState::Accepted.as_str()))
+        .group_by(event_rsvps::event_id)
+        .select((event_rsvps::event_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await?;
+    Ok(counted.into_iter().collect())
+}
+
 /// Who answered an event (accepted or pending), with their actor id and
 /// handle parts, for members' eyes and for notifying them of changes.
 pub async fn attendees(
     conn: &mut AsyncPgConnection,
     event_id: i64,
 ) -> QueryResult<Vec<(RsvpRow, super::person::PersonRow)>> {
+    attendees_of(conn, &[event_id]).await
+}
+
+/// Who answered any of the events `event_ids`, as [`attendees`], oldest
+/// answer first. One query.
+pub async fn attendees_of(
+    conn: &mut AsyncPgConnection,
+    event_ids: &[i64],
+) -> QueryResult<Vec<(RsvpRow, super::person::PersonRow)>> {
     event_rsvps::table
         .inner_join(people::table)
-        .filter(event_rsvps::event_id.eq(event_id))
+        .filter(event_rsvps::event_id.eq_any(event_ids))
         .filter(event_rsvps::state.ne(RsvpState::Rejected.as_str()))
         .select((RsvpRow::as_select(), super::person::PersonRow::as_select()))
         .order(event_rsvps::created_at.asc())

@@ -272,7 +272,9 @@ pub async fn of_person(
     page(&mut conn, rows, limit).await
 }
 
-/// Views of the first `limit` rows, and the cursor when there are more.
+/// Views of the first `limit` rows, and the cursor when there are more;
+/// their people and communities read in one query each, whatever the
+/// number of rows.
 async fn page(
     conn: &mut DbConn,
     mut rows: Vec<KudosRow>,
@@ -294,14 +296,14 @@ async fn page(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut communities: HashMap<i64, CommunityRow> = HashMap::new();
+    let community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
+    let communities: HashMap<i64, CommunityRow> = db::community::find_many(conn, &community_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        if !communities.contains_key(&row.community_id)
-            && let Some(c) = db::community::find(conn, row.community_id).await?
-        {
-            communities.insert(c.id, c);
-        }
         let (Some(community), Some(giver), Some(recipient)) = (
             communities.get(&row.community_id),
             people.get(&row.giver_id),

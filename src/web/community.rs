@@ -3,13 +3,16 @@
 //! then its posts (milestones among them); beside them the member count,
 //! the handle to follow from Mastodon, a join button, what a signed-in
 //! person can do there, upcoming events, the kudos wall and top
-//! contributors.
+//! contributors. A remote community we hold (`/c/{name}@{host}`; our
+//! names have no `@`) shows the same from our database alone — never
+//! fetched — read-only, with its home instance linked.
 
 use super::{charter_view, page::Page};
 use crate::{
     db::{self, follow::FollowState, kudos::RankBy},
     domain::{markdown, proposal::ProposalStatus},
     error::AppError,
+    federation::handle,
     services::{
         community::{self, CommunityView},
         contributors::{self, Period},
@@ -26,7 +29,7 @@ struct Standing {
     moderator: bool,
 }
 
-/// `GET /c/{name}` (HTML).
+/// `GET /c/{name}` and `GET /c/{name}@{host}` (HTML).
 pub async fn community_page(page: Page, name: web::Path<String>) -> HttpResponse {
     match render(&page, &name).await {
         Ok(response) => response,
@@ -36,8 +39,10 @@ pub async fn community_page(page: Page, name: web::Path<String>) -> HttpResponse
 
 async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
     let state = &page.fed.state;
-    let view = community::get_community(state, name).await?;
+    let row = handle::community(&page.fed, name, false).await?;
+    let view = community::describe(state, row).await?;
     let row = &view.row;
+    let ours = row.local;
     let (posts, _) = post::list_posts(state, row, None, 20).await?;
     let events = event::list_events(state, row, false, 5, page.viewer.as_ref()).await?;
     let (wall, _) = kudos::wall(state, row, None, 10).await?;
@@ -73,6 +78,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 span.stage { (stage.as_str()) }
             }
             h1 { (row.title) }
+            @if !ours { p.handle { (super::remote::home(&row.domain, &row.ap_id)) } }
             @if let Some(domain) = view.charter.as_ref().and_then(|c| c.domain.as_ref()) {
                 p.lede { (domain) }
             }
@@ -90,20 +96,22 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                     section.card aria-labelledby="charter" {
                         h2 #charter { "Charter" }
                         (charter_view::at_a_glance(charter))
-                        p.meta {
-                            "Version " (row.charter_version) " · "
-                            a href={ "/c/" (row.name) "/charter/history" } { "history" }
-                            @if standing.moderator {
-                                " · " a href={ "/c/" (row.name) "/charter" } { "edit the charter" }
+                        @if ours {
+                            p.meta {
+                                "Version " (row.charter_version) " · "
+                                a href={ "/c/" (row.name) "/charter/history" } { "history" }
+                                @if standing.moderator {
+                                    " · " a href={ "/c/" (row.name) "/charter" } { "edit the charter" }
+                                }
                             }
                         }
                     }
-                } @else if standing.moderator {
+                } @else if ours && standing.moderator {
                     p { a.button href={ "/c/" (row.name) "/charter" } { "Write the charter" } }
                 }
                 section aria-labelledby="posts" {
                     h2 #posts { "Posts" }
-                    @if page.viewer.is_some() {
+                    @if ours && page.viewer.is_some() {
                         p { a.button href={ "/c/" (row.name) "/posts/new" } { "Write a post" } }
                     }
                     @if posts.is_empty() { p { "No posts yet." } }
@@ -112,7 +120,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                             h3 { a href={ "/p/" (p.row.id) } { (super::post::heading(&p.row, 80)) } }
                             p.meta {
                                 @if p.row.milestone.is_some() { "Milestone · " }
-                                (p.author_name()) " · "
+                                (super::post::byline(p)) " · "
                                 time datetime=(p.row.published.to_rfc3339()) { (p.row.published.format("%-d %b %Y, %H:%M UTC")) }
                                 " · " (p.likes) " likes"
                             }
@@ -125,23 +133,27 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 section.card aria-labelledby="events" {
                     h2 #events { "Upcoming events" }
                     (upcoming(&events))
-                    @if page.viewer.is_some() {
-                        p { a.button.secondary href={ "/c/" (row.name) "/events/new" } { "Plan an event" } }
+                    @if ours {
+                        @if page.viewer.is_some() {
+                            p { a.button.secondary href={ "/c/" (row.name) "/events/new" } { "Plan an event" } }
+                        }
+                        p.meta { a href={ "/c/" (row.name) "/events.ics" } { "Subscribe to the calendar (.ics)" } }
                     }
-                    p.meta { a href={ "/c/" (row.name) "/events.ics" } { "Subscribe to the calendar (.ics)" } }
                 }
-                section.card aria-labelledby="proposals" {
-                    h2 #proposals { "Shaping the charter" }
-                    (super::proposal::list(name, &open))
-                    p { a href={ "/c/" (row.name) "/proposals" } { "All proposals" } }
-                    @if page.viewer.is_some() {
-                        p { a.button.secondary href={ "/c/" (row.name) "/proposals/new" } { "Propose a change" } }
+                @if ours {
+                    section.card aria-labelledby="proposals" {
+                        h2 #proposals { "Shaping the charter" }
+                        (super::proposal::list(name, &open))
+                        p { a href={ "/c/" (row.name) "/proposals" } { "All proposals" } }
+                        @if page.viewer.is_some() {
+                            p { a.button.secondary href={ "/c/" (row.name) "/proposals/new" } { "Propose a change" } }
+                        }
                     }
                 }
                 section.card aria-labelledby="kudos" {
                     h2 #kudos { "Kudos wall" }
                     (super::kudos::list(&wall, "No kudos yet."))
-                    @if page.viewer.is_some() {
+                    @if ours && page.viewer.is_some() {
                         p { a.button.secondary href={ "/c/" (row.name) "/kudos/new" } { "Give kudos" } }
                     }
                     h3 { "Top contributors, last 30 days" }
@@ -149,9 +161,12 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 }
                 section.card aria-labelledby="moderators" {
                     h2 #moderators { "Moderators" }
-                    ul { @for m in &view.moderators { li { a href={ "/u/" (m.handle()) } { (m.shown_name()) } } } }
-                    p.meta { a href={ "/c/" (row.name) "/moderation" } {
-                        @if standing.moderator { "Moderation: bans and the log" } @else { "Moderation log" } } }
+                    @if view.moderators.is_empty() { p { "Not known here." } }
+                    ul { @for m in &view.moderators { li { (super::remote::person(m)) } } }
+                    @if ours {
+                        p.meta { a href={ "/c/" (row.name) "/moderation" } {
+                            @if standing.moderator { "Moderation: bans and the log" } @else { "Moderation log" } } }
+                    }
                 }
             }
         }
@@ -159,23 +174,29 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
     let summary = markdown::plain_text(&markdown::to_html(&row.summary));
     let head = html! {
         (super::layout::open_graph("website", &row.title, &summary, &row.ap_id))
-        link rel="alternate" type="application/atom+xml" title={ (row.title) " (posts and events)" }
-            href={ "/c/" (row.name) "/feed.atom" };
-        link rel="alternate" type="text/calendar" title={ (row.title) " (calendar)" }
-            href={ "/c/" (row.name) "/events.ics" };
+        @if ours {
+            link rel="alternate" type="application/atom+xml" title={ (row.title) " (posts and events)" }
+                href={ "/c/" (row.name) "/feed.atom" };
+            link rel="alternate" type="text/calendar" title={ (row.title) " (calendar)" }
+                href={ "/c/" (row.name) "/events.ics" };
+        }
     };
     Ok(page.render(StatusCode::OK, &row.title, head, body))
 }
 
-/// Members, the handle to follow from Mastodon, and the join button.
+/// Members (of a remote community: those here), the handle to follow from
+/// Mastodon, and the join button.
 fn membership(page: &Page, view: &CommunityView, handle: &str, standing: &Standing) -> Markup {
     let row = &view.row;
+    let path = super::remote::community_path(row);
+    let back: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     html! {
         section.membership #members aria-label="Membership" {
-            p { span.count { (view.followers) } @if view.followers == 1 { " member" } @else { " members" } }
+            p { span.count { (view.followers) } @if view.followers == 1 { " member" } @else { " members" }
+                @if !row.local { " here" } }
             p { "Follow from Mastodon: " code { (handle) } }
             @if page.viewer.is_some() {
-                form method="post" action={ "/c/" (row.name) "/follow" } {
+                form method="post" action={ (path) "/follow" } {
                     (page.csrf_field())
                     @match standing.membership {
                         Some(FollowState::Accepted) => {
@@ -193,9 +214,9 @@ fn membership(page: &Page, view: &CommunityView, handle: &str, standing: &Standi
                     }
                 }
             } @else {
-                p { a href={ "/login?next=/c/" (row.name) } { "Sign in" } " to join, post and RSVP." }
+                p { a href={ "/login?next=" (back) } { "Sign in" } " to join, post and RSVP." }
             }
-            p.meta { a href={ "/c/" (row.name) "/feed.atom" } { "Atom feed" } }
+            @if row.local { p.meta { a href={ "/c/" (row.name) "/feed.atom" } { "Atom feed" } } }
         }
     }
 }

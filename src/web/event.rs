@@ -6,6 +6,7 @@
 use super::{
     form::{Fields, Problems},
     page::Page,
+    remote,
 };
 use crate::{
     domain::event::{EventStatus, RsvpStatus},
@@ -69,7 +70,7 @@ async fn render(page: &Page, id: i64, problems: &Problems) -> HttpResponse {
             .map(|(_, answer)| answer.status)
     });
     let body = html! {
-        p.meta { a href=(view.community.ap_id) { "← " (view.community.title) } }
+        p.meta { "← " (remote::community(&view.community)) }
         h1 { (row.title) }
         @if row.status == EventStatus::Cancelled { div.alert { p { strong { "This event is cancelled." } } } }
         div.layout {
@@ -78,10 +79,12 @@ async fn render(page: &Page, id: i64, problems: &Problems) -> HttpResponse {
                     dt { "When" } dd { (schedule_of(row).readable()) }
                     @if let Some(rule) = &row.rrule { dt { "Repeats" } dd { code { (rule) } } }
                     @if let Some(place) = &row.place { dt { "Where" } dd { (place.one_line()) } }
-                    @if let Some(url) = &row.online_url { dt { "Online" } dd { a href=(url) rel="nofollow noopener" { (url) } } }
-                    dt { "Organiser" } dd { (view.organiser.shown_name()) }
-                    @if !view.community.local {
-                        dt { "Home" } dd { a href=(view.community.ap_id) { (view.community.domain) } }
+                    @if let Some(url) = row.online_url.as_deref().and_then(remote::original) {
+                        dt { "Online" } dd { a href=(url.as_str()) rel="nofollow noopener" { (url.as_str()) } }
+                    }
+                    dt { "Organiser" } dd { (remote::person(&view.organiser)) }
+                    @if !row.local {
+                        dt { "Home" } dd { (remote::domain_link(&view.community.domain, &row.ap_id)) }
                     }
                 }
                 (super::content::embed(&row.description))
@@ -89,7 +92,7 @@ async fn render(page: &Page, id: i64, problems: &Problems) -> HttpResponse {
                     h2 { "Next dates" }
                     ul {
                         @for occurrence in &view.occurrences {
-                            li { a href=(occurrence.ap_id) { (schedule_of(occurrence).readable()) }
+                            li { a href={ "/events/" (occurrence.id) } { (schedule_of(occurrence).readable()) }
                                 @if occurrence.status == EventStatus::Cancelled { " (cancelled)" } }
                         }
                     }

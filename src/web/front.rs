@@ -143,9 +143,12 @@ fn next_page(values: &Fields, next: &str) -> String {
 /// One community: title, handle, purpose, topics, stage and figures.
 fn card(entry: &EntryRow) -> Markup {
     let href = if entry.local {
-        format!("/c/{}", entry.handle.split('@').next().unwrap_or_default())
+        Some(format!(
+            "/c/{}",
+            entry.handle.split('@').next().unwrap_or_default()
+        ))
     } else {
-        entry.ap_id.clone()
+        super::remote::original(&entry.ap_id).map(String::from)
     };
     let blurb = if entry.charter.purpose.trim().is_empty() {
         markdown::plain_text(&markdown::to_html(&entry.summary))
@@ -154,9 +157,15 @@ fn card(entry: &EntryRow) -> Markup {
     };
     html! {
         article.card {
-            h3 { a href=(href) { (entry.title) } }
+            h3 {
+                @match &href {
+                    Some(href) if entry.local => a href=(href) { (entry.title) },
+                    Some(href) => a href=(href) rel="nofollow noopener" { (entry.title) },
+                    None => (entry.title),
+                }
+            }
             p.handle { "@" (entry.handle)
-                @if !entry.local { " · from " (entry.host) } }
+                @if !entry.local { " · from " (super::remote::domain_link(&entry.host, &entry.ap_id)) } }
             p { (blurb) }
             p {
                 @if let Some(stage) = entry.charter.stage { span.stage { (stage.as_str()) } " " }

@@ -1,6 +1,8 @@
 //! Kudos on the pages: a list of kudos (a community's wall, what a person
-//! received) and a community's top contributors.
+//! received) and a community's top contributors. People link to their
+//! page here, remote ones with their home instance (`remote`).
 
+use super::remote;
 use crate::{db::kudos::Contribution, db::person::PersonRow, services::kudos::KudosView};
 use maud::{Markup, html};
 
@@ -11,18 +13,18 @@ pub fn list(kudos: &[KudosView], empty: &str) -> Markup {
         ul.kudos {
             @for k in kudos {
                 li {
-                    strong { (k.giver.shown_name()) } " thanked "
-                    strong { (k.recipient.shown_name()) }
+                    strong { (remote::person(&k.giver)) } " thanked "
+                    strong { (remote::person(&k.recipient)) }
                     @if let Some(category) = &k.row.category {
                         " for " (crate::domain::kudos::category_phrase(category))
                     }
                     ": " (k.row.message)
                     " "
                     span.handle {
-                        "in " (k.community.title) " · "
+                        "in " (remote::community(&k.community)) " · "
                         (k.row.published.format("%Y-%m-%d"))
-                        @if let Some(link) = &k.row.thanks_for {
-                            " · " a href=(link) rel="nofollow" { "what it is for" }
+                        @if let Some(link) = k.row.thanks_for.as_deref().and_then(remote::original) {
+                            " · " a href=(link.as_str()) rel="nofollow noopener" { "what it is for" }
                         }
                     }
                 }
@@ -38,7 +40,7 @@ pub fn contributors(ranked: &[(PersonRow, Contribution)]) -> Markup {
         ol {
             @for (person, c) in ranked {
                 li {
-                    (person.shown_name()) " — "
+                    (remote::person(person)) " — "
                     (c.kudos) " kudos, " (c.posts) " posts, " (c.replies) " replies, "
                     (c.events) " events organised"
                 }

@@ -1,11 +1,12 @@
 //! `POST /c/{name}/follow` `action=join|leave`: a signed-in person joins a
-//! community (or asks to, where a moderator approves members) or leaves it.
+//! community (or asks to, where a moderator approves members) or leaves it;
+//! ours, or a remote one we hold (`/c/{name}@{host}`, never looked up).
 
 use super::{
     form::{Fields, Problems},
     page::Page,
 };
-use crate::services::{community, follow};
+use crate::{federation::handle, services::follow};
 use actix_web::{HttpResponse, web};
 
 /// `POST /c/{name}/follow`: joins or leaves, then back to the community.
@@ -23,10 +24,10 @@ pub async fn follow_community(
         return expired(&page, &name);
     }
     let done = async {
-        let view = community::get_community(&page.fed.state, &name).await?;
+        let row = handle::community(&page.fed, &name, false).await?;
         match values.get("action") {
-            "leave" => follow::unfollow(&page.fed.state, person, &view.row).await,
-            _ => follow::follow(&page.fed.state, person, &view.row)
+            "leave" => follow::unfollow(&page.fed.state, person, &row).await,
+            _ => follow::follow(&page.fed.state, person, &row)
                 .await
                 .map(|_| ()),
         }

@@ -2,15 +2,18 @@
 //! from elsewhere. `page` is where every handler starts (who is signed in,
 //! the CSRF token, the frame in `layout`); `form` and `csrf` are what every
 //! form shares. The pages: the front page with the directory (`front`),
-//! a community (`community`, its charter in `charter_view`, joining in
-//! `membership`; members' HTML embedded by `content`), starting one (`community_new`), its charter's editor and
+//! a community, ours or a remote one we hold (`community`, its charter in
+//! `charter_view`, joining in `membership`; members' HTML embedded by
+//! `content`), starting one (`community_new`), its charter's editor and
 //! history (`charter_edit`, fields in `charter_form`), a thread with its
 //! replies (`thread`), writing a post (`post_new`, shown by `post`), an
 //! event with its RSVP buttons (`event`) and planning one (`event_new`),
 //! giving kudos (`kudos_new`, lists in `kudos`), co-design (`proposal`:
 //! a community's proposals, one with its changes and votes, voting and
 //! closing; `proposal_new`: proposing a change), moderation (`moderation`:
-//! bans, removals, locks and the log), a person (`person`), the admins'
+//! bans, removals, locks and the log), a person (`person`, ours or a
+//! remote one; links to people and communities, with the home instance
+//! of remote ones, in `remote`), the admins'
 //! federation page (`admin`),
 //! signing in and out (`sign_in`) and registering (`register`); a
 //! community's Atom feed (`feed`) and the iCalendar feeds (`calendar`).
@@ -43,6 +46,7 @@ mod post_new;
 mod proposal;
 mod proposal_new;
 mod register;
+mod remote;
 mod sign_in;
 mod thread;
 

@@ -1,16 +1,28 @@
 //! How a post shows on the pages: its heading, its content warning first
 //! with the text and media behind it (a `<details>` element, which needs
 //! no JavaScript), and its media with their descriptions (alt text). Media
-//! are loaded from where they live: we never copy or proxy them.
+//! are loaded from where they live: we never copy or proxy them. Also
+//! who wrote it (`byline`).
 
+use super::remote;
 use crate::{
     db::post::PostRow,
     domain::{
         markdown,
         media::{MediaAttachment, MediaKind},
     },
+    services::post::PostView,
 };
 use maud::{Markup, html};
+
+/// Who wrote a post: its author linked to their page (a remote author
+/// with their home instance), or the community for its own posts.
+pub fn byline(view: &PostView) -> Markup {
+    match &view.author {
+        Some(author) => remote::person(author),
+        None => html! { (view.community.title) },
+    }
+}
 
 /// The heading of a post: its title, else its warning (never the text the
 /// warning hides), else the start of its text.

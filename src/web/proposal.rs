@@ -64,7 +64,7 @@ pub fn list(name: &str, proposals: &[ProposalView]) -> Markup {
                     span.meta {
                         (status_text(p)) " · " (p.tally().accept) " accept, " (p.tally().reject) " reject, "
                         (p.tally().abstain) " abstain"
-                        @if let Some(proposer) = &p.proposer { " · by " (proposer.shown_name()) }
+                        @if let Some(proposer) = &p.proposer { " · by " (super::remote::person(proposer)) }
                     }
                 }
             }
@@ -123,7 +123,7 @@ async fn render(page: &Page, name: &str, id: i64, problems: &Problems) -> HttpRe
     let body = html! {
         p.meta { a href={ "/c/" (name) "/proposals" } { "← Proposals in " (title) } }
         h1 { (heading) }
-        p.lede { "Proposed by " @if let Some(proposer) = &p.proposer { a href={ "/u/" (proposer.handle()) } { (proposer.shown_name()) } } @else { "a member" }
+        p.lede { "Proposed by " @if let Some(proposer) = &p.proposer { (super::remote::person(proposer)) } @else { "a member" }
             " · " (status_text(&p)) }
         div.layout {
             div {

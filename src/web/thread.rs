@@ -42,8 +42,7 @@ pub async fn create_reply(page: Page, id: web::Path<i64>, body: web::Bytes) -> H
 async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> HttpResponse {
     let state = &page.fed.state;
     let found = async {
-        let post = post::get_in_thread(state, id).await?;
-        let replies = post::list_replies(state, id).await?;
+        let (post, replies) = post::thread(state, id).await?;
         let moderator = match &page.viewer {
             Some(viewer) if post.community.local => {
                 let mut conn = state.pool.get().await?;
@@ -63,7 +62,7 @@ async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> H
     let title = super::post::heading(&post.row, 80);
     let community = &post.community;
     let body = html! {
-        p.meta { a href=(community.ap_id) { "← " (community.title) } }
+        p.meta { "← " (super::remote::community(community)) }
         h1 { (title) }
         (entry(&post, false))
         @if post.row.locked { p { em { "This thread is locked: no new replies." } } }
@@ -118,7 +117,7 @@ fn entry(view: &PostView, reply: bool) -> Markup {
     html! {
         article.post.reply[reply] id={ "post-" (view.row.id) } {
             p.meta {
-                strong { (view.author_name()) }
+                strong { (super::post::byline(view)) }
                 " · " time datetime=(view.row.published.to_rfc3339()) { (view.row.published.format("%-d %b %Y, %H:%M UTC")) }
                 " · " (view.likes) " likes"
             }

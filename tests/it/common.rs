@@ -285,6 +285,26 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("create community {name}: {e:?}"));
     }
 
+    /// The row of the local person `name` (for direct service calls).
+    pub async fn person_row(&self, name: &str) -> guildhall::db::person::PersonRow {
+        let state = self.state().await;
+        let mut conn = state.pool.get().await.unwrap();
+        guildhall::db::person::find_local(&mut conn, name)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no person {name}"))
+    }
+
+    /// The row of the local community `name` (for direct service calls).
+    pub async fn community_row(&self, name: &str) -> guildhall::db::community::CommunityRow {
+        let state = self.state().await;
+        let mut conn = state.pool.get().await.unwrap();
+        guildhall::db::community::find_local(&mut conn, name)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no community {name}"))
+    }
+
     /// Application state over this instance's database (for direct service calls).
     pub async fn state(&self) -> guildhall::services::AppState {
         let pool = guildhall::db::connect(

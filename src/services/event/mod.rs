@@ -19,6 +19,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use std::collections::HashMap;
 
 /// An event with its community, organiser and answers, as readers see it.
 #[derive(Clone, Debug)]
@@ -58,49 +59,80 @@ pub async fn view(
         Some(reader) => is_member(conn, &community, reader).await?,
         None => false,
     };
-    view_in(conn, row, community, names_shown).await
+    views_in(conn, vec![row], &community, names_shown)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("no such event"))
 }
 
-/// The view of an event row of `community` (`names_shown`: with who answered).
-async fn view_in(
+/// The views of event rows of `community` (`names_shown`: with who
+/// answered), read together: organisers, answer counts, occurrences and
+/// answers in a few queries for the whole list instead of a few per event.
+async fn views_in(
     conn: &mut AsyncPgConnection,
-    row: EventRow,
-    community: CommunityRow,
+    rows: Vec<EventRow>,
+    community: &CommunityRow,
     names_shown: bool,
-) -> AppResult<EventView> {
-    let organiser = db::person::find(conn, row.organiser_id)
+) -> AppResult<Vec<EventView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let organiser_ids: Vec<i64> = rows.iter().map(|r| r.organiser_id).collect();
+    let organisers: HashMap<i64, PersonRow> = db::person::find_many(conn, &organiser_ids)
         .await?
-        .ok_or_else(|| AppError::not_found("the event's organiser is gone"))?;
-    let going = match row.remote_going {
-        Some(n) if !row.local => i64::from(n),
-        _ => db::rsvp::count(conn, row.id, RsvpStatus::Going).await?,
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let going = db::rsvp::counts(conn, &ids, RsvpStatus::Going).await?;
+    let interested = db::rsvp::counts(conn, &ids, RsvpStatus::Interested).await?;
+    let series: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.rrule.is_some() && r.series_id.is_none())
+        .map(|r| r.id)
+        .collect();
+    let occurrences = if series.is_empty() {
+        Vec::new()
+    } else {
+        db::event::occurrences_of(conn, &series).await?
     };
-    let interested = db::rsvp::count(conn, row.id, RsvpStatus::Interested).await?;
-    let occurrences = if row.rrule.is_some() && row.series_id.is_none() {
-        db::event::occurrences(conn, row.id).await?
+    let answers = if names_shown {
+        db::rsvp::attendees_of(conn, &ids).await?
     } else {
         Vec::new()
     };
-    let attendees = if names_shown {
-        Some(
-            db::rsvp::attendees(conn, row.id)
-                .await?
-                .into_iter()
-                .map(|(rsvp, person)| (person, rsvp))
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(EventView {
-        row,
-        community,
-        organiser,
-        going,
-        interested,
-        occurrences,
-        attendees,
-    })
+    rows.into_iter()
+        .map(|row| {
+            let organiser = organisers
+                .get(&row.organiser_id)
+                .cloned()
+                .ok_or_else(|| AppError::not_found("the event's organiser is gone"))?;
+            let going = match row.remote_going {
+                Some(n) if !row.local => i64::from(n),
+                _ => going.get(&row.id).copied().unwrap_or(0),
+            };
+            let attendees = names_shown.then(|| {
+                answers
+                    .iter()
+                    .filter(|(rsvp, _)| rsvp.event_id == row.id)
+                    .map(|(rsvp, person)| (person.clone(), rsvp.clone()))
+                    .collect()
+            });
+            Ok(EventView {
+                community: community.clone(),
+                organiser,
+                going,
+                interested: interested.get(&row.id).copied().unwrap_or(0),
+                occurrences: occurrences
+                    .iter()
+                    .filter(|o| o.series_id == Some(row.id))
+                    .cloned()
+                    .collect(),
+                attendees,
+                row,
+            })
+        })
+        .collect()
 }
 
 async fn is_member(
@@ -149,11 +181,7 @@ pub async fn list_events(
         Some(reader) => is_member(&mut conn, community, reader).await?,
         None => false,
     };
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        views.push(view_in(&mut conn, row, community.clone(), names_shown).await?);
-    }
-    Ok(views)
+    views_in(&mut conn, rows, community, names_shown).await
 }
 
 /// Whether an event is over at `now`.

@@ -82,46 +82,10 @@ pub async fn view(conn: &mut AsyncPgConnection, row: PostRow) -> AppResult<PostV
 /// Loads the view of a post row; `NotFound` when its community or author
 /// is gone.
 pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResult<PostView> {
-    use diesel::result::Error::NotFound;
-    let community = db::community::find(conn, row.community_id)
+    load_views(conn, vec![row])
         .await?
-        .ok_or(NotFound)?;
-    let author = match row.author_id {
-        Some(id) => Some(db::person::find(conn, id).await?.ok_or(NotFound)?),
-        None => None,
-    };
-    let likes = db::post::like_count(conn, row.id).await?;
-    let thanks = match db::kudos::find_by_post(conn, row.id).await? {
-        Some(kudos) => db::person::find(conn, kudos.recipient_id)
-            .await?
-            .map(|recipient| Thanks { kudos, recipient }),
-        None => None,
-    };
-    // Only a community's own posts that celebrate nothing are polls.
-    let poll = match (row.author_id, row.milestone) {
-        (None, None) => poll_of(conn, row.id).await?,
-        _ => None,
-    };
-    Ok(PostView {
-        row,
-        community,
-        author,
-        likes,
-        thanks,
-        poll,
-    })
-}
-
-/// The proposal a post by the community is the poll of, with its proposer.
-async fn poll_of(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResult<Option<Poll>> {
-    let Some(proposal) = db::proposal::find_by_post(conn, post_id).await? else {
-        return Ok(None);
-    };
-    let proposer = match proposal.proposer_id {
-        Some(id) => db::person::find(conn, id).await?,
-        None => None,
-    };
-    Ok(Some(Poll { proposal, proposer }))
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// A visible post by id (404 when unknown, deleted or removed).
@@ -148,24 +112,34 @@ pub async fn list_posts(
 }
 
 /// The views of several post rows, read together: their communities,
-/// authors, like counts and kudos in a few queries for the whole list
-/// instead of a few per post; a post whose community or author is gone is
-/// left out.
+/// authors, like counts, kudos and polls in a few queries for the whole
+/// list instead of a few per post; a post whose community or author is
+/// gone is left out.
 pub async fn load_views(
     conn: &mut AsyncPgConnection,
     rows: Vec<PostRow>,
 ) -> QueryResult<Vec<PostView>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
-    community_ids.sort_unstable();
-    community_ids.dedup();
-    let mut communities = Vec::new();
-    for id in community_ids {
-        communities.extend(db::community::find(conn, id).await?);
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
+    let communities = db::community::find_many(conn, &community_ids).await?;
     let kudos = db::kudos::find_by_posts(conn, &ids).await?;
+    // Only a community's own posts that celebrate nothing are polls.
+    let poll_ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.author_id.is_none() && r.milestone.is_none())
+        .map(|r| r.id)
+        .collect();
+    let proposals = if poll_ids.is_empty() {
+        Vec::new()
+    } else {
+        db::proposal::find_by_posts(conn, &poll_ids).await?
+    };
     let mut people_ids: Vec<i64> = rows.iter().filter_map(|r| r.author_id).collect();
     people_ids.extend(kudos.iter().map(|k| k.recipient_id));
+    people_ids.extend(proposals.iter().filter_map(|p| p.proposer_id));
     let people = db::person::find_many(conn, &people_ids).await?;
     let person = |id: i64| people.iter().find(|p| p.id == id).cloned();
     let likes = db::post::like_counts(conn, &ids).await?;
@@ -190,10 +164,13 @@ pub async fn load_views(
                     recipient,
                 })
             });
-        let poll = match (row.author_id, row.milestone) {
-            (None, None) => poll_of(conn, row.id).await?,
-            _ => None,
-        };
+        let poll = proposals
+            .iter()
+            .find(|p| p.post_id == row.id)
+            .map(|proposal| Poll {
+                proposer: proposal.proposer_id.and_then(person),
+                proposal: proposal.clone(),
+            });
         views.push(PostView {
             likes: likes
                 .iter()
@@ -209,12 +186,19 @@ pub async fn load_views(
     Ok(views)
 }
 
-/// A post in its thread: visible, or deleted (a tombstone that keeps the
-/// replies under it in place); 404 when unknown or removed.
-pub async fn get_in_thread(state: &AppState, id: i64) -> AppResult<PostView> {
+/// A post in its thread (visible, or a deleted tombstone that keeps the
+/// replies under it in place; 404 when unknown or removed) with its direct
+/// replies, oldest first, all read together.
+pub async fn thread(state: &AppState, id: i64) -> AppResult<(PostView, Vec<PostView>)> {
     let mut conn = state.pool.get().await?;
-    let row = in_thread(&mut conn, id).await?;
-    view(&mut conn, row).await
+    let post = in_thread(&mut conn, id).await?;
+    let mut rows = vec![post];
+    rows.extend(db::post::replies(&mut conn, id).await?);
+    let mut views = load_views(&mut conn, rows).await?.into_iter();
+    match views.next() {
+        Some(post) if post.row.id == id => Ok((post, views.collect())),
+        _ => Err(AppError::not_found(format!("no post {id}"))),
+    }
 }
 
 /// Direct replies to a post (a tombstone too), oldest first; deleted
