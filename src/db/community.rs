@@ -1,6 +1,6 @@
-//! The `communities` and `community_moderators` tables.
+//! The `communities` table (moderators are in `moderator`).
 
-use super::schema::{communities, community_moderators};
+use super::schema::communities;
 use crate::domain::{
     charter::Charter,
     community::{PostingPolicy, Visibility},
@@ -191,23 +191,6 @@ pub async fn set_charter(
         .await
 }
 
-/// Makes a person a moderator of a community (idempotent).
-pub async fn add_moderator(
-    conn: &mut AsyncPgConnection,
-    community_id: i64,
-    person_id: i64,
-) -> QueryResult<()> {
-    diesel::insert_into(community_moderators::table)
-        .values((
-            community_moderators::community_id.eq(community_id),
-            community_moderators::person_id.eq(person_id),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
 /// Deletes a local community with everything in it (posts, events,
 /// followers, charter history: the foreign keys cascade); its name stays
 /// claimed in `local_handles`, so no one else gets its actor id.
@@ -220,35 +203,6 @@ pub async fn delete_local(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<
     .execute(conn)
     .await
     .map(|n| n > 0)
-}
-
-/// Makes `person_id` the only moderator of a community.
-pub async fn replace_moderators(
-    conn: &mut AsyncPgConnection,
-    community_id: i64,
-    person_id: i64,
-) -> QueryResult<()> {
-    diesel::delete(
-        community_moderators::table
-            .filter(community_moderators::community_id.eq(community_id))
-            .filter(community_moderators::person_id.ne(person_id)),
-    )
-    .execute(conn)
-    .await?;
-    add_moderator(conn, community_id, person_id).await
-}
-
-/// Ids of a community's moderators, oldest first.
-pub async fn moderator_ids(
-    conn: &mut AsyncPgConnection,
-    community_id: i64,
-) -> QueryResult<Vec<i64>> {
-    community_moderators::table
-        .filter(community_moderators::community_id.eq(community_id))
-        .order(community_moderators::created_at.asc())
-        .select(community_moderators::person_id)
-        .load(conn)
-        .await
 }
 
 /// Number of accepted followers of a community.

@@ -16,6 +16,7 @@ pub mod instance;
 pub mod kudos;
 pub mod milestone;
 pub mod moderation;
+pub mod moderator;
 pub mod peer;
 pub mod person;
 pub mod post;

@@ -107,7 +107,7 @@ pub async fn create_community(
                 },
             )
             .await?;
-            db::community::add_moderator(conn, row.id, owner.id).await?;
+            db::moderator::add_moderator(conn, row.id, owner.id).await?;
             let row = match &input.charter {
                 Some(charter) => {
                     db::charter_version::insert(conn, row.id, 1, charter, Some(owner.id), None)
@@ -229,7 +229,7 @@ pub async fn require_moderator(
     actor: &PersonRow,
 ) -> AppResult<()> {
     if actor.is_admin
-        || db::community::moderator_ids(conn, row.id)
+        || db::moderator::moderator_ids(conn, row.id)
             .await?
             .contains(&actor.id)
     {
@@ -242,7 +242,7 @@ pub async fn require_moderator(
 }
 
 async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> {
-    let ids = db::community::moderator_ids(conn, row.id).await?;
+    let ids = db::moderator::moderator_ids(conn, row.id).await?;
     let mut moderators = db::person::find_many(conn, &ids).await?;
     moderators.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
     let followers = db::community::follower_count(conn, row.id).await?;

@@ -30,7 +30,7 @@ pub async fn list_communities(state: &AppState) -> AppResult<Vec<CommunitySummar
     let rows = db::community::list_local(&mut conn, true, None, i64::MAX).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let ids = db::community::moderator_ids(&mut conn, row.id).await?;
+        let ids = db::moderator::moderator_ids(&mut conn, row.id).await?;
         let people = db::person::find_many(&mut conn, &ids).await?;
         let moderators = ids
             .iter()
@@ -76,7 +76,7 @@ pub async fn transfer(state: &AppState, name: &str, to: &str) -> AppResult<Commu
         return Err(AppError::conflict(format!("`{to}` is disabled")));
     }
     conn.transaction(async |conn| {
-        db::community::replace_moderators(conn, community.id, person.id).await
+        db::moderator::replace_moderators(conn, community.id, person.id).await
     })
     .await?;
     Ok(community)

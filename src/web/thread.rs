@@ -47,7 +47,7 @@ async fn render(page: &Page, id: i64, values: &Fields, problems: &Problems) -> H
             Some(viewer) if post.community.local => {
                 let mut conn = state.pool.get().await?;
                 viewer.is_admin
-                    || db::community::moderator_ids(&mut conn, post.community.id)
+                    || db::moderator::moderator_ids(&mut conn, post.community.id)
                         .await?
                         .contains(&viewer.id)
             }

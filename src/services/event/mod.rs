@@ -141,7 +141,7 @@ async fn is_member(
     person: &PersonRow,
 ) -> AppResult<bool> {
     if person.is_admin
-        || db::community::moderator_ids(conn, community.id)
+        || db::moderator::moderator_ids(conn, community.id)
             .await?
             .contains(&person.id)
     {

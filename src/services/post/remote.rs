@@ -281,7 +281,7 @@ pub async fn receive_delete(
         }
         return Ok(());
     };
-    let moderator = db::community::moderator_ids(conn, post.community_id)
+    let moderator = db::moderator::moderator_ids(conn, post.community_id)
         .await?
         .contains(&actor.id);
     if post.author_id != Some(actor.id) && !moderator {

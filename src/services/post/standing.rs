@@ -49,7 +49,7 @@ pub async fn standing(
             db::follow::find(conn, community.id, person.id).await?,
             Some((FollowState::Accepted, _))
         ),
-        moderator: db::community::moderator_ids(conn, community.id)
+        moderator: db::moderator::moderator_ids(conn, community.id)
             .await?
             .contains(&person.id),
     })
