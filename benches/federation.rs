@@ -419,32 +419,10 @@ async fn presign(
     inbox: Url,
     threads: usize,
 ) -> anyhow::Result<Vec<Prepared>> {
-    tokio::task::spawn_blocking(move || {
-        let chunk = jobs.len().div_ceil(threads.max(1)).max(1);
-        let (object, inbox) = (&object, &inbox);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = jobs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(remote, id)| sign_like(remote, id, object, inbox))
-                            .collect::<anyhow::Result<Vec<_>>>()
-                    })
-                })
-                .collect();
-            let mut all = Vec::with_capacity(jobs.len());
-            for handle in handles {
-                all.extend(
-                    handle
-                        .join()
-                        .map_err(|_| anyhow!("a signing thread panicked"))??,
-                );
-            }
-            Ok(all)
-        })
+    load::sign_all(jobs, threads, move |(remote, id)| {
+        sign_like(remote, id, &object, &inbox)
     })
-    .await?
+    .await
 }
 
 fn latency_row(report: &mut Report, figure: &str, out: &Outcome) {

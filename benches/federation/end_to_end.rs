@@ -316,31 +316,9 @@ async fn presign_toots(
     inbox: Url,
     threads: usize,
 ) -> anyhow::Result<Vec<Prepared>> {
-    tokio::task::spawn_blocking(move || {
-        let chunk = jobs.len().div_ceil(threads.max(1)).max(1);
-        let (group, mention, inbox) = (&group, &mention, &inbox);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = jobs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(remote, n)| toot(remote, *n, group, mention, inbox))
-                            .collect::<anyhow::Result<Vec<_>>>()
-                    })
-                })
-                .collect();
-            let mut all = Vec::with_capacity(jobs.len());
-            for handle in handles {
-                all.extend(
-                    handle
-                        .join()
-                        .map_err(|_| anyhow!("a signing thread panicked"))??,
-                );
-            }
-            Ok(all)
-        })
+    load::sign_all(jobs, threads, move |(remote, n)| {
+        toot(remote, *n, &group, &mention, &inbox)
     })
     .await
-    .context("signing the toots")?
+    .context("signing the toots")
 }

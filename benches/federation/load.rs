@@ -198,3 +198,34 @@ async fn collect(tasks: Vec<tokio::task::JoinHandle<Outcome>>, started: Instant)
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
+
+/// Prepares one request per job with `sign`, the jobs split over `threads`
+/// threads (RSA signing is what takes the time).
+pub async fn sign_all<J, F>(jobs: Vec<J>, threads: usize, sign: F) -> anyhow::Result<Vec<Prepared>>
+where
+    J: Send + Sync + 'static,
+    F: Fn(&J) -> anyhow::Result<Prepared> + Send + Sync + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let chunk = jobs.len().div_ceil(threads.max(1)).max(1);
+        let sign = &sign;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(sign).collect::<anyhow::Result<Vec<_>>>())
+                })
+                .collect();
+            let mut all = Vec::with_capacity(jobs.len());
+            for handle in handles {
+                all.extend(
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("a signing thread panicked"))??,
+                );
+            }
+            Ok(all)
+        })
+    })
+    .await?
+}
