@@ -45,6 +45,8 @@ pub struct CommunityRow {
     pub proposal_days: i32,
     /// How many must vote for a proposal to be decided.
     pub proposal_quorum: i32,
+    /// Its accepted followers (kept by a trigger on `community_follows`).
+    pub follower_count: i64,
 }
 
 impl CommunityRow {
@@ -207,11 +209,9 @@ pub async fn delete_local(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<
 
 /// Number of accepted followers of a community.
 pub async fn follower_count(conn: &mut AsyncPgConnection, community_id: i64) -> QueryResult<i64> {
-    use super::schema::community_follows;
-    community_follows::table
-        .filter(community_follows::community_id.eq(community_id))
-        .filter(community_follows::state.eq("accepted"))
-        .count()
+    communities::table
+        .find(community_id)
+        .select(communities::follower_count)
         .get_result(conn)
         .await
 }

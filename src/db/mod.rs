@@ -24,6 +24,7 @@ pub mod proposal;
 pub mod rsvp;
 pub mod schema;
 pub mod session;
+pub mod standing;
 mod typed;
 
 use anyhow::{Context, anyhow};

@@ -1,6 +1,9 @@
 //! The `community_moderators` table: who moderates which community.
 
-use super::schema::community_moderators;
+use super::{
+    person::PersonRow,
+    schema::{community_moderators, people},
+};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -46,6 +49,20 @@ pub async fn moderator_ids(
         .filter(community_moderators::community_id.eq(community_id))
         .order(community_moderators::created_at.asc())
         .select(community_moderators::person_id)
+        .load(conn)
+        .await
+}
+
+/// A community's moderators, oldest first (one query).
+pub async fn moderators(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+) -> QueryResult<Vec<PersonRow>> {
+    community_moderators::table
+        .inner_join(people::table)
+        .filter(community_moderators::community_id.eq(community_id))
+        .order(community_moderators::created_at.asc())
+        .select(PersonRow::as_select())
         .load(conn)
         .await
 }

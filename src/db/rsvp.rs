@@ -120,22 +120,27 @@ pub async fn count(
         .await
 }
 
-/// Accepted RSVPs with `status` of each of the events `event_ids`, by
-/// event id (an event nobody answered so is left out). One query.
+/// Accepted RSVPs of each of the events `event_ids` by status, by event
+/// id (an event nobody answered so is left out). One query for all.
 pub async fn counts(
     conn: &mut AsyncPgConnection,
     event_ids: &[i64],
-    status: RsvpStatus,
-) -> QueryResult<HashMap<i64, i64>> {
-    let counted: Vec<(i64, i64)> = event_rsvps::table
+) -> QueryResult<HashMap<(i64, RsvpStatus), i64>> {
+    let counted: Vec<(i64, String, i64)> = event_rsvps::table
         .filter(event_rsvps::event_id.eq_any(event_ids))
-        .filter(event_rsvps::status.eq(status.as_str()))
         .filter(event_rsvps::state.eq(RsvpState::Accepted.as_str()))
-        .group_by(event_rsvps::event_id)
-        .select((event_rsvps::event_id, diesel::dsl::count_star()))
+        .group_by((event_rsvps::event_id, event_rsvps::status))
+        .select((
+            event_rsvps::event_id,
+            event_rsvps::status,
+            diesel::dsl::count_star(),
+        ))
         .load(conn)
         .await?;
-    Ok(counted.into_iter().collect())
+    Ok(counted
+        .into_iter()
+        .filter_map(|(event, status, n)| Some(((event, status.parse().ok()?), n)))
+        .collect())
 }
 
 /// Who answered an event (accepted or pending), with their actor id and

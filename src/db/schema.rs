@@ -43,6 +43,7 @@ diesel::table! {
         milestones_off -> Jsonb,
         proposal_days -> Int4,
         proposal_quorum -> Int4,
+        follower_count -> Int8,
     }
 }
 

@@ -8,6 +8,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Keeps text only (every tag dropped).
+static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::empty);
+
 /// Renders Markdown to HTML that is safe to embed: no scripts, no event
 /// handlers, no `javascript:` links, raw HTML reduced to the safe subset.
 pub fn to_html(markdown: &str) -> String {
@@ -31,9 +34,44 @@ pub fn plain_text(html: &str) -> String {
         .replace("<br/>", "\n")
         .replace("<br />", "\n")
         .replace("</p>", "\n");
-    let stripped = ammonia::Builder::empty().clean(&with_breaks).to_string();
-    stripped
-        .replace("&lt;", "<")
+    let stripped = TEXT_ONLY.clean(&with_breaks).to_string();
+    decode_entities(&stripped)
+}
+
+/// The text of HTML that this module sanitised (as posts are stored), as
+/// [`plain_text`] reads it but without parsing it again: that output is
+/// well formed, its attribute values are double-quoted, and its text
+/// escapes only `&`, `<`, `>` and non-breaking spaces. A page of 20 posts
+/// spent a sixth of its time parsing their text for the headings.
+pub fn sanitized_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let tag = &rest[open + 1..];
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(at, _)| at);
+        let name = tag[..end].split([' ', '/']).next().unwrap_or_default();
+        if name == "br" || (tag.starts_with("/p") && tag[2..end].trim().is_empty()) {
+            text.push('\n');
+        }
+        rest = tag.get(end + 1..).unwrap_or_default();
+    }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
+/// Decodes the character references HTML serialisers write.
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -41,9 +79,10 @@ pub fn plain_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A plain excerpt of at most `max` characters.
+/// A plain excerpt of at most `max` characters of sanitised HTML (see
+/// [`sanitized_text`]).
 pub fn excerpt(html: &str, max: usize) -> String {
-    let text = plain_text(html)
+    let text = sanitized_text(html)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -59,6 +98,25 @@ pub fn excerpt(html: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sanitized_text_reads_stored_html_as_plain_text_does() {
+        let sources = [
+            "<p>Hello <b>world</b> &amp; friends</p><p>second &lt;tag&gt;</p>",
+            "line<br>break<br/>and <a href=\"https://x.example/?a=1&b=>2\">a link</a>",
+            "<ul><li>one</li><li>two &nbsp;three</li></ul><pre><code>x < y</code></pre>",
+            "<script>alert(1)</script><img src=x onerror=alert(1)>Text \"quoted\" it's",
+            "plain text, no tags at all",
+            "<blockquote><p>quote</p></blockquote><h2>Heading</h2>trailing <",
+        ];
+        for source in sources {
+            let stored = sanitize_html(source);
+            assert_eq!(sanitized_text(&stored), plain_text(&stored), "{source}");
+        }
+        let stored = to_html("**Bold** and _this_\n\n* a\n* b & c");
+        assert_eq!(sanitized_text(&stored), plain_text(&stored));
+        assert_eq!(excerpt(&stored, 12), "Bold and thi…");
+    }
 
     #[test]
     fn renders_markdown_and_strips_scripts() {

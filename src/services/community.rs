@@ -16,7 +16,8 @@ use crate::{
     signature::generate_key_pair_async,
 };
 use chrono::Utc;
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use std::sync::Arc;
 
 /// Longest title.
 const MAX_TITLE: usize = 120;
@@ -143,6 +144,31 @@ pub async fn describe(state: &AppState, row: CommunityRow) -> AppResult<Communit
     view(&mut conn, row).await
 }
 
+/// The communities `ids`, shared between the views of a list; `known`, a
+/// row the caller already holds, is not read again.
+pub async fn shared_rows(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+    known: Option<&CommunityRow>,
+) -> diesel::QueryResult<Vec<Arc<CommunityRow>>> {
+    let known = known.filter(|k| ids.contains(&k.id));
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| known.is_none_or(|k| k.id != *id))
+        .collect();
+    let mut rows: Vec<Arc<CommunityRow>> = known.map(|k| Arc::new(k.clone())).into_iter().collect();
+    if !missing.is_empty() {
+        rows.extend(
+            db::community::find_many(conn, &missing)
+                .await?
+                .into_iter()
+                .map(Arc::new),
+        );
+    }
+    Ok(rows)
+}
+
 /// Local communities by name; unlisted ones only when `include_unlisted`.
 /// Returns one page and the cursor of the next.
 pub async fn list_communities(
@@ -242,16 +268,13 @@ pub async fn require_moderator(
 }
 
 async fn view(conn: &mut DbConn, row: CommunityRow) -> AppResult<CommunityView> {
-    let ids = db::moderator::moderator_ids(conn, row.id).await?;
-    let mut moderators = db::person::find_many(conn, &ids).await?;
-    moderators.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
-    let followers = db::community::follower_count(conn, row.id).await?;
+    let moderators = db::moderator::moderators(conn, row.id).await?;
     Ok(CommunityView {
         visibility: row.visibility,
         posting_policy: row.posting_policy,
         moderators,
         charter: row.charter.clone(),
-        followers,
+        followers: row.follower_count,
         row,
     })
 }

@@ -29,6 +29,7 @@ use crate::{
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The kudos a new post carries (see `post::store`).
 #[derive(Clone, Copy, Debug)]
@@ -54,7 +55,8 @@ pub struct KudosRequest {
 #[derive(Clone, Debug)]
 pub struct KudosView {
     pub row: KudosRow,
-    pub community: CommunityRow,
+    /// Shared by the views of one list (a page holds many).
+    pub community: Arc<CommunityRow>,
     pub giver: PersonRow,
     pub recipient: PersonRow,
 }
@@ -158,7 +160,7 @@ pub async fn give(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("kudos {} not stored", post.ap_id)))?;
     Ok(KudosView {
         row,
-        community: community.clone(),
+        community: Arc::new(community.clone()),
         giver: giver.clone(),
         recipient: recipient.clone(),
     })
@@ -256,7 +258,7 @@ pub async fn wall(
 ) -> AppResult<(Vec<KudosView>, Option<String>)> {
     let mut conn = state.pool.get().await?;
     let rows = db::kudos::list_community(&mut conn, community.id, before, limit + 1).await?;
-    page(&mut conn, rows, limit).await
+    page(&mut conn, rows, limit, Some(community)).await
 }
 
 /// A person's kudos (received, given, or both) in every community.
@@ -269,16 +271,17 @@ pub async fn of_person(
 ) -> AppResult<(Vec<KudosView>, Option<String>)> {
     let mut conn = state.pool.get().await?;
     let rows = db::kudos::list_person(&mut conn, person.id, role, before, limit + 1).await?;
-    page(&mut conn, rows, limit).await
+    page(&mut conn, rows, limit, None).await
 }
 
 /// Views of the first `limit` rows, and the cursor when there are more;
 /// their people and communities read in one query each, whatever the
-/// number of rows.
+/// number of rows (`known`: their community, when the caller holds it).
 async fn page(
     conn: &mut DbConn,
     mut rows: Vec<KudosRow>,
     limit: i64,
+    known: Option<&CommunityRow>,
 ) -> AppResult<(Vec<KudosView>, Option<String>)> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
@@ -297,11 +300,12 @@ async fn page(
         .map(|p| (p.id, p))
         .collect();
     let community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
-    let communities: HashMap<i64, CommunityRow> = db::community::find_many(conn, &community_ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let communities: HashMap<i64, Arc<CommunityRow>> =
+        super::community::shared_rows(conn, &community_ids, known)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let (Some(community), Some(giver), Some(recipient)) = (

@@ -72,6 +72,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
         },
     };
     let handle = format!("@{}@{}", row.name, row.domain);
+    let summary = markdown::to_html(&row.summary);
     let body = html! {
         div.community-head {
             @if let Some(stage) = view.charter.as_ref().and_then(|c| c.stage) {
@@ -89,7 +90,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
                 @if !row.summary.trim().is_empty() {
                     section.card aria-labelledby="about" {
                         h2 #about { "About" }
-                        (super::content::embed(&markdown::to_html(&row.summary)))
+                        (super::content::embed(&summary))
                     }
                 }
                 @if let Some(charter) = &view.charter {
@@ -171,7 +172,7 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
             }
         }
     };
-    let summary = markdown::plain_text(&markdown::to_html(&row.summary));
+    let summary = markdown::sanitized_text(&summary);
     let head = html! {
         (super::layout::open_graph("website", &row.title, &summary, &row.ap_id))
         @if ours {

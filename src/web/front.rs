@@ -151,7 +151,7 @@ fn card(entry: &EntryRow) -> Markup {
         super::remote::original(&entry.ap_id).map(String::from)
     };
     let blurb = if entry.charter.purpose.trim().is_empty() {
-        markdown::plain_text(&markdown::to_html(&entry.summary))
+        markdown::sanitized_text(&markdown::to_html(&entry.summary))
     } else {
         entry.charter.purpose.clone()
     };

@@ -32,7 +32,7 @@ pub enum EventStatus {
 }
 
 /// A person's answer to an event.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum RsvpStatus {
     Going,

@@ -20,12 +20,14 @@ use crate::{
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An event with its community, organiser and answers, as readers see it.
 #[derive(Clone, Debug)]
 pub struct EventView {
     pub row: EventRow,
-    pub community: CommunityRow,
+    /// Shared by the views of one list (a page holds many).
+    pub community: Arc<CommunityRow>,
     pub organiser: PersonRow,
     pub going: i64,
     pub interested: i64,
@@ -84,8 +86,8 @@ async fn views_in(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let going = db::rsvp::counts(conn, &ids, RsvpStatus::Going).await?;
-    let interested = db::rsvp::counts(conn, &ids, RsvpStatus::Interested).await?;
+    let counts = db::rsvp::counts(conn, &ids).await?;
+    let counted = |id: i64, status| counts.get(&(id, status)).copied().unwrap_or(0);
     let series: Vec<i64> = rows
         .iter()
         .filter(|r| r.rrule.is_some() && r.series_id.is_none())
@@ -101,6 +103,7 @@ async fn views_in(
     } else {
         Vec::new()
     };
+    let community = Arc::new(community.clone());
     rows.into_iter()
         .map(|row| {
             let organiser = organisers
@@ -109,7 +112,7 @@ async fn views_in(
                 .ok_or_else(|| AppError::not_found("the event's organiser is gone"))?;
             let going = match row.remote_going {
                 Some(n) if !row.local => i64::from(n),
-                _ => going.get(&row.id).copied().unwrap_or(0),
+                _ => counted(row.id, RsvpStatus::Going),
             };
             let attendees = names_shown.then(|| {
                 answers
@@ -122,7 +125,7 @@ async fn views_in(
                 community: community.clone(),
                 organiser,
                 going,
-                interested: interested.get(&row.id).copied().unwrap_or(0),
+                interested: counted(row.id, RsvpStatus::Interested),
                 occurrences: occurrences
                     .iter()
                     .filter(|o| o.series_id == Some(row.id))
@@ -140,17 +143,11 @@ async fn is_member(
     community: &CommunityRow,
     person: &PersonRow,
 ) -> AppResult<bool> {
-    if person.is_admin
-        || db::moderator::moderator_ids(conn, community.id)
-            .await?
-            .contains(&person.id)
-    {
+    if person.is_admin {
         return Ok(true);
     }
-    Ok(matches!(
-        db::follow::find(conn, community.id, person.id).await?,
-        Some((db::follow::FollowState::Accepted, _))
-    ))
+    let standing = db::standing::find(conn, community.id, person.id).await?;
+    Ok(standing.moderator || standing.member)
 }
 
 /// The event `id`.

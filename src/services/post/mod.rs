@@ -7,7 +7,7 @@ pub mod remote;
 pub mod standing;
 pub mod store;
 
-use super::AppState;
+use super::{AppState, community};
 use crate::{
     db::{
         self, DbConn, community::CommunityRow, kudos::KudosRow, person::PersonRow, post::PostRow,
@@ -17,12 +17,14 @@ use crate::{
 };
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
+use std::sync::Arc;
 
 /// A post with its community, author and like count, as readers see it.
 #[derive(Clone, Debug)]
 pub struct PostView {
     pub row: PostRow,
-    pub community: CommunityRow,
+    /// Shared by the views of one list (a page holds many).
+    pub community: Arc<CommunityRow>,
     /// Who wrote it; `None` when the community itself did (a milestone).
     pub author: Option<PersonRow>,
     pub likes: i64,
@@ -82,7 +84,7 @@ pub async fn view(conn: &mut AsyncPgConnection, row: PostRow) -> AppResult<PostV
 /// Loads the view of a post row; `NotFound` when its community or author
 /// is gone.
 pub async fn load_view(conn: &mut AsyncPgConnection, row: PostRow) -> QueryResult<PostView> {
-    load_views(conn, vec![row])
+    load_views(conn, vec![row], None)
         .await?
         .pop()
         .ok_or(diesel::result::Error::NotFound)
@@ -108,23 +110,24 @@ pub async fn list_posts(
         .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
         .flatten();
     let rows: Vec<PostRow> = rows.into_iter().take(limit as usize).collect();
-    Ok((load_views(&mut conn, rows).await?, next))
+    Ok((load_views(&mut conn, rows, Some(community)).await?, next))
 }
 
 /// The views of several post rows, read together: their communities,
 /// authors, like counts, kudos and polls in a few queries for the whole
-/// list instead of a few per post; a post whose community or author is
-/// gone is left out.
-pub async fn load_views(
+/// list instead of a few per post (`known`: their community, when the
+/// caller holds it); a post whose community or author is gone is left out.
+async fn load_views(
     conn: &mut AsyncPgConnection,
     rows: Vec<PostRow>,
+    known: Option<&CommunityRow>,
 ) -> QueryResult<Vec<PostView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
-    let communities = db::community::find_many(conn, &community_ids).await?;
+    let communities = community::shared_rows(conn, &community_ids, known).await?;
     let kudos = db::kudos::find_by_posts(conn, &ids).await?;
     // Only a community's own posts that celebrate nothing are polls.
     let poll_ids: Vec<i64> = rows
@@ -194,7 +197,7 @@ pub async fn thread(state: &AppState, id: i64) -> AppResult<(PostView, Vec<PostV
     let post = in_thread(&mut conn, id).await?;
     let mut rows = vec![post];
     rows.extend(db::post::replies(&mut conn, id).await?);
-    let mut views = load_views(&mut conn, rows).await?.into_iter();
+    let mut views = load_views(&mut conn, rows, None).await?.into_iter();
     match views.next() {
         Some(post) if post.row.id == id => Ok((post, views.collect())),
         _ => Err(AppError::not_found(format!("no post {id}"))),
@@ -207,7 +210,7 @@ pub async fn list_replies(state: &AppState, id: i64) -> AppResult<Vec<PostView>>
     let mut conn = state.pool.get().await?;
     let parent = in_thread(&mut conn, id).await?;
     let replies = db::post::replies(&mut conn, parent.id).await?;
-    Ok(load_views(&mut conn, replies).await?)
+    Ok(load_views(&mut conn, replies, None).await?)
 }
 
 async fn in_thread(conn: &mut DbConn, id: i64) -> AppResult<PostRow> {

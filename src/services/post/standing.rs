@@ -1,10 +1,11 @@
 //! The one place that decides whether a person may post or reply in a
 //! community, for local people (API, pages) and remote ones (the inbox)
-//! alike: it loads the person's standing and applies `domain::rules`.
+//! alike: it loads the person's standing (one query) and applies
+//! `domain::rules`.
 
 use super::store::Origin;
 use crate::{
-    db::{self, community::CommunityRow, follow::FollowState, person::PersonRow, post::PostRow},
+    db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
     domain::rules::{self, Standing},
     error::{AppError, AppResult},
 };
@@ -43,14 +44,5 @@ pub async fn standing(
     community: &CommunityRow,
     person: &PersonRow,
 ) -> AppResult<Standing> {
-    Ok(Standing {
-        banned: db::community::is_banned(conn, community.id, person.id).await?,
-        member: matches!(
-            db::follow::find(conn, community.id, person.id).await?,
-            Some((FollowState::Accepted, _))
-        ),
-        moderator: db::moderator::moderator_ids(conn, community.id)
-            .await?
-            .contains(&person.id),
-    })
+    Ok(db::standing::find(conn, community.id, person.id).await?)
 }
