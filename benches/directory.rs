@@ -8,7 +8,9 @@
 //! (`services::directory::receive_listing`): charters of 20 to 60 words
 //! drawn from a vocabulary of 400, 1 to 4 of 60 topics, a stage, one of 40
 //! organisations, English, German, French or an unstemmed language, and
-//! practices with weekly, monthly or online meetings. Then each kind of
+//! practices with weekly, monthly or online meetings. The planner's
+//! statistics are then gathered (`ANALYZE`), as autovacuum would after
+//! such growth (`GUILDHALL_BENCH_ANALYZE=0`: not). Then each kind of
 //! search is sent `GUILDHALL_BENCH_DIRECTORY_READS` times (default 300),
 //! one after the other, over HTTP (`GET /api/v1/directory?…`), and its
 //! latency reported as p50 / p99.
@@ -22,6 +24,7 @@ use table::{env, ms};
 
 use anyhow::{Context as _, anyhow};
 use chrono::Utc;
+use diesel_async::RunQueryDsl;
 use guildhall::{
     domain::charter::{Charter, Practice, Stage},
     services::{self, directory::Listing},
@@ -123,6 +126,14 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             .map_err(|e| anyhow!("list {n}: {e}"))?;
     }
     let seeding = began.elapsed();
+    // Searches are measured on a directory in its steady state: with the
+    // statistics autovacuum would have gathered after 10,000 entries
+    // (`GUILDHALL_BENCH_ANALYZE=0`: as taken in, without them).
+    let analyzed = env("GUILDHALL_BENCH_ANALYZE", 1) != 0;
+    if analyzed {
+        let mut conn = state.pool.get().await?;
+        diesel::sql_query("ANALYZE").execute(&mut conn).await?;
+    }
     let stored = db::count_rows(&state.pool, "directory_entries").await?;
     anyhow::ensure!(
         stored == i64::try_from(communities)?,
@@ -136,6 +147,14 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             seeding.as_secs_f64() * 1000.0 / communities as f64
         ),
     )];
+    rows.push((
+        "planner statistics".to_string(),
+        if analyzed {
+            "gathered after the intake (`ANALYZE`, as autovacuum would)".to_string()
+        } else {
+            "none (`GUILDHALL_BENCH_ANALYZE=0`)".to_string()
+        },
+    ));
     let client = reqwest::Client::builder().no_proxy().build()?;
     let base = format!("http://127.0.0.1:{port}/api/v1/directory");
     let w = |n: usize| vocabulary[n].clone();

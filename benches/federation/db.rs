@@ -2,7 +2,9 @@
 //! database named `guildhall_bench_<random>_<tag>`, which the instance itself
 //! creates and migrates on boot (`Application::build_on`, as `serve` does).
 //! The guard drops it (`WITH (FORCE)`, the instance's pool is still open)
-//! when the benchmark ends, also after a panic or an error.
+//! when the benchmark ends, also after a panic or an error; with
+//! `GUILDHALL_BENCH_KEEP_DATABASE=1` it keeps it and names it, to read the
+//! plans of its queries (`EXPLAIN`) on the data the benchmark made.
 
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -39,6 +41,10 @@ impl BenchDb {
 impl Drop for BenchDb {
     fn drop(&mut self) {
         let name = self.name.clone();
+        if std::env::var_os("GUILDHALL_BENCH_KEEP_DATABASE").is_some() {
+            eprintln!("kept the database {name}");
+            return;
+        }
         // Its own thread and runtime: drop may run inside the async runtime.
         let _ = std::thread::spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread()
