@@ -192,7 +192,7 @@ pub fn may_vote(
 ) -> Result<(), VoteRefusal> {
     if standing.banned {
         Err(VoteRefusal::Banned)
-    } else if !standing.member && !standing.moderator {
+    } else if !standing.takes_part() {
         Err(VoteRefusal::NotMember)
     } else if !open {
         Err(VoteRefusal::Closed)
@@ -208,7 +208,7 @@ pub fn may_vote(
 pub fn may_propose(standing: Standing) -> Result<(), &'static str> {
     if standing.banned {
         Err("you are banned from this community")
-    } else if !standing.member && !standing.moderator {
+    } else if !standing.takes_part() {
         Err("only members may propose changes to the charter")
     } else {
         Ok(())

@@ -14,6 +14,13 @@ pub struct Standing {
     pub moderator: bool,
 }
 
+impl Standing {
+    /// Takes part in the community: an accepted member or a moderator.
+    pub fn takes_part(self) -> bool {
+        self.member || self.moderator
+    }
+}
+
 /// Why a post or reply is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -52,7 +59,7 @@ pub fn may_post(
     if policy == PostingPolicy::Moderators && !standing.moderator {
         return Err(Refusal::ModeratorsOnly);
     }
-    if !standing.member && !standing.moderator {
+    if !standing.takes_part() {
         return Err(Refusal::MembersOnly);
     }
     Ok(())

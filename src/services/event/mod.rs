@@ -146,8 +146,9 @@ async fn is_member(
     if person.is_admin {
         return Ok(true);
     }
-    let standing = db::standing::find(conn, community.id, person.id).await?;
-    Ok(standing.moderator || standing.member)
+    Ok(db::standing::find(conn, community.id, person.id)
+        .await?
+        .takes_part())
 }
 
 /// The event `id`.

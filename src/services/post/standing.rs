@@ -1,12 +1,12 @@
 //! The one place that decides whether a person may post or reply in a
 //! community, for local people (API, pages) and remote ones (the inbox)
-//! alike: it loads the person's standing (one query) and applies
-//! `domain::rules`.
+//! alike: it loads the person's standing (`db::standing`, one query) and
+//! applies `domain::rules`.
 
 use super::store::Origin;
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
-    domain::rules::{self, Standing},
+    domain::rules,
     error::{AppError, AppResult},
 };
 use diesel_async::AsyncPgConnection;
@@ -20,7 +20,7 @@ pub async fn check(
     parent: Option<&PostRow>,
     origin: Origin<'_>,
 ) -> AppResult<()> {
-    let standing = standing(conn, community, author).await?;
+    let standing = db::standing::find(conn, community.id, author.id).await?;
     let verdict = match parent {
         Some(parent) => {
             let root = db::post::find(conn, parent.root_id.unwrap_or(parent.id)).await?;
@@ -36,13 +36,4 @@ pub async fn check(
         ),
     };
     verdict.map_err(|refusal| AppError::forbidden(refusal.message()))
-}
-
-/// A person's standing in a community: banned, member, moderator.
-pub async fn standing(
-    conn: &mut AsyncPgConnection,
-    community: &CommunityRow,
-    person: &PersonRow,
-) -> AppResult<Standing> {
-    Ok(db::standing::find(conn, community.id, person.id).await?)
 }

@@ -10,7 +10,7 @@ pub mod decide;
 pub mod remote;
 pub mod vote;
 
-use super::{AppState, community, outgoing::Outgoing, post};
+use super::{AppState, community, outgoing::Outgoing};
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow, proposal::ProposalRow},
     domain::{
@@ -73,7 +73,7 @@ pub async fn propose(
     rules::check_rationale(rationale)?;
     let mut conn = state.pool.get().await?;
     let community = community::find_row(&mut conn, name).await?;
-    let standing = post::standing::standing(&mut conn, &community, proposer).await?;
+    let standing = db::standing::find(&mut conn, community.id, proposer.id).await?;
     rules::may_propose(standing).map_err(AppError::forbidden)?;
     let current = community.charter.clone().unwrap_or_default();
     let changed = charter_change::changed_fields(&current, &charter);

@@ -12,7 +12,7 @@ use crate::{
     db::{self, community::CommunityRow, person::PersonRow, proposal::ProposalRow},
     domain::proposal::{self as rules, ProposalStatus, VoteOption, VoteRefusal},
     error::{AppError, AppResult},
-    services::{AppState, outgoing::Outgoing, post::standing},
+    services::{AppState, outgoing::Outgoing},
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
@@ -87,7 +87,7 @@ async fn count(
     option: VoteOption,
     vote_id: Option<&str>,
 ) -> AppResult<Result<(), VoteRefusal>> {
-    let standing = standing::standing(conn, community, person).await?;
+    let standing = db::standing::find(conn, community.id, person.id).await?;
     let id = row.id;
     let outcome = conn
         .transaction(async |conn| {
@@ -120,7 +120,7 @@ async fn send(
     person: &PersonRow,
     option: VoteOption,
 ) -> AppResult<Result<(), VoteRefusal>> {
-    let standing = standing::standing(conn, community, person).await?;
+    let standing = db::standing::find(conn, community.id, person.id).await?;
     let earlier = db::proposal::vote_of(conn, row.id, person.id)
         .await?
         .map(|v| v.option);
