@@ -17,6 +17,8 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/statistics.rs"]
+mod statistics;
 #[path = "federation/table.rs"]
 mod table;
 
@@ -24,7 +26,6 @@ use table::{env, ms};
 
 use anyhow::{Context as _, anyhow};
 use chrono::Utc;
-use diesel_async::RunQueryDsl;
 use guildhall::{
     domain::charter::{Charter, Practice, Stage},
     services::{self, directory::Listing},
@@ -127,13 +128,8 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
     }
     let seeding = began.elapsed();
     // Searches are measured on a directory in its steady state: with the
-    // statistics autovacuum would have gathered after 10,000 entries
-    // (`GUILDHALL_BENCH_ANALYZE=0`: as taken in, without them).
-    let analyzed = env("GUILDHALL_BENCH_ANALYZE", 1) != 0;
-    if analyzed {
-        let mut conn = state.pool.get().await?;
-        diesel::sql_query("ANALYZE").execute(&mut conn).await?;
-    }
+    // statistics autovacuum would have gathered after 10,000 entries.
+    let statistics = statistics::gather(&state.pool).await?;
     let stored = db::count_rows(&state.pool, "directory_entries").await?;
     anyhow::ensure!(
         stored == i64::try_from(communities)?,
@@ -147,14 +143,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             seeding.as_secs_f64() * 1000.0 / communities as f64
         ),
     )];
-    rows.push((
-        "planner statistics".to_string(),
-        if analyzed {
-            "gathered after the intake (`ANALYZE`, as autovacuum would)".to_string()
-        } else {
-            "none (`GUILDHALL_BENCH_ANALYZE=0`)".to_string()
-        },
-    ));
+    rows.push(statistics);
     let client = reqwest::Client::builder().no_proxy().build()?;
     let base = format!("http://127.0.0.1:{port}/api/v1/directory");
     let w = |n: usize| vocabulary[n].clone();

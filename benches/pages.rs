@@ -5,7 +5,9 @@
 //! throw-away PostgreSQL database) with a community that has a full
 //! charter, `GUILDHALL_BENCH_POSTS` posts (default 200, written through
 //! the same service as the pages), a reply to every tenth, kudos and
-//! upcoming events. `GET /c/bench` is then read under load:
+//! upcoming events. Planner statistics are gathered (`ANALYZE`, as
+//! autovacuum would; `GUILDHALL_BENCH_ANALYZE=0`: not). `GET /c/bench` is
+//! then read under load:
 //! `GUILDHALL_BENCH_CLIENTS` clients at once (default 8), each reading it
 //! as soon as the last answer arrived, `GUILDHALL_BENCH_READS` reads in
 //! all (default 2,000), first signed out, then signed in (the session
@@ -15,6 +17,8 @@
 
 #[path = "federation/db.rs"]
 mod db;
+#[path = "federation/statistics.rs"]
+mod statistics;
 #[path = "federation/table.rs"]
 mod table;
 
@@ -130,6 +134,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             .await
             .map_err(failed("plan an event"))?;
     }
+    let statistics = statistics::gather(&state.pool).await?;
     let stored = db::count_rows(&state.pool, "posts").await?;
     anyhow::ensure!(stored >= i64::try_from(posts)?, "{stored} posts stored");
     let token = services::account::sign_in(&state, "alice", "correct horse battery", None)
@@ -147,6 +152,7 @@ async fn run() -> anyhow::Result<Vec<(String, String)>> {
             posts.div_ceil(10)
         ),
     )];
+    rows.push(statistics);
     for (who, cookie) in [("signed out", None), ("signed in", Some(token.as_str()))] {
         let began = Instant::now();
         let times = under_load(&client, &url, cookie, clients, reads).await?;

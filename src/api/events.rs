@@ -172,8 +172,8 @@ pub async fn list_events(
 ) -> AppResult<HttpResponse> {
     let community = handle::community(&fed, &path, reader.is_some()).await?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
-    let views =
-        event::list_events(&fed.state, &community, query.past, limit, reader.as_ref()).await?;
+    let names_shown = event::shows_names(&fed.state, &community, reader.as_ref()).await?;
+    let views = event::list_events(&fed.state, &community, query.past, limit, names_shown).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: views
             .into_iter()

@@ -70,6 +70,20 @@ pub async fn find(
         .optional()
 }
 
+/// Versions `versions` of a community's charter, in any order.
+pub async fn find_many(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    versions: &[i32],
+) -> QueryResult<Vec<CharterVersionRow>> {
+    charter_versions::table
+        .filter(charter_versions::community_id.eq(community_id))
+        .filter(charter_versions::version.eq_any(versions))
+        .select(CharterVersionRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// When version `version` of a community's charter was written.
 pub async fn written_at(
     conn: &mut AsyncPgConnection,

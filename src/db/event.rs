@@ -256,14 +256,14 @@ pub async fn occurrences(
 
 /// The occurrences of any of the series `series_ids`, by start. One query.
 pub async fn occurrences_of(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     series_ids: &[i64],
 ) -> QueryResult<Vec<EventRow>> {
     events::table
         .filter(events::series_id.eq_any(series_ids))
         .select(EventRow::as_select())
         .order(events::occurrence_start.asc())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

@@ -106,13 +106,13 @@ pub async fn find_by_post(
 
 /// The kudos the posts `post_ids` carry.
 pub async fn find_by_posts(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     post_ids: &[i64],
 ) -> QueryResult<Vec<KudosRow>> {
     kudos::table
         .filter(kudos::post_id.eq_any(post_ids))
         .select(KudosRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

@@ -145,11 +145,11 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<P
 }
 
 /// People by ids, in any order.
-pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PersonRow>> {
+pub async fn find_many(mut conn: &AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PersonRow>> {
     people::table
         .filter(people::id.eq_any(ids))
         .select(PersonRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

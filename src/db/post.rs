@@ -124,6 +124,15 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<P
         .optional()
 }
 
+/// Posts by ids, in any order.
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .filter(posts::id.eq_any(ids))
+        .select(PostRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// A post by ActivityPub id.
 pub async fn find_by_ap_id(
     conn: &mut AsyncPgConnection,
@@ -317,14 +326,14 @@ pub async fn like_count(conn: &mut AsyncPgConnection, post_id: i64) -> QueryResu
 
 /// Likes of each of `post_ids` that has any, as `(post id, likes)`.
 pub async fn like_counts(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     post_ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64)>> {
     post_likes::table
         .filter(post_likes::post_id.eq_any(post_ids))
         .group_by(post_likes::post_id)
         .select((post_likes::post_id, diesel::dsl::count_star()))
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

@@ -128,13 +128,13 @@ pub async fn find_by_post(
 
 /// The proposals whose polls are the posts `post_ids`, in any order.
 pub async fn find_by_posts(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     post_ids: &[i64],
 ) -> QueryResult<Vec<ProposalRow>> {
     proposals::table
         .filter(proposals::post_id.eq_any(post_ids))
         .select(ProposalRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 
@@ -288,6 +288,20 @@ pub async fn vote_of(
         .first(conn)
         .await
         .optional()
+}
+
+/// A person's votes on the proposals `proposal_ids`: (proposal id, option).
+pub async fn votes_of(
+    conn: &mut AsyncPgConnection,
+    proposal_ids: &[i64],
+    person_id: i64,
+) -> QueryResult<Vec<(i64, VoteOption)>> {
+    proposal_votes::table
+        .filter(proposal_votes::proposal_id.eq_any(proposal_ids))
+        .filter(proposal_votes::person_id.eq(person_id))
+        .select((proposal_votes::proposal_id, proposal_votes::option))
+        .load(conn)
+        .await
 }
 
 /// Whether the vote `ap_id` was counted already.

@@ -123,7 +123,7 @@ pub async fn count(
 /// Accepted RSVPs of each of the events `event_ids` by status, by event
 /// id (an event nobody answered so is left out). One query for all.
 pub async fn counts(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_ids: &[i64],
 ) -> QueryResult<HashMap<(i64, RsvpStatus), i64>> {
     let counted: Vec<(i64, String, i64)> = event_rsvps::table
@@ -135,7 +135,7 @@ pub async fn counts(
             event_rsvps::status,
             diesel::dsl::count_star(),
         ))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     Ok(counted
         .into_iter()
@@ -155,7 +155,7 @@ pub async fn attendees(
 /// Who answered any of the events `event_ids`, as [`attendees`], oldest
 /// answer first. One query.
 pub async fn attendees_of(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_ids: &[i64],
 ) -> QueryResult<Vec<(RsvpRow, super::person::PersonRow)>> {
     event_rsvps::table
@@ -164,7 +164,7 @@ pub async fn attendees_of(
         .filter(event_rsvps::state.ne(RsvpState::Rejected.as_str()))
         .select((RsvpRow::as_select(), super::person::PersonRow::as_select()))
         .order(event_rsvps::created_at.asc())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

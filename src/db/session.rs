@@ -2,7 +2,10 @@
 //! session is listed by a short public id (the first 16 hex digits of its
 //! hash), which reveals nothing about the token.
 
-use super::schema::sessions;
+use super::{
+    person::PersonRow,
+    schema::{people, sessions},
+};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -43,16 +46,18 @@ pub async fn insert(
         .map(|_| ())
 }
 
-/// The person a token hash belongs to, if the session began after `since`.
+/// The person a token hash belongs to, if the session began after `since`
+/// (one query: the session joined to its person).
 pub async fn person_for(
     conn: &mut AsyncPgConnection,
     token_hash: &str,
     since: DateTime<Utc>,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<PersonRow>> {
     sessions::table
-        .find(token_hash)
+        .inner_join(people::table)
+        .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::created_at.gt(since))
-        .select(sessions::person_id)
+        .select(PersonRow::as_select())
         .first(conn)
         .await
         .optional()

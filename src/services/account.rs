@@ -209,10 +209,7 @@ pub async fn purge_expired_sessions(state: &AppState) -> AppResult<usize> {
 /// The person a bearer token belongs to (401 when unknown or expired).
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<PersonRow> {
     let mut conn = state.pool.get().await?;
-    let id = db::session::person_for(&mut conn, &token_hash(token), sessions_since(state))
-        .await?
-        .ok_or_else(|| AppError::unauthorized("unknown or expired token"))?;
-    db::person::find(&mut conn, id)
+    db::session::person_for(&mut conn, &token_hash(token), sessions_since(state))
         .await?
         .filter(|person| person.disabled_at.is_none())
         .ok_or_else(|| AppError::unauthorized("unknown or expired token"))

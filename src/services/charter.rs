@@ -103,7 +103,7 @@ pub async fn history(state: &AppState, name: &str) -> AppResult<Vec<CharterVersi
     let row = community::find_row(&mut conn, name).await?;
     let versions = db::charter_version::list(&mut conn, row.id).await?;
     let author_ids: Vec<i64> = versions.iter().filter_map(|v| v.author_id).collect();
-    let authors = db::person::find_many(&mut conn, &author_ids).await?;
+    let authors = db::person::find_many(&conn, &author_ids).await?;
     versions
         .into_iter()
         .map(|v| {

@@ -31,7 +31,7 @@ pub async fn list_communities(state: &AppState) -> AppResult<Vec<CommunitySummar
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let ids = db::moderator::moderator_ids(&mut conn, row.id).await?;
-        let people = db::person::find_many(&mut conn, &ids).await?;
+        let people = db::person::find_many(&conn, &ids).await?;
         let moderators = ids
             .iter()
             .filter_map(|id| people.iter().find(|p| p.id == *id))

@@ -93,7 +93,7 @@ pub async fn top(
         }
     };
     let ids: Vec<i64> = counts.iter().map(|c| c.person_id).collect();
-    let people = db::person::find_many(&mut conn, &ids).await?;
+    let people = db::person::find_many(&conn, &ids).await?;
     Ok(counts
         .iter()
         .filter_map(|c| {

@@ -148,7 +148,7 @@ pub async fn modlog(state: &AppState, community: &CommunityRow) -> AppResult<Vec
     let mut conn = state.pool.get().await?;
     let rows = db::moderation::list(&mut conn, community.id).await?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.moderator_id).collect();
-    let moderators = db::person::find_many(&mut conn, &ids).await?;
+    let moderators = db::person::find_many(&conn, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| LogEntry {

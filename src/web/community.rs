@@ -26,7 +26,16 @@ use maud::{Markup, html};
 /// What the viewer is to the community.
 struct Standing {
     membership: Option<FollowState>,
+    /// A moderator or an admin.
     moderator: bool,
+}
+
+impl Standing {
+    /// Takes part (an accepted member, a moderator or an admin): sees who
+    /// answered the events.
+    fn takes_part(&self) -> bool {
+        self.moderator || self.membership == Some(FollowState::Accepted)
+    }
 }
 
 /// `GET /c/{name}` and `GET /c/{name}@{host}` (HTML).
@@ -43,19 +52,6 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
     let view = community::describe(state, row).await?;
     let row = &view.row;
     let ours = row.local;
-    let (posts, _) = post::list_posts(state, row, None, 20).await?;
-    let events = event::list_events(state, row, false, 5, page.viewer.as_ref()).await?;
-    let (wall, _) = kudos::wall(state, row, None, 10).await?;
-    let top = contributors::top(state, row, Period::Days30, RankBy::Kudos, 5).await?;
-    let (open, _) = proposal::list(
-        state,
-        row,
-        page.viewer.as_ref(),
-        Some(ProposalStatus::Open),
-        None,
-        5,
-    )
-    .await?;
     let standing = match &page.viewer {
         Some(viewer) => {
             let mut conn = state.pool.get().await?;
@@ -71,6 +67,19 @@ async fn render(page: &Page, name: &str) -> Result<HttpResponse, AppError> {
             moderator: false,
         },
     };
+    let (posts, _) = post::list_posts(state, row, None, 20).await?;
+    let events = event::list_events(state, row, false, 5, standing.takes_part()).await?;
+    let (wall, _) = kudos::wall(state, row, None, 10).await?;
+    let top = contributors::top(state, row, Period::Days30, RankBy::Kudos, 5).await?;
+    let (open, _) = proposal::list(
+        state,
+        row,
+        page.viewer.as_ref(),
+        Some(ProposalStatus::Open),
+        None,
+        5,
+    )
+    .await?;
     let handle = format!("@{}@{}", row.name, row.domain);
     let summary = markdown::to_html(&row.summary);
     let body = html! {

@@ -69,7 +69,7 @@ pub async fn community_feed(
     drop(conn);
     let page = state.urls.community(&community.name);
     let (posts, _) = post::list_posts(state, &community, None, FEED_POSTS).await?;
-    let events = event::list_events(state, &community, false, FEED_EVENTS, None).await?;
+    let events = event::list_events(state, &community, false, FEED_EVENTS, false).await?;
     let mut entries: Vec<Entry> = posts
         .iter()
         .map(|p| {

@@ -9,7 +9,7 @@
 //! are refused and nothing counts twice.
 
 use crate::{
-    client::{Answer, Api},
+    client::{Answer, Api, Refused},
     common::{MemberPair, TestApp, eventually, sample_charter, settle},
     events::mastodon_follower,
     mastodon::FakeMastodon,
@@ -801,4 +801,49 @@ async fn members_on_two_instances_and_mastodon_decide_and_beta_sees_the_new_char
         .unwrap_err();
     assert_eq!(late.status, 409);
     pair.settle().await;
+}
+
+#[tokio::test]
+async fn a_proposal_whose_poll_a_moderator_removed_leaves_the_lists_and_the_page_still_shows() {
+    let (alpha, alice, bob, _carol) = guild_with_members().await;
+    let kept = with_purpose(&alpha.api(&bob), "secguild", "Practise threat modelling").await;
+    let kept = alpha
+        .api(&bob)
+        .propose("secguild", &proposal(kept, "Clearer."))
+        .await
+        .unwrap();
+    let removed = with_purpose(&alpha.api(&bob), "secguild", "Buy my product").await;
+    let removed = alpha
+        .api(&bob)
+        .propose("secguild", &proposal(removed, "Spam."))
+        .await
+        .unwrap();
+    alpha
+        .api(&alice)
+        .moderate(removed.post_id, "remove", Some("spam"))
+        .await
+        .unwrap();
+
+    let listed: Vec<i64> = alpha
+        .api(&bob)
+        .proposals("secguild")
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(listed, [kept.id], "the removed poll's proposal is left out");
+    let page = reqwest::get(alpha.url("/c/secguild")).await.unwrap();
+    assert_eq!(page.status(), 200, "the community page still shows");
+    let page = page.text().await.unwrap();
+    let link = |id: i64| format!("/c/secguild/proposals/{id}\"");
+    assert!(page.contains(&link(kept.id)), "the open proposal is listed");
+    assert!(!page.contains(&link(removed.id)));
+    let gone = alpha.api(&bob).proposal("secguild", removed.id).await;
+    assert_eq!(
+        gone.refused().status,
+        404,
+        "the proposal itself is gone with its poll"
+    );
 }

@@ -10,11 +10,12 @@ use crate::{
 use chrono::{Duration, Utc};
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
 use guildhall::{
-    domain::event::RsvpStatus,
+    domain::{charter::Charter, event::RsvpStatus, proposal::VoteOption},
     services::{
         self,
         event::{draft::EventInput, rsvp, store},
         kudos::KudosRequest,
+        proposal,
     },
 };
 use reqwest::header::COOKIE;
@@ -127,6 +128,19 @@ async fn the_community_page_and_a_thread_take_as_many_queries_for_four_items_as_
                 thanks_for: None,
             };
             services::kudos::give(&state, &bob, &guild, &alice, &request)
+                .await
+                .unwrap();
+            // An open proposal (three at most per proposer), which bob
+            // voted on.
+            let proposer = if n % 2 == 0 { &alice } else { &bob };
+            let charter = Charter {
+                purpose: format!("Purpose number {n}"),
+                ..Charter::default()
+            };
+            let proposed = proposal::propose(&state, proposer, "secguild", charter, "Clearer.")
+                .await
+                .unwrap();
+            proposal::vote::vote(&state, &bob, &guild, proposed.row.id, VoteOption::Accept)
                 .await
                 .unwrap();
         }

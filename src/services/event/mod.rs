@@ -81,28 +81,33 @@ async fn views_in(
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let organiser_ids: Vec<i64> = rows.iter().map(|r| r.organiser_id).collect();
-    let organisers: HashMap<i64, PersonRow> = db::person::find_many(conn, &organiser_ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let counts = db::rsvp::counts(conn, &ids).await?;
-    let counted = |id: i64, status| counts.get(&(id, status)).copied().unwrap_or(0);
     let series: Vec<i64> = rows
         .iter()
         .filter(|r| r.rrule.is_some() && r.series_id.is_none())
         .map(|r| r.id)
         .collect();
-    let occurrences = if series.is_empty() {
-        Vec::new()
-    } else {
-        db::event::occurrences_of(conn, &series).await?
-    };
-    let answers = if names_shown {
-        db::rsvp::attendees_of(conn, &ids).await?
-    } else {
-        Vec::new()
-    };
+    // Sent together on the one connection (pipelined): one round trip.
+    let shared: &AsyncPgConnection = conn;
+    let (organisers, counts, occurrences, answers) = futures_util::try_join!(
+        db::person::find_many(shared, &organiser_ids),
+        db::rsvp::counts(shared, &ids),
+        async {
+            if series.is_empty() {
+                Ok(Vec::new())
+            } else {
+                db::event::occurrences_of(shared, &series).await
+            }
+        },
+        async {
+            if names_shown {
+                db::rsvp::attendees_of(shared, &ids).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let organisers: HashMap<i64, PersonRow> = organisers.into_iter().map(|p| (p.id, p)).collect();
+    let counted = |id: i64, status| counts.get(&(id, status)).copied().unwrap_or(0);
     let community = Arc::new(community.clone());
     rows.into_iter()
         .map(|row| {
@@ -138,6 +143,22 @@ async fn views_in(
         .collect()
 }
 
+/// Whether `reader` sees who answered a community's events: its accepted
+/// members, moderators and admins do.
+pub async fn shows_names(
+    state: &AppState,
+    community: &CommunityRow,
+    reader: Option<&PersonRow>,
+) -> AppResult<bool> {
+    match reader {
+        Some(reader) => {
+            let mut conn = state.pool.get().await?;
+            is_member(&mut conn, community, reader).await
+        }
+        None => Ok(false),
+    }
+}
+
 async fn is_member(
     conn: &mut AsyncPgConnection,
     community: &CommunityRow,
@@ -165,20 +186,17 @@ pub async fn get_event(
 }
 
 /// A community's events people attend: upcoming first (soonest first), or
-/// past ones (latest first).
+/// past ones (latest first); with who answered when `names_shown`
+/// ([`shows_names`]: the caller may know it already).
 pub async fn list_events(
     state: &AppState,
     community: &CommunityRow,
     past: bool,
     limit: i64,
-    reader: Option<&PersonRow>,
+    names_shown: bool,
 ) -> AppResult<Vec<EventView>> {
     let mut conn = state.pool.get().await?;
     let rows = db::event::list(&mut conn, community.id, Utc::now(), past, limit).await?;
-    let names_shown = match reader {
-        Some(reader) => is_member(&mut conn, community, reader).await?,
-        None => false,
-    };
     views_in(&mut conn, rows, community, names_shown).await
 }
 

@@ -128,24 +128,30 @@ async fn load_views(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let community_ids: Vec<i64> = rows.iter().map(|r| r.community_id).collect();
     let communities = community::shared_rows(conn, &community_ids, known).await?;
-    let kudos = db::kudos::find_by_posts(conn, &ids).await?;
     // Only a community's own posts that celebrate nothing are polls.
     let poll_ids: Vec<i64> = rows
         .iter()
         .filter(|r| r.author_id.is_none() && r.milestone.is_none())
         .map(|r| r.id)
         .collect();
-    let proposals = if poll_ids.is_empty() {
-        Vec::new()
-    } else {
-        db::proposal::find_by_posts(conn, &poll_ids).await?
-    };
+    // Sent together on the one connection (pipelined): one round trip.
+    let shared: &AsyncPgConnection = conn;
+    let (kudos, proposals, likes) = futures_util::try_join!(
+        db::kudos::find_by_posts(shared, &ids),
+        async {
+            if poll_ids.is_empty() {
+                Ok(Vec::new())
+            } else {
+                db::proposal::find_by_posts(shared, &poll_ids).await
+            }
+        },
+        db::post::like_counts(shared, &ids),
+    )?;
     let mut people_ids: Vec<i64> = rows.iter().filter_map(|r| r.author_id).collect();
     people_ids.extend(kudos.iter().map(|k| k.recipient_id));
     people_ids.extend(proposals.iter().filter_map(|p| p.proposer_id));
     let people = db::person::find_many(conn, &people_ids).await?;
     let person = |id: i64| people.iter().find(|p| p.id == id).cloned();
-    let likes = db::post::like_counts(conn, &ids).await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(community) = communities.iter().find(|c| c.id == row.community_id) else {

@@ -24,6 +24,7 @@ use crate::{
 };
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use std::collections::HashMap;
 
 /// Open proposals one person may have in a community at once.
 pub const OPEN_PER_PROPOSER: usize = 3;
@@ -208,14 +209,12 @@ pub async fn list(
     limit: i64,
 ) -> AppResult<(Vec<ProposalView>, Option<String>)> {
     let mut conn = state.pool.get().await?;
-    let rows = db::proposal::list(&mut conn, community.id, status, before, limit + 1).await?;
+    let mut rows = db::proposal::list(&mut conn, community.id, status, before, limit + 1).await?;
     let next = (rows.len() as i64 > limit)
         .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
         .flatten();
-    let mut views = Vec::new();
-    for row in rows.into_iter().take(limit as usize) {
-        views.push(view(&mut conn, row, reader).await?);
-    }
+    rows.truncate(limit as usize);
+    let views = views_of(&mut conn, community, rows, reader).await?;
     Ok((views, next))
 }
 
@@ -254,39 +253,82 @@ pub(crate) async fn view(
     let community = db::community::find(conn, row.community_id)
         .await?
         .ok_or_else(missing)?;
-    let post = db::post::find(conn, row.post_id)
+    views_of(conn, &community, vec![row], reader)
         .await?
+        .pop()
+        .ok_or_else(missing)
+}
+
+/// The views of `community`'s proposals `rows`, for `reader`, read
+/// together: a few queries however many there are. A proposal whose poll
+/// was deleted or removed is left out.
+async fn views_of(
+    conn: &mut AsyncPgConnection,
+    community: &CommunityRow,
+    rows: Vec<ProposalRow>,
+    reader: Option<&PersonRow>,
+) -> AppResult<Vec<ProposalView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let post_ids: Vec<i64> = rows.iter().map(|r| r.post_id).collect();
+    let mut polls: HashMap<i64, PostRow> = db::post::find_many(conn, &post_ids)
+        .await?
+        .into_iter()
         .filter(|p| !p.deleted && !p.removed)
-        .ok_or_else(missing)?;
-    let proposer = match row.proposer_id {
-        Some(id) => db::person::find(conn, id).await?,
-        None => None,
+        .map(|p| (p.id, p))
+        .collect();
+    let proposer_ids: Vec<i64> = rows.iter().filter_map(|r| r.proposer_id).collect();
+    let proposers: HashMap<i64, PersonRow> = if proposer_ids.is_empty() {
+        HashMap::new()
+    } else {
+        db::person::find_many(conn, &proposer_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    };
+    // What each changes is read against the version it was proposed on (a
+    // remote community's versions are not kept here: its charter now).
+    let bases: HashMap<i32, Charter> = if community.local {
+        let versions: Vec<i32> = rows.iter().map(|r| r.base_version).collect();
+        db::charter_version::find_many(conn, community.id, &versions)
+            .await?
+            .into_iter()
+            .map(|v| (v.version, v.charter))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let votes: HashMap<i64, VoteOption> = match reader {
+        Some(reader) => {
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            db::proposal::votes_of(conn, &ids, reader.id)
+                .await?
+                .into_iter()
+                .collect()
+        }
+        None => HashMap::new(),
     };
     let current = community.charter.clone().unwrap_or_default();
-    // What it changes is read against the version it was proposed on (a
-    // remote community's versions are not kept here: its charter now).
-    let base = db::charter_version::find(conn, community.id, row.base_version)
-        .await?
-        .filter(|_| community.local)
-        .map_or_else(|| current.clone(), |v| v.charter);
-    // Shown against the charter now, or once accepted against the base.
-    let shown = match row.status {
-        ProposalStatus::Accepted => &base,
-        _ => &current,
-    };
-    let changes = field_changes(&base, shown, &row.charter);
-    let my_vote = match reader {
-        Some(reader) => db::proposal::vote_of(conn, row.id, reader.id)
-            .await?
-            .map(|v| v.option),
-        None => None,
-    };
-    Ok(ProposalView {
-        row,
-        community,
-        post,
-        proposer,
-        changes,
-        my_vote,
-    })
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let post = polls.remove(&row.post_id)?;
+            let base = bases.get(&row.base_version).unwrap_or(&current);
+            // Shown against the charter now, or once accepted against the base.
+            let shown = match row.status {
+                ProposalStatus::Accepted => base,
+                _ => &current,
+            };
+            Some(ProposalView {
+                changes: field_changes(base, shown, &row.charter),
+                proposer: row.proposer_id.and_then(|id| proposers.get(&id).cloned()),
+                my_vote: votes.get(&row.id).copied(),
+                community: community.clone(),
+                post,
+                row,
+            })
+        })
+        .collect())
 }
