@@ -46,6 +46,8 @@ mod end_to_end;
 mod hostile;
 #[path = "federation/load.rs"]
 mod load;
+#[path = "federation/memory.rs"]
+mod memory;
 #[path = "federation/scale.rs"]
 mod scale;
 #[path = "federation/sink.rs"]
@@ -228,15 +230,6 @@ fn app<T>(result: AppResult<T>, what: &str) -> anyhow::Result<T> {
     result.map_err(|err| anyhow!("{what}: {err}"))
 }
 
-/// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`).
-fn proc_status_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-}
-
 /// User + system CPU time of this process so far, in seconds (from
 /// `/proc/self/stat`, at the usual 100 ticks per second).
 fn cpu_seconds() -> Option<f64> {
@@ -267,7 +260,13 @@ fn machine_ticks() -> Option<(u64, u64)> {
 }
 
 fn mib(kib: Option<u64>) -> String {
-    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    kib.map_or("n/a".into(), |k| {
+        format!(
+            "{:.1} MiB ({:.1} MB)",
+            k as f64 / 1024.0,
+            k as f64 * 1.024 / 1000.0
+        )
+    })
 }
 
 /// A remote actor that signs what it sends.
@@ -300,12 +299,20 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     .await?;
     let boot_time = booted.elapsed();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let idle_rss = proc_status_kib("VmRSS");
+    let idle_rss = memory::status_kib(None, "VmRSS");
     report.row(
         "boot of one instance (create + migrate database, instance key)",
         format!("{:.2} s", boot_time.as_secs_f64()),
     );
-    report.row("VmRSS idle after booting one instance", mib(idle_rss));
+    report.row(
+        "VmRSS idle after booting one instance (this bench's process)",
+        mib(idle_rss),
+    );
+    eprintln!("starting `guildhall serve` to read its idle memory …");
+    report.row(
+        "VmRSS of an idle `guildhall serve` (its own process, workers on)",
+        mib(Some(memory::idle_server_kib().await?)),
+    );
     let preloaded = scale::rows();
     if preloaded > 0 {
         eprintln!("preloading {preloaded} rows into incoming_activities, posts and deliveries …");
@@ -357,7 +364,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     read_phase(&config, &beta, &mut report).await?;
     report.row(
         "VmRSS before the hostile phase (whole process)",
-        mib(proc_status_kib("VmRSS")),
+        mib(memory::status_kib(None, "VmRSS")),
     );
     hostile_phase(&beta, &mut report).await?;
     drop(beta);
@@ -365,11 +372,11 @@ async fn run(config: Config) -> anyhow::Result<Report> {
 
     report.row(
         "VmRSS at the end (whole process)",
-        mib(proc_status_kib("VmRSS")),
+        mib(memory::status_kib(None, "VmRSS")),
     );
     report.row(
         "VmHWM peak RSS (whole process: 2 instances, sink, load clients)",
-        mib(proc_status_kib("VmHWM")),
+        mib(memory::status_kib(None, "VmHWM")),
     );
     report.row(
         "whole benchmark run (without the build)",
