@@ -47,6 +47,9 @@ pub struct CommunityRow {
     pub proposal_quorum: i32,
     /// Its accepted followers (kept by a trigger on `community_follows`).
     pub follower_count: i64,
+    /// Moves whenever its follower inboxes change (triggers on
+    /// `community_follows`, `people` and `instances`).
+    pub followers_version: i64,
 }
 
 impl CommunityRow {

@@ -44,6 +44,7 @@ diesel::table! {
         proposal_days -> Int4,
         proposal_quorum -> Int4,
         follower_count -> Int8,
+        followers_version -> Int8,
     }
 }
 

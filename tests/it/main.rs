@@ -27,6 +27,7 @@ mod fedify;
 mod fedify_peer;
 mod feeds;
 mod fixtures;
+mod follower_inboxes;
 mod forged_announces;
 mod form_pages;
 mod hardening;

@@ -7,7 +7,7 @@
 //! software (Mastodon) gets `Announce{object URI}` for new top-level posts
 //! only, which it shows as a boost.
 
-use super::bad;
+use super::{Translator, bad};
 use crate::{
     db::{self, community::CommunityRow},
     protocol::{
@@ -15,7 +15,6 @@ use crate::{
         jsonld::Context,
         lenient::{IdOrObject, PUBLIC},
     },
-    urls::Urls,
 };
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
@@ -61,19 +60,19 @@ pub async fn publish_any(
 /// followers; a remote one receives it in its inbox.
 pub async fn member_activity(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community: &CommunityRow,
     inner: AnyActivity,
     boost: Option<Url>,
 ) -> QueryResult<()> {
-    member_activity_also(conn, urls, community, inner, boost, &[]).await
+    member_activity_also(conn, out, community, inner, boost, &[]).await
 }
 
 /// [`member_activity`], and the activity itself to the inboxes `also`
 /// (a kudos' recipient).
 pub async fn member_activity_also(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community: &CommunityRow,
     inner: AnyActivity,
     boost: Option<Url>,
@@ -83,7 +82,7 @@ pub async fn member_activity_also(
         if !also.is_empty() {
             publish_any(conn, inner.clone(), also).await?;
         }
-        distribute(conn, urls, community, inner, boost).await
+        distribute(conn, out, community, inner, boost).await
     } else {
         let inbox = community
             .shared_inbox
@@ -98,7 +97,7 @@ pub async fn member_activity_also(
 /// (and the bare `boost` of a new top-level post to non-group software).
 pub async fn distribute(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community: &CommunityRow,
     inner: AnyActivity,
     boost: Option<Url>,
@@ -110,11 +109,11 @@ pub async fn distribute(
         .and_then(|f| Url::parse(f).ok());
     let mut group_aware = Vec::new();
     let mut others = Vec::new();
-    for follower in db::follow::follower_inboxes(conn, community.id).await? {
+    for follower in out.followers.of(conn, community).await?.iter() {
         if is_group_aware(follower.software.as_deref()) {
-            group_aware.push(follower.inbox);
+            group_aware.push(follower.inbox.clone());
         } else {
-            others.push(follower.inbox);
+            others.push(follower.inbox.clone());
         }
     }
     let to = vec![Url::parse(PUBLIC).map_err(bad)?];
@@ -122,7 +121,7 @@ pub async fn distribute(
     if !group_aware.is_empty() {
         let mut announce = Activity::new(
             ActivityKind::Announce,
-            urls.activity_id("Announce"),
+            out.urls.activity_id("Announce"),
             group.clone(),
             IdOrObject::Object(Box::new(inner)),
         );
@@ -134,7 +133,7 @@ pub async fn distribute(
     if let Some(object) = boost.filter(|_| !others.is_empty()) {
         let mut announce = Activity::new(
             ActivityKind::Announce,
-            urls.activity_id("Announce"),
+            out.urls.activity_id("Announce"),
             group.clone(),
             IdOrObject::<Box<Announced>>::Id(object),
         );
@@ -152,27 +151,29 @@ pub async fn distribute(
 /// a poll only from its author.
 pub async fn own_update(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community: &CommunityRow,
     update: AnyActivity,
 ) -> QueryResult<()> {
-    let others: Vec<String> = db::follow::follower_inboxes(conn, community.id)
+    let others: Vec<String> = out
+        .followers
+        .of(conn, community)
         .await?
-        .into_iter()
+        .iter()
         .filter(|f| !is_group_aware(f.software.as_deref()))
-        .map(|f| f.inbox)
+        .map(|f| f.inbox.clone())
         .collect();
     if !others.is_empty() {
         publish_any(conn, update.clone(), &others).await?;
     }
-    distribute(conn, urls, community, update, None).await
+    distribute(conn, out, community, update, None).await
 }
 
 /// Passes on a remote member's activity that a local community accepted:
 /// the stored incoming activity `activity_id`, as it arrived.
 pub async fn forwarded(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     activity_id: &str,
     boost: Option<String>,
@@ -188,7 +189,7 @@ pub async fn forwarded(
         .ok_or_else(|| bad(format!("the incoming activity {activity_id} has no body")))?;
     let inner: AnyActivity = serde_json::from_str(&body).map_err(bad)?;
     let boost = boost.map(|b| Url::parse(&b)).transpose().map_err(bad)?;
-    distribute(conn, urls, &community, inner, boost).await
+    distribute(conn, out, &community, inner, boost).await
 }
 
 /// Software known to understand groups (FEP-1b12 announces of activities),

@@ -3,7 +3,7 @@
 //! bare to Mastodon), and the community's `Accept` or `Reject` of a remote
 //! person's `Join` / `TentativeAccept`.
 
-use super::{bad, deliver, event_object::event_object, mention::direct_note};
+use super::{Translator, bad, deliver, event_object::event_object, mention::direct_note};
 use crate::{
     db,
     domain::event::RsvpStatus,
@@ -12,7 +12,6 @@ use crate::{
         lenient::{IdOrObject, PUBLIC},
     },
     services::event::{EventView, schedule_of, view},
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -22,13 +21,13 @@ use url::Url;
 /// its community; a new event is also boosted bare to Mastodon.
 pub async fn published(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     event_id: i64,
     kind: ActivityKind,
 ) -> QueryResult<()> {
-    let view = announce_event(conn, urls, event_id, kind).await?;
+    let view = announce_event(conn, out, event_id, kind).await?;
     if kind == ActivityKind::Update {
-        notify_attendees(conn, urls, &view).await?;
+        notify_attendees(conn, out, &view).await?;
     }
     Ok(())
 }
@@ -36,7 +35,7 @@ pub async fn published(
 /// The organiser's `Create` or `Update`, announced by the community.
 async fn announce_event(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     event_id: i64,
     kind: ActivityKind,
 ) -> QueryResult<EventView> {
@@ -45,7 +44,7 @@ async fn announce_event(
     let object = event_object(&view);
     let mut activity = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
+        out.urls.activity_id(&format!("{kind:?}")),
         Url::parse(&view.organiser.ap_id).map_err(bad)?,
         AnyObject::Event(Box::new(object.clone())),
     );
@@ -57,14 +56,14 @@ async fn announce_event(
     } else {
         (AnyActivity::Update(activity), None)
     };
-    deliver::member_activity(conn, urls, &view.community, activity, boost).await?;
+    deliver::member_activity(conn, out, &view.community, activity, boost).await?;
     Ok(view)
 }
 
 /// The organiser's `Delete` of an event that is gone.
 pub async fn deleted(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     organiser_id: i64,
     ap_id: &str,
@@ -77,7 +76,7 @@ pub async fn deleted(
         .ok_or(NotFound)?;
     let mut delete = Activity::new(
         ActivityKind::Delete,
-        urls.activity_id("Delete"),
+        out.urls.activity_id("Delete"),
         Url::parse(&organiser.ap_id).map_err(bad)?,
         Reference(Url::parse(ap_id).map_err(bad)?),
     );
@@ -86,14 +85,14 @@ pub async fn deleted(
         .into_iter()
         .chain(delete.audience.clone())
         .collect();
-    deliver::member_activity(conn, urls, &community, AnyActivity::Delete(delete), None).await
+    deliver::member_activity(conn, out, &community, AnyActivity::Delete(delete), None).await
 }
 
 /// The community's `Accept` or `Reject` of a remote person's `Join` (or
 /// `TentativeAccept`) `activity_id`, embedded as `{id, type, actor, object}`.
 pub async fn answered(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     event_id: i64,
     person_id: i64,
     activity_id: &str,
@@ -127,7 +126,7 @@ pub async fn answered(
     };
     let mut answer = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
+        out.urls.activity_id(&format!("{kind:?}")),
         Url::parse(&community.ap_id).map_err(bad)?,
         IdOrObject::Object(Box::new(asked)),
     );
@@ -141,7 +140,7 @@ pub async fn answered(
 /// join events (Mastodon): the person sees that it counted.
 pub async fn confirmed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     event_id: i64,
     person_id: i64,
     reply_id: &str,
@@ -163,7 +162,7 @@ pub async fn confirmed(
         view.row.title, view.going
     );
     let reply = Url::parse(reply_id).ok();
-    direct_note(conn, urls, &view.community, &person, &text, reply).await
+    direct_note(conn, out, &view.community, &person, &text, reply).await
 }
 
 /// Tells the people who answered a changed event, on software that does not
@@ -171,7 +170,7 @@ pub async fn confirmed(
 /// threaded under the event; group-aware software has the `Update`.
 async fn notify_attendees(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     view: &EventView,
 ) -> QueryResult<()> {
     let what = if view.row.status == crate::domain::event::EventStatus::Cancelled {
@@ -187,7 +186,7 @@ async fn notify_attendees(
         }
         let software = db::peer::software(conn, &person.domain).await?;
         if !deliver::is_group_aware(software.as_deref()) {
-            direct_note(conn, urls, &view.community, &person, &text, event.clone()).await?;
+            direct_note(conn, out, &view.community, &person, &text, event.clone()).await?;
         }
     }
     Ok(())
@@ -197,10 +196,10 @@ async fn notify_attendees(
 /// (with the new `participantCount`), and no one is notified.
 pub async fn attendance_changed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     event_id: i64,
 ) -> QueryResult<()> {
-    announce_event(conn, urls, event_id, ActivityKind::Update)
+    announce_event(conn, out, event_id, ActivityKind::Update)
         .await
         .map(|_| ())
 }

@@ -3,14 +3,13 @@
 //! of a remote person's follow (the `Follow` embedded as `{id, type, actor,
 //! object}` only: Lemmy refuses more).
 
-use super::{bad, deliver::publish};
+use super::{Translator, bad, deliver::publish};
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow},
     protocol::{
         activity::{Activity, ActivityKind, AnyActivity, Reference},
         lenient::IdOrObject,
     },
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -44,7 +43,7 @@ fn follow(
 /// A local person's `Follow` (`undo`: its `Undo`), to the community's inbox.
 pub async fn followed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     person_id: i64,
     follow_id: &str,
@@ -57,7 +56,7 @@ pub async fn followed(
     if undo {
         let mut undo = Activity::new(
             ActivityKind::Undo,
-            urls.activity_id("Undo"),
+            out.urls.activity_id("Undo"),
             follow.actor.clone(),
             IdOrObject::Object(Box::new(AnyActivity::Follow(follow))),
         );
@@ -72,7 +71,7 @@ pub async fn followed(
 /// A local community's `Accept` or `Reject` of a remote person's follow.
 pub async fn answered(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     follower_id: i64,
     follow_id: &str,
@@ -86,7 +85,7 @@ pub async fn answered(
     };
     let mut answer = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
+        out.urls.activity_id(&format!("{kind:?}")),
         Url::parse(&community.ap_id).map_err(bad)?,
         IdOrObject::Object(Box::new(AnyActivity::Follow(follow(
             follow_id, &follower, &community,

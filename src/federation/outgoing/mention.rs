@@ -2,14 +2,13 @@
 //! them alone with a `Mention`, so Mastodon notifies them (answers to RSVPs
 //! that came as replies, changes to events they answered).
 
-use super::{bad, deliver};
+use super::{Translator, bad, deliver};
 use crate::{
     db::{community::CommunityRow, person::PersonRow},
     protocol::{
         activity::{Activity, ActivityKind, AnyObject},
         note::{Mention, PostKind, PostObject, Tag},
     },
-    urls::Urls,
 };
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
@@ -19,7 +18,7 @@ use url::Url;
 /// (`in_reply_to`: what it answers, to thread it there).
 pub async fn direct_note(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community: &CommunityRow,
     person: &PersonRow,
     text: &str,
@@ -31,7 +30,7 @@ pub async fn direct_note(
         Some(name) => format!("@{name}@{}", person.domain),
         None => format!("@{}", person.shown_name()),
     };
-    let mut note = PostObject::new(PostKind::Note, urls.activity_id("Note"));
+    let mut note = PostObject::new(PostKind::Note, out.urls.activity_id("Note"));
     note.content = Some(
         maud::html! {
             p {
@@ -51,7 +50,7 @@ pub async fn direct_note(
     note.published = Some(chrono::Utc::now().fixed_offset());
     let mut create = Activity::new(
         ActivityKind::Create,
-        urls.activity_id("Create"),
+        out.urls.activity_id("Create"),
         group,
         AnyObject::Post(Box::new(note)),
     );

@@ -8,6 +8,7 @@ pub mod deliver;
 mod event;
 pub mod event_object;
 mod follow;
+mod followers;
 mod mention;
 mod moderation;
 mod partner;
@@ -26,50 +27,54 @@ use diesel_async::AsyncPgConnection;
 /// The publisher that speaks ActivityPub.
 pub struct Translator {
     urls: Urls,
+    /// Each local community's follower inboxes, kept with their version.
+    followers: followers::FollowerInboxes,
 }
 
 impl Translator {
     /// A translator minting ids with `urls`.
     pub fn new(urls: Urls) -> Self {
-        Translator { urls }
+        Translator {
+            urls,
+            followers: followers::FollowerInboxes::default(),
+        }
     }
 }
 
 #[async_trait::async_trait]
 impl Publisher for Translator {
     async fn publish(&self, conn: &mut AsyncPgConnection, event: Outgoing) -> QueryResult<()> {
-        let urls = &self.urls;
         match event {
-            Outgoing::PostCreated { post_id } => post::created(conn, urls, post_id).await,
-            Outgoing::PostEdited { post_id } => post::edited(conn, urls, post_id).await,
-            Outgoing::PostDeleted { post_id } => post::deleted(conn, urls, post_id).await,
+            Outgoing::PostCreated { post_id } => post::created(conn, self, post_id).await,
+            Outgoing::PostEdited { post_id } => post::edited(conn, self, post_id).await,
+            Outgoing::PostDeleted { post_id } => post::deleted(conn, self, post_id).await,
             Outgoing::Liked {
                 post_id,
                 person_id,
                 like_id,
-            } => post::vote(conn, urls, post_id, person_id, &like_id, false).await,
+            } => post::vote(conn, self, post_id, person_id, &like_id, false).await,
             Outgoing::Unliked {
                 post_id,
                 person_id,
                 like_id,
-            } => post::vote(conn, urls, post_id, person_id, &like_id, true).await,
+            } => post::vote(conn, self, post_id, person_id, &like_id, true).await,
             Outgoing::Followed {
                 community_id,
                 person_id,
                 follow_id,
-            } => follow::followed(conn, urls, community_id, person_id, &follow_id, false).await,
+            } => follow::followed(conn, self, community_id, person_id, &follow_id, false).await,
             Outgoing::Unfollowed {
                 community_id,
                 person_id,
                 follow_id,
-            } => follow::followed(conn, urls, community_id, person_id, &follow_id, true).await,
+            } => follow::followed(conn, self, community_id, person_id, &follow_id, true).await,
             Outgoing::FollowAnswered {
                 community_id,
                 follower_id,
                 follow_id,
                 accepted,
             } => {
-                follow::answered(conn, urls, community_id, follower_id, &follow_id, accepted).await
+                follow::answered(conn, self, community_id, follower_id, &follow_id, accepted).await
             }
             Outgoing::Moderated {
                 community_id,
@@ -81,7 +86,7 @@ impl Publisher for Translator {
             } => {
                 moderation::moderated(
                     conn,
-                    urls,
+                    self,
                     community_id,
                     moderator_id,
                     action,
@@ -95,15 +100,15 @@ impl Publisher for Translator {
                 community_id,
                 activity_id,
                 boost,
-            } => deliver::forwarded(conn, urls, community_id, &activity_id, boost).await,
+            } => deliver::forwarded(conn, self, community_id, &activity_id, boost).await,
             Outgoing::EventPublished { event_id } => {
-                event::published(conn, urls, event_id, ActivityKind::Create).await
+                event::published(conn, self, event_id, ActivityKind::Create).await
             }
             Outgoing::EventChanged { event_id } => {
-                event::published(conn, urls, event_id, ActivityKind::Update).await
+                event::published(conn, self, event_id, ActivityKind::Update).await
             }
             Outgoing::AttendanceChanged { event_id } => {
-                event::attendance_changed(conn, urls, event_id).await
+                event::attendance_changed(conn, self, event_id).await
             }
             Outgoing::RsvpSent {
                 event_id,
@@ -115,53 +120,53 @@ impl Publisher for Translator {
                 community_id,
                 organiser_id,
                 ap_id,
-            } => event::deleted(conn, urls, community_id, organiser_id, &ap_id).await,
+            } => event::deleted(conn, self, community_id, organiser_id, &ap_id).await,
             Outgoing::RsvpAnswered {
                 event_id,
                 person_id,
                 activity_id,
                 accepted,
                 by_mention: false,
-            } => event::answered(conn, urls, event_id, person_id, &activity_id, accepted).await,
+            } => event::answered(conn, self, event_id, person_id, &activity_id, accepted).await,
             Outgoing::RsvpAnswered {
                 event_id,
                 person_id,
                 activity_id,
                 accepted,
                 by_mention: true,
-            } => event::confirmed(conn, urls, event_id, person_id, &activity_id, accepted).await,
-            Outgoing::PartnerFollowed { domain } => partner::followed(conn, urls, &domain).await,
+            } => event::confirmed(conn, self, event_id, person_id, &activity_id, accepted).await,
+            Outgoing::PartnerFollowed { domain } => partner::followed(conn, self, &domain).await,
             Outgoing::PartnerUnfollowed {
                 actor,
                 inbox,
                 follow_id,
-            } => partner::unfollowed(conn, urls, &actor, &inbox, &follow_id).await,
+            } => partner::unfollowed(conn, self, &actor, &inbox, &follow_id).await,
             Outgoing::PartnerFollowAnswered {
                 actor,
                 inbox,
                 follow_id,
                 accepted,
-            } => partner::answered(conn, urls, &actor, &inbox, &follow_id, accepted).await,
+            } => partner::answered(conn, self, &actor, &inbox, &follow_id, accepted).await,
             Outgoing::ProfileChanged { community_id } => {
-                proposal::profile_changed(conn, urls, community_id).await
+                proposal::profile_changed(conn, self, community_id).await
             }
             Outgoing::PollChanged { proposal_id } => {
-                proposal::poll_changed(conn, urls, proposal_id).await
+                proposal::poll_changed(conn, self, proposal_id).await
             }
             Outgoing::VoteCast {
                 proposal_id,
                 person_id,
-            } => proposal::vote_cast(conn, urls, proposal_id, person_id).await,
+            } => proposal::vote_cast(conn, self, proposal_id, person_id).await,
             Outgoing::VoteRefused {
                 proposal_id,
                 person_id,
                 reason,
-            } => proposal::vote_refused(conn, urls, proposal_id, person_id, &reason).await,
+            } => proposal::vote_refused(conn, self, proposal_id, person_id, &reason).await,
             Outgoing::Listed { community_id, new } => {
-                partner::listed(conn, urls, community_id, new).await
+                partner::listed(conn, self, community_id, new).await
             }
-            Outgoing::Unlisted { ap_id } => partner::unlisted(conn, urls, &ap_id).await,
-            Outgoing::Shared { ap_id, from } => partner::shared(conn, urls, &ap_id, &from).await,
+            Outgoing::Unlisted { ap_id } => partner::unlisted(conn, self, &ap_id).await,
+            Outgoing::Shared { ap_id, from } => partner::shared(conn, self, &ap_id, &from).await,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! ban is `Block` with the community as `target`; each undone with `Undo`,
 //! and announced by the community.
 
-use super::{bad, deliver::distribute};
+use super::{Translator, bad, deliver::distribute};
 use crate::{
     db,
     protocol::{
@@ -11,7 +11,6 @@ use crate::{
         lenient::{IdOrObject, PUBLIC},
     },
     services::outgoing::Moderation,
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -21,7 +20,7 @@ use url::Url;
 #[allow(clippy::too_many_arguments)]
 pub async fn moderated(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     moderator_id: i64,
     action: Moderation,
@@ -45,7 +44,7 @@ pub async fn moderated(
     };
     let mut activity = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
+        out.urls.activity_id(&format!("{kind:?}")),
         actor.clone(),
         Reference(Url::parse(target).map_err(bad)?),
     );
@@ -64,7 +63,7 @@ pub async fn moderated(
     let inner = if undo {
         let mut undo = Activity::new(
             ActivityKind::Undo,
-            urls.activity_id("Undo"),
+            out.urls.activity_id("Undo"),
             actor,
             IdOrObject::Object(Box::new(activity)),
         );
@@ -75,5 +74,5 @@ pub async fn moderated(
     } else {
         activity
     };
-    distribute(conn, urls, &community, inner, None).await
+    distribute(conn, out, &community, inner, None).await
 }

@@ -7,7 +7,7 @@
 //! `Announce{Group URL}` for each change of one (the receiver checks it at
 //! its origin).
 
-use super::{bad, deliver::publish};
+use super::{Translator, bad, deliver::publish};
 use crate::{
     db::{self, peer::LinkRow},
     federation::{context::url_authority, directory::listed_group},
@@ -15,7 +15,6 @@ use crate::{
         activity::{Activity, ActivityKind, Announced, AnyActivity, AnyObject, Reference},
         lenient::{IdOrObject, PUBLIC},
     },
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -28,14 +27,18 @@ fn their_actor(link: &LinkRow) -> QueryResult<(Url, String)> {
 }
 
 /// Our instance actor's `Follow` of `domain`'s instance actor.
-pub async fn followed(conn: &mut AsyncPgConnection, urls: &Urls, domain: &str) -> QueryResult<()> {
+pub async fn followed(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    domain: &str,
+) -> QueryResult<()> {
     let link = db::peer::link(conn, domain).await?.ok_or(NotFound)?;
     let (actor, inbox) = their_actor(&link)?;
     let follow_id = link.follow_ap_id.as_deref().ok_or(NotFound)?;
     let mut follow = Activity::new(
         ActivityKind::Follow,
         Url::parse(follow_id).map_err(bad)?,
-        urls.instance_actor(),
+        out.urls.instance_actor(),
         Reference(actor.clone()),
     );
     follow.to = vec![actor];
@@ -45,7 +48,7 @@ pub async fn followed(conn: &mut AsyncPgConnection, urls: &Urls, domain: &str) -
 /// Our instance actor's `Undo` of its follow `follow_id` of `actor`.
 pub async fn unfollowed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     actor: &str,
     inbox: &str,
     follow_id: &str,
@@ -54,13 +57,13 @@ pub async fn unfollowed(
     let follow = Activity::new(
         ActivityKind::Follow,
         Url::parse(follow_id).map_err(bad)?,
-        urls.instance_actor(),
+        out.urls.instance_actor(),
         Reference(actor.clone()),
     );
     let mut undo = Activity::new(
         ActivityKind::Undo,
-        urls.activity_id("Undo"),
-        urls.instance_actor(),
+        out.urls.activity_id("Undo"),
+        out.urls.instance_actor(),
         IdOrObject::Object(Box::new(AnyActivity::Follow(follow))),
     );
     undo.to = vec![actor];
@@ -70,7 +73,7 @@ pub async fn unfollowed(
 /// Our instance actor's `Accept` or `Reject` of `actor`'s follow `follow_id`.
 pub async fn answered(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     actor: &str,
     inbox: &str,
     follow_id: &str,
@@ -81,7 +84,7 @@ pub async fn answered(
         ActivityKind::Follow,
         Url::parse(follow_id).map_err(bad)?,
         actor.clone(),
-        Reference(urls.instance_actor()),
+        Reference(out.urls.instance_actor()),
     );
     let kind = if accepted {
         ActivityKind::Accept
@@ -90,8 +93,8 @@ pub async fn answered(
     };
     let mut answer = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
-        urls.instance_actor(),
+        out.urls.activity_id(&format!("{kind:?}")),
+        out.urls.instance_actor(),
         IdOrObject::Object(Box::new(AnyActivity::Follow(follow))),
     );
     answer.to = vec![actor];
@@ -102,7 +105,7 @@ pub async fn answered(
 /// directory, to the instance actors that follow ours.
 pub async fn listed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
     new: bool,
 ) -> QueryResult<()> {
@@ -116,7 +119,7 @@ pub async fn listed(
     let figures = db::directory::figures(conn, &row.ap_id)
         .await?
         .ok_or(NotFound)?;
-    let group = listed_group(urls, &url_authority(&urls.home()), &row, &figures);
+    let group = listed_group(&out.urls, &url_authority(&out.urls.home()), &row, &figures);
     let kind = if new {
         ActivityKind::Create
     } else {
@@ -124,8 +127,8 @@ pub async fn listed(
     };
     let mut activity = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
-        urls.instance_actor(),
+        out.urls.activity_id(&format!("{kind:?}")),
+        out.urls.instance_actor(),
         AnyObject::Actor(Box::new(group)),
     );
     activity.to = vec![Url::parse(PUBLIC).map_err(bad)?];
@@ -134,15 +137,19 @@ pub async fn listed(
 
 /// `Delete` of a local community that left the directory, to the instance
 /// actors that follow ours.
-pub async fn unlisted(conn: &mut AsyncPgConnection, urls: &Urls, ap_id: &str) -> QueryResult<()> {
+pub async fn unlisted(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    ap_id: &str,
+) -> QueryResult<()> {
     let inboxes = db::peer::follower_inboxes(conn).await?;
     if inboxes.is_empty() {
         return Ok(());
     }
     let mut delete = Activity::new(
         ActivityKind::Delete,
-        urls.activity_id("Delete"),
-        urls.instance_actor(),
+        out.urls.activity_id("Delete"),
+        out.urls.instance_actor(),
         Reference(Url::parse(ap_id).map_err(bad)?),
     );
     delete.to = vec![Url::parse(PUBLIC).map_err(bad)?];
@@ -153,7 +160,7 @@ pub async fn unlisted(conn: &mut AsyncPgConnection, urls: &Urls, ap_id: &str) ->
 /// instance actors that follow ours (not `from`, not the community's host).
 pub async fn shared(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     ap_id: &str,
     from: &str,
 ) -> QueryResult<()> {
@@ -173,8 +180,8 @@ pub async fn shared(
     }
     let mut announce = Activity::new(
         ActivityKind::Announce,
-        urls.activity_id("Announce"),
-        urls.instance_actor(),
+        out.urls.activity_id("Announce"),
+        out.urls.instance_actor(),
         IdOrObject::<Box<Announced>>::Id(group),
     );
     announce.to = vec![Url::parse(PUBLIC).map_err(bad)?];

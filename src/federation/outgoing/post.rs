@@ -3,7 +3,7 @@
 //! to a remote community's inbox or announced by a local one; a reply to a
 //! remote author on non-group software (Mastodon) also goes to that author.
 
-use super::{bad, deliver, post_object::post_object};
+use super::{Translator, bad, deliver, post_object::post_object};
 use crate::{
     db::{self, person::PersonRow, post::PostRow},
     protocol::{
@@ -12,7 +12,6 @@ use crate::{
         note::PostObject,
     },
     services::post::{self, PostView},
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -53,10 +52,10 @@ impl Loaded {
 }
 
 /// The author's `Create` or `Update` of the object.
-fn carrying(urls: &Urls, kind: ActivityKind, object: &PostObject) -> Activity<AnyObject> {
+fn carrying(out: &Translator, kind: ActivityKind, object: &PostObject) -> Activity<AnyObject> {
     let mut activity = Activity::new(
         kind,
-        urls.activity_id(&format!("{kind:?}")),
+        out.urls.activity_id(&format!("{kind:?}")),
         object
             .attributed_to
             .clone()
@@ -70,21 +69,25 @@ fn carrying(urls: &Urls, kind: ActivityKind, object: &PostObject) -> Activity<An
 }
 
 /// A new post or reply.
-pub async fn created(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+pub async fn created(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    post_id: i64,
+) -> QueryResult<()> {
     let loaded = load(conn, post_id).await?;
     let object = loaded.object();
-    let create = carrying(urls, ActivityKind::Create, &object);
+    let create = carrying(out, ActivityKind::Create, &object);
     let boost = loaded.parent.is_none().then(|| object.id.clone());
     let community = &loaded.view.community;
     let recipient: Vec<String> = recipient_inbox(&loaded.view).into_iter().collect();
     let create = AnyActivity::Create(create);
-    deliver::member_activity_also(conn, urls, community, create, boost, &recipient).await?;
+    deliver::member_activity_also(conn, out, community, create, boost, &recipient).await?;
     if let Some(parent) = &loaded.parent
         && let Some(author_id) = parent.author_id
     {
         let parent_author = db::person::find(conn, author_id).await?;
         if let Some(parent_author) = parent_author.filter(|p| !p.local) {
-            notify_participant(conn, urls, &parent_author, &object).await?;
+            notify_participant(conn, out, &parent_author, &object).await?;
         }
     }
     Ok(())
@@ -104,20 +107,28 @@ fn recipient_inbox(view: &PostView) -> Option<String> {
 }
 
 /// An edited post.
-pub async fn edited(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+pub async fn edited(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    post_id: i64,
+) -> QueryResult<()> {
     let loaded = load(conn, post_id).await?;
-    let update = carrying(urls, ActivityKind::Update, &loaded.object());
+    let update = carrying(out, ActivityKind::Update, &loaded.object());
     let community = &loaded.view.community;
-    deliver::member_activity(conn, urls, community, AnyActivity::Update(update), None).await
+    deliver::member_activity(conn, out, community, AnyActivity::Update(update), None).await
 }
 
 /// A post its author deleted.
-pub async fn deleted(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) -> QueryResult<()> {
+pub async fn deleted(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    post_id: i64,
+) -> QueryResult<()> {
     let loaded = load(conn, post_id).await?;
     let view = &loaded.view;
     let mut delete = Activity::new(
         ActivityKind::Delete,
-        urls.activity_id("Delete"),
+        out.urls.activity_id("Delete"),
         Url::parse(view.author_ap_id()).map_err(bad)?,
         Reference(Url::parse(&view.row.ap_id).map_err(bad)?),
     );
@@ -128,13 +139,13 @@ pub async fn deleted(conn: &mut AsyncPgConnection, urls: &Urls, post_id: i64) ->
         .collect();
     let recipient: Vec<String> = recipient_inbox(view).into_iter().collect();
     let delete = AnyActivity::Delete(delete);
-    deliver::member_activity_also(conn, urls, &view.community, delete, None, &recipient).await
+    deliver::member_activity_also(conn, out, &view.community, delete, None, &recipient).await
 }
 
 /// A like (`undo`: its withdrawal) by `person_id` of `post_id`.
 pub async fn vote(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     post_id: i64,
     person_id: i64,
     like_id: &str,
@@ -156,7 +167,7 @@ pub async fn vote(
     let activity = if undo {
         let mut undo = Activity::new(
             ActivityKind::Undo,
-            urls.activity_id("Undo"),
+            out.urls.activity_id("Undo"),
             actor,
             IdOrObject::Object(Box::new(AnyActivity::Like(like))),
         );
@@ -168,7 +179,7 @@ pub async fn vote(
         like.to = like.audience.iter().cloned().collect();
         AnyActivity::Like(like)
     };
-    deliver::member_activity(conn, urls, &community, activity, None).await
+    deliver::member_activity(conn, out, &community, activity, None).await
 }
 
 /// Sends a reply's `Create` straight to the remote author it answers, when
@@ -176,7 +187,7 @@ pub async fn vote(
 /// see it; other followers there do not get it boosted.
 async fn notify_participant(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     participant: &PersonRow,
     object: &PostObject,
 ) -> QueryResult<()> {
@@ -188,7 +199,7 @@ async fn notify_participant(
     if let Ok(who) = Url::parse(&participant.ap_id) {
         object.cc.push(who);
     }
-    let mut create = carrying(urls, ActivityKind::Create, &object);
+    let mut create = carrying(out, ActivityKind::Create, &object);
     create.audience = None;
     let inbox = participant
         .shared_inbox

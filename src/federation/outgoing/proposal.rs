@@ -5,7 +5,7 @@
 //! the poll, to the community); and the community's direct note to a
 //! remote voter whose vote was not counted.
 
-use super::{bad, deliver, mention::direct_note, post_object::post_object};
+use super::{Translator, bad, deliver, mention::direct_note, post_object::post_object};
 use crate::{
     db::{self, community::CommunityRow, post::PostRow, proposal::ProposalRow},
     federation::{actors, context::url_authority},
@@ -15,7 +15,6 @@ use crate::{
         note::{PostKind, PostObject},
     },
     services::post,
-    urls::Urls,
 };
 use diesel::{QueryResult, result::Error::NotFound};
 use diesel_async::AsyncPgConnection;
@@ -24,24 +23,26 @@ use url::Url;
 /// `Update{Group}` of a local community, to its followers.
 pub async fn profile_changed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     community_id: i64,
 ) -> QueryResult<()> {
     let row = db::community::find(conn, community_id)
         .await?
         .ok_or(NotFound)?;
-    let inboxes: Vec<String> = db::follow::follower_inboxes(conn, community_id)
+    let inboxes: Vec<String> = out
+        .followers
+        .of(conn, &row)
         .await?
-        .into_iter()
-        .map(|f| f.inbox)
+        .iter()
+        .map(|f| f.inbox.clone())
         .collect();
     if inboxes.is_empty() {
         return Ok(());
     }
-    let group = actors::group(urls, &url_authority(&urls.home()), &row);
+    let group = actors::group(&out.urls, &url_authority(&out.urls.home()), &row);
     let mut update = Activity::new(
         ActivityKind::Update,
-        urls.activity_id("Update"),
+        out.urls.activity_id("Update"),
         group.id.clone(),
         AnyObject::Actor(Box::new(group)),
     );
@@ -57,7 +58,7 @@ pub async fn profile_changed(
 /// `Update{Question}` of a local proposal's poll, with its counts now.
 pub async fn poll_changed(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     proposal_id: i64,
 ) -> QueryResult<()> {
     let (_, row, _) = load(conn, proposal_id).await?;
@@ -69,14 +70,14 @@ pub async fn poll_changed(
     question.updated = Some(chrono::Utc::now().fixed_offset());
     let mut update = Activity::new(
         ActivityKind::Update,
-        urls.activity_id("Update"),
+        out.urls.activity_id("Update"),
         question.attributed_to.clone().ok_or(NotFound)?,
         AnyObject::Post(Box::new(question.clone())),
     );
     update.to = question.to.clone();
     update.cc = question.cc.clone();
     update.audience = question.audience.clone();
-    deliver::own_update(conn, urls, &view.community, AnyActivity::Update(update)).await
+    deliver::own_update(conn, out, &view.community, AnyActivity::Update(update)).await
 }
 
 /// A proposal with its poll and its community.
@@ -99,7 +100,7 @@ async fn load(
 /// A local person's vote on a remote community's poll, to the community.
 pub async fn vote_cast(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     proposal_id: i64,
     person_id: i64,
 ) -> QueryResult<()> {
@@ -118,7 +119,7 @@ pub async fn vote_cast(
     note.to = vec![group.clone()];
     let mut create = Activity::new(
         ActivityKind::Create,
-        urls.activity_id("Create"),
+        out.urls.activity_id("Create"),
         voter,
         AnyObject::Post(Box::new(note)),
     );
@@ -131,7 +132,7 @@ pub async fn vote_cast(
 /// poll was not counted, in reply to the poll.
 pub async fn vote_refused(
     conn: &mut AsyncPgConnection,
-    urls: &Urls,
+    out: &Translator,
     proposal_id: i64,
     person_id: i64,
     reason: &str,
@@ -139,5 +140,5 @@ pub async fn vote_refused(
     let (_, poll, community) = load(conn, proposal_id).await?;
     let person = db::person::find(conn, person_id).await?.ok_or(NotFound)?;
     let answers = Url::parse(&poll.ap_id).ok();
-    direct_note(conn, urls, &community, &person, reason, answers).await
+    direct_note(conn, out, &community, &person, reason, answers).await
 }
