@@ -2,7 +2,8 @@
 //! replies and events organised, per person. Counting a busy community
 //! reads every row of the period (hundreds of milliseconds for a year of
 //! 100,000 kudos), so a ranking is kept for [`FRESH_FOR`] per process; a
-//! ranking a minute old is fine for recognition.
+//! ranking a minute old is fine for recognition. A kudos stored by this
+//! process forgets its community's rankings at once.
 
 use super::AppState;
 use crate::{
@@ -64,6 +65,20 @@ impl Rankings {
     fn keep(&self, key: Key, ranking: Arc<Vec<Contribution>>) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.put(key, (Instant::now(), ranking));
+    }
+
+    /// Forgets `community_id`'s rankings: a kudos given there shows on its
+    /// page at once, in the ranking beside the wall too.
+    pub fn forget(&self, community_id: i64) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let stale: Vec<Key> = kept
+            .iter()
+            .map(|(key, _)| *key)
+            .filter(|key| key.0 == community_id)
+            .collect();
+        for key in stale {
+            kept.pop(&key);
+        }
     }
 }
 

@@ -180,6 +180,37 @@ async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_read
 }
 
 #[tokio::test]
+async fn a_kudos_counts_in_the_ranking_at_once_though_rankings_are_kept_a_minute() {
+    let alpha = TestApp::spawn_named("alpha").await;
+    let alice = alpha.user("alice", false).await;
+    let bob = alpha.user("bob", false).await;
+    alpha.community(&alice, "secguild").await;
+    alpha.api(&bob).follow("secguild").await.unwrap();
+    let ranking = || async {
+        alpha
+            .anonymous()
+            .contributors("secguild", "period=30d&by=kudos")
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|c| (c.person.clone(), c.kudos_received))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ranking().await, [], "nobody yet, and that is kept");
+    alpha
+        .api(&alice)
+        .give_kudos("secguild", &thanks("bob", "running the clinic"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ranking().await.first(),
+        Some(&("bob".to_string(), 1)),
+        "bob first, with his kudos"
+    );
+}
+
+#[tokio::test]
 async fn kudos_given_on_alpha_are_listed_on_beta_under_the_recipients_received_kudos() {
     let pair = MemberPair::start().await;
     let alice = pair.alpha.api(&pair.alice);

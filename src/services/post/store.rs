@@ -95,6 +95,9 @@ pub async fn create(
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
+    if draft.kudos.is_some() {
+        state.rankings.forget(community.id);
+    }
     Ok(row)
 }
 
