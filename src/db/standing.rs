@@ -1,22 +1,12 @@
 //! A person's standing in a community (banned, accepted member, moderator),
-//! read in one query: the inbox asks it for every post and reply.
+//! read in one query: the inbox asks it for every post and reply. Built
+//! with diesel's query builder, so the connection keeps it prepared
+//! (PostgreSQL parses and plans it once per connection, not per post).
 
+use super::schema::{community_bans, community_follows, community_moderators};
 use crate::domain::rules::Standing;
-use diesel::{
-    QueryResult, QueryableByName,
-    sql_types::{BigInt, Bool},
-};
+use diesel::{QueryResult, dsl::exists, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-
-#[derive(QueryableByName)]
-struct StandingRow {
-    #[diesel(sql_type = Bool)]
-    banned: bool,
-    #[diesel(sql_type = Bool)]
-    member: bool,
-    #[diesel(sql_type = Bool)]
-    moderator: bool,
-}
 
 /// The standing of person `person_id` in community `community_id`.
 pub async fn find(
@@ -24,22 +14,20 @@ pub async fn find(
     community_id: i64,
     person_id: i64,
 ) -> QueryResult<Standing> {
-    let row: StandingRow = diesel::sql_query(
-        "SELECT
-            EXISTS (SELECT 1 FROM community_bans
-                    WHERE community_id = $1 AND person_id = $2) AS banned,
-            EXISTS (SELECT 1 FROM community_follows
-                    WHERE community_id = $1 AND person_id = $2 AND state = 'accepted') AS member,
-            EXISTS (SELECT 1 FROM community_moderators
-                    WHERE community_id = $1 AND person_id = $2) AS moderator",
-    )
-    .bind::<BigInt, _>(community_id)
-    .bind::<BigInt, _>(person_id)
-    .get_result(conn)
+    let (banned, member, moderator) = diesel::select((
+        exists(community_bans::table.find((community_id, person_id))),
+        exists(
+            community_follows::table
+                .find((community_id, person_id))
+                .filter(community_follows::state.eq("accepted")),
+        ),
+        exists(community_moderators::table.find((community_id, person_id))),
+    ))
+    .get_result::<(bool, bool, bool)>(conn)
     .await?;
     Ok(Standing {
-        banned: row.banned,
-        member: row.member,
-        moderator: row.moderator,
+        banned,
+        member,
+        moderator,
     })
 }
