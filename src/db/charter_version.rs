@@ -72,7 +72,7 @@ pub async fn find(
 
 /// Versions `versions` of a community's charter, in any order.
 pub async fn find_many(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     community_id: i64,
     versions: &[i32],
 ) -> QueryResult<Vec<CharterVersionRow>> {
@@ -80,7 +80,7 @@ pub async fn find_many(
         .filter(charter_versions::community_id.eq(community_id))
         .filter(charter_versions::version.eq_any(versions))
         .select(CharterVersionRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

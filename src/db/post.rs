@@ -125,11 +125,11 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<P
 }
 
 /// Posts by ids, in any order.
-pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+pub async fn find_many(mut conn: &AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
     posts::table
         .filter(posts::id.eq_any(ids))
         .select(PostRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

@@ -292,7 +292,7 @@ pub async fn vote_of(
 
 /// A person's votes on the proposals `proposal_ids`: (proposal id, option).
 pub async fn votes_of(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     proposal_ids: &[i64],
     person_id: i64,
 ) -> QueryResult<Vec<(i64, VoteOption)>> {
@@ -300,7 +300,7 @@ pub async fn votes_of(
         .filter(proposal_votes::proposal_id.eq_any(proposal_ids))
         .filter(proposal_votes::person_id.eq(person_id))
         .select((proposal_votes::proposal_id, proposal_votes::option))
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

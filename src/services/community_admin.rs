@@ -30,18 +30,15 @@ pub async fn list_communities(state: &AppState) -> AppResult<Vec<CommunitySummar
     let rows = db::community::list_local(&mut conn, true, None, i64::MAX).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let ids = db::moderator::moderator_ids(&mut conn, row.id).await?;
-        let people = db::person::find_many(&conn, &ids).await?;
-        let moderators = ids
+        let moderators = db::moderator::moderators(&mut conn, row.id)
+            .await?
             .iter()
-            .filter_map(|id| people.iter().find(|p| p.id == *id))
             .map(|p| p.handle())
             .collect();
-        let members = db::community::follower_count(&mut conn, row.id).await?;
         out.push(CommunitySummary {
+            members: row.follower_count,
             row,
             moderators,
-            members,
         });
     }
     Ok(out)

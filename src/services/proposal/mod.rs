@@ -272,44 +272,45 @@ async fn views_of(
         return Ok(Vec::new());
     }
     let post_ids: Vec<i64> = rows.iter().map(|r| r.post_id).collect();
-    let mut polls: HashMap<i64, PostRow> = db::post::find_many(conn, &post_ids)
-        .await?
+    let proposer_ids: Vec<i64> = rows.iter().filter_map(|r| r.proposer_id).collect();
+    let versions: Vec<i32> = rows.iter().map(|r| r.base_version).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // Sent together on the one connection (pipelined): one round trip.
+    let shared: &AsyncPgConnection = conn;
+    let (polls, proposers, bases, votes) = futures_util::try_join!(
+        db::post::find_many(shared, &post_ids),
+        async {
+            if proposer_ids.is_empty() {
+                Ok(Vec::new())
+            } else {
+                db::person::find_many(shared, &proposer_ids).await
+            }
+        },
+        // What each changes is read against the version it was proposed
+        // on (a remote community's versions are not kept here: its
+        // charter now).
+        async {
+            if community.local {
+                db::charter_version::find_many(shared, community.id, &versions).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            match reader {
+                Some(reader) => db::proposal::votes_of(shared, &ids, reader.id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    )?;
+    let mut polls: HashMap<i64, PostRow> = polls
         .into_iter()
         .filter(|p| !p.deleted && !p.removed)
         .map(|p| (p.id, p))
         .collect();
-    let proposer_ids: Vec<i64> = rows.iter().filter_map(|r| r.proposer_id).collect();
-    let proposers: HashMap<i64, PersonRow> = if proposer_ids.is_empty() {
-        HashMap::new()
-    } else {
-        db::person::find_many(conn, &proposer_ids)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect()
-    };
-    // What each changes is read against the version it was proposed on (a
-    // remote community's versions are not kept here: its charter now).
-    let bases: HashMap<i32, Charter> = if community.local {
-        let versions: Vec<i32> = rows.iter().map(|r| r.base_version).collect();
-        db::charter_version::find_many(conn, community.id, &versions)
-            .await?
-            .into_iter()
-            .map(|v| (v.version, v.charter))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let votes: HashMap<i64, VoteOption> = match reader {
-        Some(reader) => {
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            db::proposal::votes_of(conn, &ids, reader.id)
-                .await?
-                .into_iter()
-                .collect()
-        }
-        None => HashMap::new(),
-    };
+    let proposers: HashMap<i64, PersonRow> = proposers.into_iter().map(|p| (p.id, p)).collect();
+    let bases: HashMap<i32, Charter> = bases.into_iter().map(|v| (v.version, v.charter)).collect();
+    let votes: HashMap<i64, VoteOption> = votes.into_iter().collect();
     let current = community.charter.clone().unwrap_or_default();
     Ok(rows
         .into_iter()
