@@ -183,7 +183,19 @@ struct Instance {
     state: AppState,
     port: u16,
     domain: String,
+    server: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
     _db: BenchDb,
+}
+
+impl Instance {
+    /// Stops the server and its workers, then drops the database (an
+    /// instance left running would keep reconnecting to it, costing the
+    /// phases after it CPU).
+    async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.running.await;
+    }
 }
 
 /// Boots an instance named `<name>.test:<port>` in dev mode on a new database.
@@ -206,11 +218,14 @@ async fn boot(name: &str, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<
         .await
         .with_context(|| format!("cannot boot {name} on database {}", db.name))?;
     let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let server = app.stop_handle();
+    let running = tokio::spawn(app.run_until_stopped());
     Ok(Instance {
         state,
         port,
         domain,
+        server,
+        running,
         _db: db,
     })
 }
@@ -367,7 +382,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         mib(memory::status_kib(None, "VmRSS")),
     );
     hostile_phase(&beta, &mut report).await?;
-    drop(beta);
+    beta.stop().await;
     let gamma = end_to_end::phase(config.toots, &keys, cores, &mut report).await?;
 
     report.row(
@@ -382,8 +397,8 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         "whole benchmark run (without the build)",
         format!("{:.1} s", begun.elapsed().as_secs_f64()),
     );
-    drop(alpha);
-    drop(gamma);
+    alpha.stop().await;
+    gamma.stop().await;
     Ok(report)
 }
 

@@ -115,6 +115,12 @@ impl Application {
         &self.state
     }
 
+    /// A handle that stops the server as SIGTERM does (`stop(true)`):
+    /// [`Application::run_until_stopped`] then stops the workers and returns.
+    pub fn stop_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until the process is stopped. On SIGTERM or SIGINT, the server
     /// stops accepting connections and finishes the requests in flight (up
     /// to 30 s); then the queue workers claim nothing more and finish what
