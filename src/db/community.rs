@@ -298,7 +298,7 @@ pub async fn find_by_ap_id(
 
 /// The communities among `ap_ids` that we know (in no particular order).
 pub async fn find_by_ap_ids(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     ap_ids: &[&str],
 ) -> QueryResult<Vec<CommunityRow>> {
     if ap_ids.is_empty() {
@@ -307,7 +307,7 @@ pub async fn find_by_ap_ids(
     communities::table
         .filter(communities::ap_id.eq_any(ap_ids))
         .select(CommunityRow::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

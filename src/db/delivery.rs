@@ -11,6 +11,7 @@ use super::schema::{deliveries, outgoing_activities};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
 
 /// A published activity.
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -35,36 +36,56 @@ pub struct DueDelivery {
     pub body: String,
 }
 
-/// Stores an activity and queues it for each inbox (duplicates collapse).
-/// Returns the stored activity's row id.
+/// An activity to store and queue for its inboxes.
+pub struct Publication<'a> {
+    pub ap_id: &'a str,
+    pub kind: &'a str,
+    pub actor: &'a str,
+    pub body: &'a str,
+    pub inboxes: &'a [String],
+}
+
+/// Stores activities and queues each for its inboxes (duplicates
+/// collapse): one statement for the activities, and one for every
+/// thousand deliveries, however many activities there are.
 pub async fn publish(
     conn: &mut AsyncPgConnection,
-    ap_id: &str,
-    kind: &str,
-    actor: &str,
-    body: &str,
-    inboxes: &[String],
-) -> QueryResult<i64> {
-    let activity_id: i64 = diesel::insert_into(outgoing_activities::table)
-        .values((
-            outgoing_activities::ap_id.eq(ap_id),
-            outgoing_activities::kind.eq(kind),
-            outgoing_activities::actor.eq(actor),
-            outgoing_activities::body.eq(body),
-        ))
-        .returning(outgoing_activities::id)
-        .get_result(conn)
-        .await?;
-    let rows: Vec<_> = inboxes
+    publications: &[Publication<'_>],
+) -> QueryResult<()> {
+    if publications.is_empty() {
+        return Ok(());
+    }
+    let activities: Vec<_> = publications
         .iter()
-        .filter_map(|inbox| {
-            let domain = url::Url::parse(inbox).ok()?.host_str()?.to_string();
-            Some((
-                deliveries::activity_id.eq(activity_id),
-                deliveries::inbox.eq(inbox.clone()),
-                deliveries::domain.eq(domain),
-                deliveries::signer.eq(actor),
-            ))
+        .map(|p| {
+            (
+                outgoing_activities::ap_id.eq(p.ap_id),
+                outgoing_activities::kind.eq(p.kind),
+                outgoing_activities::actor.eq(p.actor),
+                outgoing_activities::body.eq(p.body),
+            )
+        })
+        .collect();
+    let stored: HashMap<String, i64> = diesel::insert_into(outgoing_activities::table)
+        .values(activities)
+        .returning((outgoing_activities::ap_id, outgoing_activities::id))
+        .get_results::<(String, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let rows: Vec<_> = publications
+        .iter()
+        .filter_map(|p| Some((stored.get(p.ap_id).copied()?, p)))
+        .flat_map(|(activity_id, p)| {
+            p.inboxes.iter().filter_map(move |inbox| {
+                let domain = url::Url::parse(inbox).ok()?.host_str()?.to_string();
+                Some((
+                    deliveries::activity_id.eq(activity_id),
+                    deliveries::inbox.eq(inbox.as_str()),
+                    deliveries::domain.eq(domain),
+                    deliveries::signer.eq(p.actor),
+                ))
+            })
         })
         .collect();
     for chunk in rows.chunks(1000) {
@@ -74,7 +95,7 @@ pub async fn publish(
             .execute(conn)
             .await?;
     }
-    Ok(activity_id)
+    Ok(())
 }
 
 /// A published activity by its id (for `GET` on activity URLs).

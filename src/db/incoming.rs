@@ -85,6 +85,20 @@ pub async fn finish(
         .map(|_| ())
 }
 
+/// Marks activities processed together (dropping their bodies).
+pub async fn finish_many(conn: &mut AsyncPgConnection, ap_ids: &[&str]) -> QueryResult<()> {
+    diesel::update(incoming_activities::table.filter(incoming_activities::ap_id.eq_any(ap_ids)))
+        .set((
+            incoming_activities::processed_at.eq(Some(Utc::now())),
+            incoming_activities::locked_until.eq(None::<DateTime<Utc>>),
+            incoming_activities::error.eq(None::<String>),
+            incoming_activities::body.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Gives up on an activity that kept failing: it stays, with its body and
 /// error, in the dead-letter state (counted, never retried).
 pub async fn dead_letter(
@@ -200,14 +214,19 @@ pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
-/// The body of a stored activity that is not processed yet (or was
-/// dead-lettered).
-pub async fn body(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<Option<String>> {
+/// The bodies of stored activities that are not processed yet (or were
+/// dead-lettered), by id; ids without a body are left out.
+pub async fn bodies(
+    conn: &mut AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<(String, String)>> {
     incoming_activities::table
-        .find(ap_id)
-        .select(incoming_activities::body)
-        .first::<Option<String>>(conn)
+        .filter(incoming_activities::ap_id.eq_any(ap_ids))
+        .filter(incoming_activities::body.is_not_null())
+        .select((
+            incoming_activities::ap_id,
+            incoming_activities::body.assume_not_null(),
+        ))
+        .load(conn)
         .await
-        .optional()
-        .map(Option::flatten)
 }

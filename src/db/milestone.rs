@@ -7,24 +7,31 @@ use crate::domain::milestone::MilestoneKind;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// Claims a milestone for a community: true when this call reached it
-/// first (it is stored now), false when it was reached before.
-pub async fn claim(
+/// Claims milestones of one kind for a community, for several subjects at
+/// once; returns the subjects this call reached first (stored now; the
+/// others were reached before).
+pub async fn claim_many(
     conn: &mut AsyncPgConnection,
     community_id: i64,
     kind: MilestoneKind,
-    subject: &str,
-) -> QueryResult<bool> {
+    subjects: &[&str],
+) -> QueryResult<Vec<String>> {
+    let rows: Vec<_> = subjects
+        .iter()
+        .map(|subject| {
+            (
+                milestones::community_id.eq(community_id),
+                milestones::kind.eq(kind.as_str()),
+                milestones::subject.eq(*subject),
+            )
+        })
+        .collect();
     diesel::insert_into(milestones::table)
-        .values((
-            milestones::community_id.eq(community_id),
-            milestones::kind.eq(kind.as_str()),
-            milestones::subject.eq(subject),
-        ))
+        .values(rows)
         .on_conflict_do_nothing()
-        .execute(conn)
+        .returning(milestones::subject)
+        .get_results(conn)
         .await
-        .map(|inserted| inserted == 1)
 }
 
 /// Records the post that celebrated a milestone.

@@ -269,6 +269,18 @@ pub async fn find_by_ap_id(
         .optional()
 }
 
+/// People by ActivityPub ids, in any order.
+pub async fn find_by_ap_ids(
+    mut conn: &AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<PersonRow>> {
+    people::table
+        .filter(people::ap_id.eq_any(ap_ids))
+        .select(PersonRow::as_select())
+        .load(&mut conn)
+        .await
+}
+
 /// Records that a remote account deleted itself.
 pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     diesel::update(people::table.find(id))

@@ -114,6 +114,21 @@ pub async fn insert_remote(
         .ok_or(diesel::result::Error::NotFound)
 }
 
+/// Inserts remote posts whose ids are not known yet, in one statement;
+/// returns the rows it stored (a known id is left out).
+pub async fn insert_remote_many(
+    conn: &mut AsyncPgConnection,
+    posts: Vec<(NewPost<'_>, PostContent<'_>)>,
+) -> QueryResult<Vec<PostRow>> {
+    diesel::insert_into(posts::table)
+        .values(posts)
+        .on_conflict(posts::ap_id)
+        .do_nothing()
+        .returning(PostRow::as_returning())
+        .get_results(conn)
+        .await
+}
+
 /// A post by id.
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<PostRow>> {
     posts::table
@@ -128,6 +143,18 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<P
 pub async fn find_many(mut conn: &AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
     posts::table
         .filter(posts::id.eq_any(ids))
+        .select(PostRow::as_select())
+        .load(&mut conn)
+        .await
+}
+
+/// Posts by ActivityPub ids, in any order.
+pub async fn find_by_ap_ids(
+    mut conn: &AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .filter(posts::ap_id.eq_any(ap_ids))
         .select(PostRow::as_select())
         .load(&mut conn)
         .await

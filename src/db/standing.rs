@@ -7,6 +7,7 @@ use super::schema::{community_bans, community_follows, community_moderators};
 use crate::domain::rules::Standing;
 use diesel::{QueryResult, dsl::exists, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
 
 /// The standing of person `person_id` in community `community_id`.
 pub async fn find(
@@ -30,4 +31,43 @@ pub async fn find(
         member,
         moderator,
     })
+}
+
+/// The standing of each of `person_ids` in community `community_id`: three
+/// queries sent together (one round trip on a shared connection).
+pub async fn find_many(
+    mut conn: &AsyncPgConnection,
+    community_id: i64,
+    person_ids: &[i64],
+) -> QueryResult<HashMap<i64, Standing>> {
+    let shared = conn;
+    let (banned, members, moderators) = futures_util::try_join!(
+        community_bans::table
+            .filter(community_bans::community_id.eq(community_id))
+            .filter(community_bans::person_id.eq_any(person_ids))
+            .select(community_bans::person_id)
+            .load::<i64>(&mut conn),
+        community_follows::table
+            .filter(community_follows::community_id.eq(community_id))
+            .filter(community_follows::person_id.eq_any(person_ids))
+            .filter(community_follows::state.eq("accepted"))
+            .select(community_follows::person_id)
+            .load::<i64>(&mut { shared }),
+        community_moderators::table
+            .filter(community_moderators::community_id.eq(community_id))
+            .filter(community_moderators::person_id.eq_any(person_ids))
+            .select(community_moderators::person_id)
+            .load::<i64>(&mut { shared }),
+    )?;
+    Ok(person_ids
+        .iter()
+        .map(|id| {
+            let standing = Standing {
+                banned: banned.contains(id),
+                member: members.contains(id),
+                moderator: moderators.contains(id),
+            };
+            (*id, standing)
+        })
+        .collect())
 }

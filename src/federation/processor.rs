@@ -22,7 +22,7 @@
 //!   purged after `incoming_retention_days`.
 
 use super::{
-    activities,
+    activities::{self, plain_posts},
     context::Federation,
     fetch::FetchBudget,
     metrics::InboxOutcome,
@@ -31,7 +31,7 @@ use super::{
 };
 use crate::{
     db::{self, incoming::IncomingRow},
-    error::{AppError, ErrorKind},
+    error::{AppError, AppResult, ErrorKind},
     protocol::activity::AnyActivity,
 };
 use chrono::{Duration, Utc};
@@ -98,10 +98,38 @@ async fn work(fed: Federation, mut stop: Stop) {
     }
 }
 
-/// Processes a batch in parallel, keeping order where it matters: the
-/// activities of one actor, and those about one object (a post and a like
-/// of it), one after the other in arrival order.
+/// Processes a batch: first the groups of plain posts together
+/// (`activities::plain_posts`), then the rest in parallel, keeping order
+/// where it matters.
 async fn process_batch(fed: &Federation, batch: Vec<IncomingRow>) {
+    let mut plain = Vec::new();
+    let mut others = Vec::new();
+    for group in in_order(batch) {
+        let read: Vec<_> = group
+            .into_iter()
+            .map(|row| plain_posts::read(fed, row))
+            .collect();
+        if read.iter().all(Result::is_ok) {
+            plain.push(read.into_iter().filter_map(Result::ok).collect());
+        } else {
+            others.extend(
+                read.into_iter()
+                    .map(|r| r.map_or_else(|row| row, |p| p.row)),
+            );
+        }
+    }
+    let taken = plain_posts::receive(fed, plain).await;
+    for (row, outcome) in taken.done {
+        record(fed, &row, outcome, true).await;
+    }
+    others.extend(taken.back);
+    process_in_order(fed, others).await;
+}
+
+/// The rows of a batch in groups that keep their order: the activities of
+/// one actor, and those about one object (a post and a like of it), in
+/// arrival order.
+fn in_order(batch: Vec<IncomingRow>) -> Vec<Vec<IncomingRow>> {
     let mut groups = OrderGroups::default();
     let mut slots = Vec::with_capacity(batch.len());
     for row in &batch {
@@ -117,10 +145,16 @@ async fn process_batch(fed: &Federation, batch: Vec<IncomingRow>) {
         }
         ordered.entry(root).or_default().push(row);
     }
-    let sequences: Vec<Vec<IncomingRow>> = order
+    order
         .into_iter()
         .filter_map(|root| ordered.remove(&root))
-        .collect();
+        .collect()
+}
+
+/// Processes rows one by one, in parallel, each group of [`in_order`] one
+/// after the other.
+async fn process_in_order(fed: &Federation, rows: Vec<IncomingRow>) {
+    let sequences = in_order(rows);
     let concurrency = fed.state.settings.inbox_concurrency.max(1);
     stream::iter(sequences)
         .for_each_concurrent(concurrency, |rows| async move {
@@ -247,16 +281,26 @@ async fn process(fed: &Federation, row: IncomingRow) {
         Some(Err(err)) => Err(AppError::bad_request(err.to_string())),
         None => Err(AppError::bad_request("the stored activity has no body")),
     };
-    let Ok(mut conn) = fed.state.pool.get().await else {
-        // The lease expires and the activity is processed again.
-        return;
-    };
+    record(fed, &row, outcome, false).await;
+}
+
+/// Counts what became of `row` and records it: processed (unless
+/// `finished` already says so), retried later, dead-lettered or refused.
+async fn record(fed: &Federation, row: &IncomingRow, outcome: AppResult<()>, finished: bool) {
     let retry = Utc::now() - row.received_at < GIVE_UP_AFTER;
     let counted = match &outcome {
         Ok(()) => InboxOutcome::Processed,
         Err(err) if is_transient(err) && retry => InboxOutcome::Retried,
         Err(err) if is_transient(err) => InboxOutcome::DeadLettered,
         Err(_) => InboxOutcome::Refused,
+    };
+    if finished && outcome.is_ok() {
+        fed.metrics.inbox(&row.kind, counted);
+        return;
+    }
+    let Ok(mut conn) = fed.state.pool.get().await else {
+        // The lease expires and the activity is processed again.
+        return;
     };
     fed.metrics.inbox(&row.kind, counted);
     let result = match outcome {

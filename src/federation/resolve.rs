@@ -19,7 +19,7 @@ use crate::{
         webfinger::WebFinger,
     },
 };
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use url::Url;
 
 /// How long a cached remote actor is trusted before it is fetched again.
@@ -194,6 +194,12 @@ fn stale(known: &KnownActor) -> bool {
         KnownActor::Person(p) => p.refreshed_at,
         KnownActor::Community(c) => c.refreshed_at,
     };
+    refreshed_long_ago(refreshed)
+}
+
+/// Whether an actor document fetched at `refreshed` is due to be fetched
+/// again before it is used.
+pub(super) fn refreshed_long_ago(refreshed: DateTime<Utc>) -> bool {
     Utc::now() - refreshed > REFRESH_AFTER
 }
 

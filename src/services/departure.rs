@@ -3,7 +3,10 @@
 //! its posts and replies become tombstones in their threads, its likes are
 //! withdrawn, and the deletion is recorded, so nothing more is taken from it.
 
-use super::{AppState, follow, outgoing::Outgoing};
+use super::{
+    AppState, follow,
+    outgoing::{Forward, Outgoing},
+};
 use crate::{
     db::{self, person::PersonRow},
     error::{AppError, AppResult},
@@ -61,8 +64,10 @@ pub async fn receive_account_deletion(
                 if let Some(activity) = pass_on {
                     let event = Outgoing::Forwarded {
                         community_id: community.id,
-                        activity_id: activity.to_owned(),
-                        boost: None,
+                        activities: vec![Forward {
+                            activity_id: activity.to_owned(),
+                            boost: None,
+                        }],
                     };
                     state.emit(conn, event).await?;
                 }

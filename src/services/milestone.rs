@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     db::{self, community::CommunityRow},
-    domain::milestone::{Milestone, member_threshold},
+    domain::milestone::{Milestone, MilestoneKind, member_threshold},
     error::AppResult,
 };
 use chrono::{DateTime, Datelike, Utc};
@@ -25,28 +25,47 @@ pub async fn celebrate(
     community: &CommunityRow,
     milestone: Milestone,
 ) -> QueryResult<()> {
-    if !community.local {
+    celebrate_all(conn, state, community, milestone.kind(), &[milestone]).await
+}
+
+/// [`celebrate`] for several milestones of one `kind`, claimed together
+/// (one statement for all of them).
+pub async fn celebrate_all(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    kind: MilestoneKind,
+    milestones: &[Milestone],
+) -> QueryResult<()> {
+    if !community.local || milestones.is_empty() {
         return Ok(());
     }
-    let kind = milestone.kind();
-    let subject = milestone.subject();
-    if !db::milestone::claim(conn, community.id, kind, &subject).await? {
-        return Ok(());
-    }
+    let milestones: Vec<&Milestone> = milestones.iter().filter(|m| m.kind() == kind).collect();
+    let subjects: Vec<String> = milestones.iter().map(|m| m.subject()).collect();
+    let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();
+    let mut claimed = db::milestone::claim_many(conn, community.id, kind, &refs).await?;
     if community.milestones_off.contains(kind) {
         return Ok(());
     }
-    let (title, text) = milestone.announcement(&community.title);
-    let html = maud::html! { p { (text) } }.into_string();
-    let celebration = CommunityPost {
-        ap_id: None,
-        title: &title,
-        html: &html,
-        milestone: Some(kind),
-        published: Utc::now(),
-    };
-    let post = store::create_by_community(conn, state, community, celebration).await?;
-    db::milestone::set_post(conn, community.id, kind, &subject, post.id).await
+    for (milestone, subject) in milestones.into_iter().zip(&subjects) {
+        // Each subject claimed once, even when it came twice.
+        let Some(at) = claimed.iter().position(|c| c == subject) else {
+            continue;
+        };
+        claimed.swap_remove(at);
+        let (title, text) = milestone.announcement(&community.title);
+        let html = maud::html! { p { (text) } }.into_string();
+        let celebration = CommunityPost {
+            ap_id: None,
+            title: &title,
+            html: &html,
+            milestone: Some(kind),
+            published: Utc::now(),
+        };
+        let post = store::create_by_community(conn, state, community, celebration).await?;
+        db::milestone::set_post(conn, community.id, kind, subject, post.id).await?;
+    }
+    Ok(())
 }
 
 /// The membership of a local community changed: celebrates the member

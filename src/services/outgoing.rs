@@ -133,14 +133,21 @@ pub enum Outgoing {
     /// its directory: our other partners are told to check it at its origin
     /// (`directory_share_partners`).
     Shared { ap_id: String, from: String },
-    /// A local community accepted a remote member's activity (the stored
-    /// incoming activity `activity_id`) and passes it on to its followers;
-    /// `boost` names a new top-level post to boost to non-group software.
+    /// A local community accepted remote members' activities and passes
+    /// them on to its followers, in this order.
     Forwarded {
         community_id: i64,
-        activity_id: String,
-        boost: Option<String>,
+        activities: Vec<Forward>,
     },
+}
+
+/// One accepted activity a community passes on: the stored incoming
+/// activity `activity_id`; `boost` names a new top-level post to boost to
+/// non-group software.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forward {
+    pub activity_id: String,
+    pub boost: Option<String>,
 }
 
 /// What a moderator did.

@@ -6,6 +6,7 @@ use crate::{
     common::{TestApp, TestDb},
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use guildhall::db::delivery::Publication;
 
 /// Runs an admin command that must succeed; gives what it printed.
 fn admin(db: &str, args: &[&str], stdin: &str) -> String {
@@ -230,19 +231,20 @@ async fn a_deleted_community_is_gone_from_the_api_and_its_pages() {
 async fn an_admin_sends_waiting_deliveries_now_and_revives_dead_letters() {
     let db = TestDb::create().await;
     let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
-    guildhall::db::delivery::publish(
-        &mut conn,
-        "https://here.example/activities/1",
-        "Create",
-        "https://here.example/c/secguild",
-        "{}",
-        &[
-            "https://slow.example/inbox".to_string(),
-            "https://fine.example/inbox".to_string(),
-        ],
-    )
-    .await
-    .unwrap();
+    let inboxes = [
+        "https://slow.example/inbox".to_string(),
+        "https://fine.example/inbox".to_string(),
+    ];
+    let queued = Publication {
+        ap_id: "https://here.example/activities/1",
+        kind: "Create",
+        actor: "https://here.example/c/secguild",
+        body: "{}",
+        inboxes: &inboxes,
+    };
+    guildhall::db::delivery::publish(&mut conn, &[queued])
+        .await
+        .unwrap();
     let sql = [
         "UPDATE deliveries SET next_attempt_at = now() + interval '6 hours'",
         "INSERT INTO incoming_activities (ap_id, actor, kind, body, attempts, processed_at, error, dead_at)

@@ -1,6 +1,7 @@
 //! Operations endpoints: health, readiness and Prometheus metrics.
 
 use crate::common::TestApp;
+use guildhall::db::delivery::Publication;
 
 #[tokio::test]
 async fn health_readiness_and_metrics_answer() {
@@ -71,16 +72,17 @@ async fn metrics_expose_the_delivery_queue_per_instance_requests_and_the_pool() 
         "https://slow.example/users/a/inbox".to_string(),
         "https://other.example/inbox".to_string(),
     ];
-    guildhall::db::delivery::publish(
-        &mut conn,
-        "https://x.example/activities/1",
-        "Create",
-        &format!("{}/c/nobody", app.base),
-        "{}",
-        &inboxes,
-    )
-    .await
-    .unwrap();
+    let actor = format!("{}/c/nobody", app.base);
+    let queued = Publication {
+        ap_id: "https://x.example/activities/1",
+        kind: "Create",
+        actor: &actor,
+        body: "{}",
+        inboxes: &inboxes,
+    };
+    guildhall::db::delivery::publish(&mut conn, &[queued])
+        .await
+        .unwrap();
     let _ = app.client.get(app.url("/healthz")).send().await.unwrap();
     let _ = app
         .client

@@ -137,7 +137,7 @@ async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option
         return Ok(db::community::find(&mut conn, post.community_id).await?);
     }
     let candidates: Vec<&str> = addressees(object).map(Url::as_str).collect();
-    let known = db::community::find_by_ap_ids(&mut conn, &candidates).await?;
+    let known = db::community::find_by_ap_ids(&conn, &candidates).await?;
     let first = |local: bool| {
         candidates.iter().find_map(|candidate| {
             known
@@ -149,7 +149,7 @@ async fn community_of(fed: &Federation, object: &PostObject) -> AppResult<Option
 }
 
 /// Everyone a post is addressed to or mentions.
-fn addressees(object: &PostObject) -> impl Iterator<Item = &Url> {
+pub(super) fn addressees(object: &PostObject) -> impl Iterator<Item = &Url> {
     object
         .audience
         .iter()

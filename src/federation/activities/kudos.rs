@@ -52,6 +52,12 @@ pub(super) async fn read(
     }))
 }
 
+/// Whether `object`, a top-level post to `community`, is a kudos (it
+/// names someone to thank).
+pub(super) fn is_kudos(object: &PostObject, community: &str) -> bool {
+    recipient(object, community).is_some()
+}
+
 /// Who a kudos thanks: the extension's recipient, else (a toot tagged
 /// `#kudos`) the first person it mentions other than the community and
 /// its author.

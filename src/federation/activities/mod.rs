@@ -11,6 +11,7 @@ mod kudos;
 mod like;
 mod moderation;
 mod partner;
+pub mod plain_posts;
 mod proposal;
 mod remote_event;
 pub mod remote_post;

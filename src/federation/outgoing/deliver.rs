@@ -8,6 +8,7 @@
 //! only, which it shows as a boost.
 
 use super::{Translator, bad};
+use crate::services::outgoing::Forward;
 use crate::{
     db::{self, community::CommunityRow},
     protocol::{
@@ -19,27 +20,53 @@ use crate::{
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
+use std::collections::HashMap;
 use url::Url;
 
 /// Stores `activity` and queues it for `inboxes`.
 pub async fn publish<O: Serialize>(
     conn: &mut AsyncPgConnection,
-    mut activity: Activity<O>,
+    activity: Activity<O>,
     inboxes: &[String],
 ) -> QueryResult<()> {
-    activity.context = Some(Context);
-    let body = serde_json::to_string(&activity).map_err(bad)?;
-    let kind = format!("{:?}", activity.kind);
-    db::delivery::publish(
-        conn,
-        activity.id.as_str(),
-        &kind,
-        activity.actor.as_str(),
-        &body,
-        inboxes,
-    )
-    .await?;
-    Ok(())
+    store(conn, &[Serialised::new(activity, inboxes.to_vec())?]).await
+}
+
+/// An activity as it is stored (with our `@context`), and its inboxes.
+struct Serialised {
+    ap_id: String,
+    kind: String,
+    actor: String,
+    body: String,
+    inboxes: Vec<String>,
+}
+
+impl Serialised {
+    fn new<O: Serialize>(mut activity: Activity<O>, inboxes: Vec<String>) -> QueryResult<Self> {
+        activity.context = Some(Context);
+        Ok(Serialised {
+            body: serde_json::to_string(&activity).map_err(bad)?,
+            ap_id: activity.id.to_string(),
+            kind: format!("{:?}", activity.kind),
+            actor: activity.actor.to_string(),
+            inboxes,
+        })
+    }
+}
+
+/// Stores activities and queues them, all together.
+async fn store(conn: &mut AsyncPgConnection, activities: &[Serialised]) -> QueryResult<()> {
+    let publications: Vec<_> = activities
+        .iter()
+        .map(|a| db::delivery::Publication {
+            ap_id: &a.ap_id,
+            kind: &a.kind,
+            actor: &a.actor,
+            body: &a.body,
+            inboxes: &a.inboxes,
+        })
+        .collect();
+    db::delivery::publish(conn, &publications).await
 }
 
 /// Publishes an [`AnyActivity`] as it is.
@@ -102,6 +129,17 @@ pub async fn distribute(
     inner: AnyActivity,
     boost: Option<Url>,
 ) -> QueryResult<()> {
+    distribute_many(conn, out, community, vec![(inner, boost)]).await
+}
+
+/// [`distribute`] for several activities at once, in this order: the
+/// followers are read once and every announce is stored together.
+async fn distribute_many(
+    conn: &mut AsyncPgConnection,
+    out: &Translator,
+    community: &CommunityRow,
+    activities: Vec<(AnyActivity, Option<Url>)>,
+) -> QueryResult<()> {
     let group = Url::parse(&community.ap_id).map_err(bad)?;
     let followers = community
         .followers_url
@@ -116,33 +154,47 @@ pub async fn distribute(
             others.push(follower.inbox.clone());
         }
     }
-    let to = vec![Url::parse(PUBLIC).map_err(bad)?];
-    let cc: Vec<Url> = followers.iter().cloned().collect();
-    if !group_aware.is_empty() {
+    let announcer = Announcer {
+        out,
+        to: vec![Url::parse(PUBLIC).map_err(bad)?],
+        cc: followers.iter().cloned().collect(),
+        group,
+    };
+    let mut announces = Vec::new();
+    for (inner, boost) in activities {
+        if !group_aware.is_empty() {
+            let announce = announcer.announce(IdOrObject::Object(Box::new(inner)));
+            announces.push(Serialised::new(announce, group_aware.clone())?);
+        }
+        if let Some(object) = boost.filter(|_| !others.is_empty()) {
+            let announce = announcer.announce(IdOrObject::<Box<Announced>>::Id(object));
+            announces.push(Serialised::new(announce, others.clone())?);
+        }
+    }
+    store(conn, &announces).await
+}
+
+/// A community's public announces, addressed to its followers.
+struct Announcer<'a> {
+    out: &'a Translator,
+    to: Vec<Url>,
+    cc: Vec<Url>,
+    group: Url,
+}
+
+impl Announcer<'_> {
+    fn announce<O>(&self, object: O) -> Activity<O> {
         let mut announce = Activity::new(
             ActivityKind::Announce,
-            out.urls.activity_id("Announce"),
-            group.clone(),
-            IdOrObject::Object(Box::new(inner)),
+            self.out.urls.activity_id("Announce"),
+            self.group.clone(),
+            object,
         );
-        announce.to = to.clone();
-        announce.cc = cc.clone();
-        announce.audience = Some(group.clone());
-        publish(conn, announce, &group_aware).await?;
+        announce.to = self.to.clone();
+        announce.cc = self.cc.clone();
+        announce.audience = Some(self.group.clone());
+        announce
     }
-    if let Some(object) = boost.filter(|_| !others.is_empty()) {
-        let mut announce = Activity::new(
-            ActivityKind::Announce,
-            out.urls.activity_id("Announce"),
-            group.clone(),
-            IdOrObject::<Box<Announced>>::Id(object),
-        );
-        announce.to = to;
-        announce.cc = cc;
-        announce.audience = Some(group);
-        publish(conn, announce, &others).await?;
-    }
-    Ok(())
 }
 
 /// Sends a local community's update of its own object (a poll's counts):
@@ -169,14 +221,13 @@ pub async fn own_update(
     distribute(conn, out, community, update, None).await
 }
 
-/// Passes on a remote member's activity that a local community accepted:
-/// the stored incoming activity `activity_id`, as it arrived.
+/// Passes on remote members' activities that a local community accepted:
+/// the stored incoming activities, as they arrived.
 pub async fn forwarded(
     conn: &mut AsyncPgConnection,
     out: &Translator,
     community_id: i64,
-    activity_id: &str,
-    boost: Option<String>,
+    forwards: &[Forward],
 ) -> QueryResult<()> {
     let community = db::community::find(conn, community_id)
         .await?
@@ -184,12 +235,22 @@ pub async fn forwarded(
     if !community.local {
         return Ok(());
     }
-    let body = db::incoming::body(conn, activity_id)
+    let ids: Vec<&str> = forwards.iter().map(|f| f.activity_id.as_str()).collect();
+    let bodies: HashMap<String, String> = db::incoming::bodies(conn, &ids)
         .await?
-        .ok_or_else(|| bad(format!("the incoming activity {activity_id} has no body")))?;
-    let inner: AnyActivity = serde_json::from_str(&body).map_err(bad)?;
-    let boost = boost.map(|b| Url::parse(&b)).transpose().map_err(bad)?;
-    distribute(conn, out, &community, inner, boost).await
+        .into_iter()
+        .collect();
+    let mut activities = Vec::with_capacity(forwards.len());
+    for forward in forwards {
+        let id = &forward.activity_id;
+        let body = bodies
+            .get(id)
+            .ok_or_else(|| bad(format!("the incoming activity {id} has no body")))?;
+        let inner: AnyActivity = serde_json::from_str(body).map_err(bad)?;
+        let boost = forward.boost.as_deref().map(Url::parse);
+        activities.push((inner, boost.transpose().map_err(bad)?));
+    }
+    distribute_many(conn, out, &community, activities).await
 }
 
 /// Software known to understand groups (FEP-1b12 announces of activities),

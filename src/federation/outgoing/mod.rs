@@ -98,9 +98,8 @@ impl Publisher for Translator {
             }
             Outgoing::Forwarded {
                 community_id,
-                activity_id,
-                boost,
-            } => deliver::forwarded(conn, self, community_id, &activity_id, boost).await,
+                activities,
+            } => deliver::forwarded(conn, self, community_id, &activities).await,
             Outgoing::EventPublished { event_id } => {
                 event::published(conn, self, event_id, ActivityKind::Create).await
             }

@@ -4,6 +4,7 @@
 pub mod edit;
 pub mod local;
 pub mod remote;
+pub mod remote_many;
 pub mod standing;
 pub mod store;
 

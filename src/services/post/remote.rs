@@ -99,7 +99,7 @@ impl RemoteKudos {
 
 impl RemotePost {
     /// Its content, with `title` (and whether it was derived).
-    fn content<'a>(
+    pub(super) fn content<'a>(
         &'a self,
         html: &'a str,
         title: Option<&'a str>,
@@ -127,7 +127,7 @@ impl RemotePost {
 
     /// The title it gives, else one derived from its text (see
     /// [`derive_title`]); true when derived.
-    fn title(&self, html: &str) -> (Option<String>, bool) {
+    pub(super) fn title(&self, html: &str) -> (Option<String>, bool) {
         match self.given_title() {
             Some(name) => (Some(name.to_string()), false),
             None => {

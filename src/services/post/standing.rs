@@ -6,10 +6,11 @@
 use super::store::Origin;
 use crate::{
     db::{self, community::CommunityRow, person::PersonRow, post::PostRow},
-    domain::rules,
+    domain::rules::{self, Standing},
     error::{AppError, AppResult},
 };
 use diesel_async::AsyncPgConnection;
+use std::collections::HashMap;
 
 /// Checks that `author` may start a post in `community` (`parent` = `None`)
 /// or answer `parent`; a refusal is 403 with the rule's reason.
@@ -27,13 +28,35 @@ pub async fn check(
             let locked = parent.locked || root.is_some_and(|r| r.locked);
             rules::may_reply(standing, locked)
         }
-        // A remote community decided on its own members' posts before it
-        // announced them; ours, and our people's posts, are decided here.
-        None => rules::may_post(
-            community.posting_policy,
-            standing,
-            community.local || origin == Origin::Local,
-        ),
+        None => return may_start(community, standing, origin),
     };
     verdict.map_err(|refusal| AppError::forbidden(refusal.message()))
+}
+
+/// [`check`] for top-level posts several remote people sent to
+/// `community` at once, their standings read together: each author's
+/// verdict, by person id.
+pub async fn check_remote_posts(
+    conn: &AsyncPgConnection,
+    community: &CommunityRow,
+    author_ids: &[i64],
+) -> AppResult<HashMap<i64, AppResult<()>>> {
+    let standings = db::standing::find_many(conn, community.id, author_ids).await?;
+    let origin = Origin::Remote { activity: "" };
+    Ok(standings
+        .into_iter()
+        .map(|(id, standing)| (id, may_start(community, standing, origin)))
+        .collect())
+}
+
+/// Whether someone of `standing` may start a post in `community`. A
+/// remote community decided on its own members' posts before it announced
+/// them; ours, and our people's posts, are decided here.
+fn may_start(community: &CommunityRow, standing: Standing, origin: Origin<'_>) -> AppResult<()> {
+    rules::may_post(
+        community.posting_policy,
+        standing,
+        community.local || origin == Origin::Local,
+    )
+    .map_err(|refusal| AppError::forbidden(refusal.message()))
 }

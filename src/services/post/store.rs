@@ -18,7 +18,12 @@ use crate::{
         milestone::{KUDOS_RECEIVED, Milestone, MilestoneKind},
     },
     error::AppResult,
-    services::{AppState, kudos::KudosDraft, milestone, outgoing::Outgoing},
+    services::{
+        AppState,
+        kudos::KudosDraft,
+        milestone,
+        outgoing::{Forward, Outgoing},
+    },
 };
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -99,6 +104,80 @@ pub async fn create(
         state.rankings.forget(community.id);
     }
     Ok(row)
+}
+
+/// A remote member's new top-level post (not a kudos) for a local
+/// community, its author's standing checked: its draft and the stored
+/// incoming activity that carried it.
+pub struct RemoteTopLevel<'a> {
+    pub author: &'a PersonRow,
+    pub draft: Draft<'a>,
+    pub activity: &'a str,
+}
+
+/// What [`create`] does for each of `posts`, together, in one transaction
+/// of a few statements however many posts there are: the posts whose ids
+/// are new, each author's welcome on a first post, and passing them on.
+/// Returns the stored activities whose posts were new.
+pub async fn create_remote_top_level<'a>(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    community: &CommunityRow,
+    posts: &[RemoteTopLevel<'a>],
+) -> diesel::QueryResult<Vec<&'a str>> {
+    conn.transaction(async |conn| {
+        let rows = posts
+            .iter()
+            .map(|post| {
+                let new = db::post::NewPost {
+                    ap_id: post.draft.ap_id.unwrap_or_default(),
+                    community_id: community.id,
+                    author_id: Some(post.author.id),
+                    parent_id: None,
+                    root_id: None,
+                    local: false,
+                    published: post.draft.published,
+                    milestone: None,
+                };
+                (new, post.draft.content.clone())
+            })
+            .collect();
+        let mut stored = db::post::insert_remote_many(conn, rows).await?;
+        // In the order they came; an id sent twice is stored (and passed on) once.
+        let mut new = Vec::new();
+        for post in posts {
+            let ap_id = post.draft.ap_id.unwrap_or_default();
+            if let Some(at) = stored.iter().position(|row| row.ap_id == ap_id) {
+                stored.swap_remove(at);
+                new.push(post);
+            }
+        }
+        let welcomes: Vec<Milestone> = new
+            .iter()
+            .map(|post| Milestone::FirstPost {
+                person: post.author.shown_name(),
+                key: post.author.ap_id.clone(),
+            })
+            .collect();
+        milestone::celebrate_all(conn, state, community, MilestoneKind::FirstPost, &welcomes)
+            .await?;
+        let forwards: Vec<Forward> = new
+            .iter()
+            .map(|post| Forward {
+                activity_id: post.activity.to_owned(),
+                boost: post.draft.ap_id.map(str::to_owned),
+            })
+            .collect();
+        if community.local && !forwards.is_empty() {
+            let event = Outgoing::Forwarded {
+                community_id: community.id,
+                activities: forwards,
+            };
+            state.emit(conn, event).await?;
+        }
+        Ok(new.iter().map(|post| post.activity).collect())
+    })
+    .await
 }
 
 /// Stores the kudos a new post carries, and celebrates the recipient's
@@ -313,8 +392,10 @@ async fn tell(
         Origin::Remote { activity } if community.local => {
             let event = Outgoing::Forwarded {
                 community_id: community.id,
-                activity_id: activity.to_owned(),
-                boost,
+                activities: vec![Forward {
+                    activity_id: activity.to_owned(),
+                    boost,
+                }],
             };
             state.emit(conn, event).await
         }
