@@ -43,6 +43,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod person_pages;
+mod plain_posts;
 mod posting_rules;
 mod process;
 mod proposal_pages;
