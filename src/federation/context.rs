@@ -1,13 +1,14 @@
 //! `Federation`: what federation code needs at hand — the app state, the
-//! outgoing HTTP client, cached signing keys, and the throttles that bound
+//! outgoing HTTP client, cached signing keys, remote signers' keys kept a
+//! second, and the throttles that bound
 //! what peers can make us do (inbox rate per host, failures per address,
 //! forced key refreshes, NodeInfo probes), each a map of bounded size.
 
-use super::client;
+use super::{client, signer::SignerKey};
 use crate::{
     db,
     error::{AppError, AppResult},
-    services::AppState,
+    services::{AppState, kept::Kept},
     signature::SigningKey,
     throttle::{DEFAULT_CAPACITY, Throttle},
 };
@@ -28,6 +29,8 @@ pub struct Federation {
     pub state: AppState,
     pub client: reqwest::Client,
     keys: Arc<Mutex<HashMap<String, Arc<SigningKey>>>>,
+    /// Remote signers' keys as read from the database, kept a second.
+    pub signers: Arc<Kept<Arc<SignerKey>>>,
     throttles: Arc<Throttles>,
     /// Prometheus metrics of this process.
     pub metrics: Arc<super::metrics::Metrics>,
@@ -65,6 +68,7 @@ impl Federation {
             state,
             client,
             keys: Arc::default(),
+            signers: Arc::default(),
             metrics: Arc::default(),
         })
     }

@@ -1,4 +1,6 @@
-//! The key that signed a request, by the key's owner: from the cache, or
+//! The key that signed a request, by the key's owner: kept in memory for a
+//! second (a busy peer's requests need no database round trip each), from
+//! the cache, or
 //! fetched but *not stored* (nothing is stored for a request that does not
 //! verify; `resolve::remember` the fetched document once it did). An
 //! account that deletes itself can no longer be fetched, so its deletion
@@ -10,9 +12,11 @@ use super::{
     resolve::{self, Cached, KnownActor},
 };
 use crate::protocol::actor::Actor;
+use std::sync::Arc;
 use url::Url;
 
 /// A signer's key (see the module doc).
+#[derive(Clone)]
 pub struct SignerKey {
     /// The owner's actor id.
     pub actor_id: Url,
@@ -35,15 +39,26 @@ impl SignerKey {
     }
 }
 
-/// The key of `owner`: cached when fresh, else fetched.
+/// The key of `owner`: kept in memory for a moment (`Federation::signers`),
+/// else cached when fresh, else fetched. `refresh` forgets what is kept.
 pub async fn signer_key(
     fed: &Federation,
     owner: &Url,
     budget: &FetchBudget,
     refresh: bool,
 ) -> Result<SignerKey, FetchError> {
+    match refresh {
+        true => fed.signers.forget(owner.as_str()),
+        false => {
+            if let Some(kept) = fed.signers.get(owner.as_str()) {
+                return Ok(kept.as_ref().clone());
+            }
+        }
+    }
     if let Cached::Fresh(known) = resolve::cached(fed, owner, refresh).await? {
-        return SignerKey::known(&known);
+        let key = SignerKey::known(&known)?;
+        fed.signers.put(owner.as_str(), Arc::new(key.clone()));
+        return Ok(key);
     }
     let document = resolve::fetch_actor(fed, owner, budget).await?;
     let (_, key) = resolve::inbox_and_key(&document)?;

@@ -53,6 +53,13 @@ impl<V: Clone> Kept<V> {
         }
     }
 
+    /// Forgets the answer for `key`.
+    pub fn forget(&self, key: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.pop(key);
+        }
+    }
+
     /// Forgets every answer.
     pub fn clear(&self) {
         if let Ok(mut entries) = self.entries.lock() {
@@ -93,6 +100,9 @@ mod tests {
         assert_eq!(kept.get("a"), None);
         kept.put("a", 1);
         assert_eq!(kept.get("a"), Some(1));
+        kept.forget("a");
+        assert_eq!(kept.get("a"), None);
+        kept.put("a", 1);
         kept.clear();
         assert_eq!(kept.get("a"), None);
     }
