@@ -50,6 +50,8 @@ mod load;
 mod memory;
 #[path = "federation/scale.rs"]
 mod scale;
+#[path = "federation/serve.rs"]
+mod serve;
 #[path = "federation/sink.rs"]
 mod sink;
 
@@ -383,7 +385,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     );
     hostile_phase(&beta, &mut report).await?;
     beta.stop().await;
-    let gamma = end_to_end::phase(config.toots, &keys, cores, &mut report).await?;
+    end_to_end::phase(config.toots, &keys, cores, &mut report).await?;
 
     report.row(
         "VmRSS at the end (whole process)",
@@ -398,7 +400,6 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         format!("{:.1} s", begun.elapsed().as_secs_f64()),
     );
     alpha.stop().await;
-    gamma.stop().await;
     Ok(report)
 }
 

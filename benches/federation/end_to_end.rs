@@ -3,8 +3,11 @@
 //! Mastodon-like instance, `m.test`), timed from the first request until
 //! every toot is stored as a post *and* its announce reached the followers'
 //! shared inbox (the drain included), next to the accept-only rate of the
-//! same requests. The instance (**gamma**) runs with production queue
-//! settings and its workers on; only the per-host inbox rate limit is lifted.
+//! same requests. The instance (**gamma**) is `guildhall serve` as users run
+//! it (its own process: its peak memory and CPU time are its own), with
+//! production queue settings and its workers on; only the per-host inbox
+//! rate limit is lifted. The benchmark sets it up through the services, on
+//! its own connection to gamma's database.
 //!
 //! Checks: every request answered 202, every toot stored once, exactly one
 //! announce per toot and inbox, every announce signed by the group. Each
@@ -12,7 +15,7 @@
 //! milestone), announced too; those are counted apart.
 
 use super::{
-    Instance, Remote, Report, app, boot, client_for, db, latency_row, load, sink,
+    Remote, Report, app, client_for, db, latency_row, load, memory, mib, serve, sink,
     sink::{ExpectedSigner, SinkState},
 };
 use anyhow::{Context as _, anyhow};
@@ -22,7 +25,8 @@ use guildhall::{
         follow::{self, FollowState},
         person::{self, RemotePerson},
     },
-    services::{self, community::NewCommunityInput},
+    services::{self, AppState, community::NewCommunityInput},
+    settings::Settings,
     signature::{SigningKey, sign_request},
 };
 use load::Prepared;
@@ -52,7 +56,7 @@ pub async fn phase(
     keys: &[(String, String)],
     cores: usize,
     report: &mut Report,
-) -> anyhow::Result<Instance> {
+) -> anyhow::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let mut remotes = Vec::with_capacity(FOLLOWERS);
@@ -67,13 +71,10 @@ pub async fn phase(
     let sink = Arc::new(SinkState::new(served));
     sink::start(listener, sink.clone(), cores)?;
 
-    eprintln!("end to end: booting gamma (workers on, production queue) …");
-    let gamma = boot("gamma", |s| {
-        s.workers = true;
-        s.inbox_rate_limit = u32::MAX;
-    })
-    .await?;
-    let state = &gamma.state;
+    eprintln!("end to end: starting gamma, `guildhall serve` (workers on, production queue) …");
+    let unlimited = u32::MAX.to_string();
+    let gamma = serve::start("gamma", &[("GUILDHALL_INBOX_RATE_LIMIT", &unlimited)]).await?;
+    let state = &services_on(&gamma).await?;
     let author = app(
         services::account::create_user(state, "founder", "correct horse battery", false).await,
         "create the founder",
@@ -144,6 +145,7 @@ pub async fn phase(
 
     eprintln!("end to end: {toots} toots from {FOLLOWERS} followers over {CLIENTS} connections …");
     let client = client_for("gamma.test", gamma.port)?;
+    let cpu_before = gamma.cpu_seconds();
     let started = Instant::now();
     let accepted = load::fire(&client, prepared, CLIENTS, 202).await;
     let stored_at_end = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
@@ -201,6 +203,7 @@ pub async fn phase(
     let failures = sink
         .verify_failures
         .load(std::sync::atomic::Ordering::Relaxed);
+    let cpu = gamma.cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
 
     report.row(
         format!(
@@ -230,6 +233,17 @@ pub async fn phase(
         ),
     );
     report.row(
+        "end to end: `guildhall serve` CPU (user + system, load and drain) / its peak RSS (VmHWM; issue 15's target 6: < 100 MB)",
+        format!(
+            "{} / {}",
+            cpu.map_or("unknown".into(), |c| format!(
+                "{c:.1} s ({:.2} cores)",
+                c / finished.as_secs_f64().max(1e-9)
+            )),
+            mib(memory::status_kib(Some(gamma.pid), "VmHWM"))
+        ),
+    );
+    report.row(
         "end to end: posts stored / announces received / distinct toots announced / most announces of one toot",
         format!("{stored} / {received} / {objects} / {most} (expected {toots} / {toots} / {toots} / 1)"),
     );
@@ -254,7 +268,27 @@ pub async fn phase(
     report.check(pending == 0, || {
         format!("end to end: deliveries still queued ({pending})")
     });
-    Ok(gamma)
+    Ok(())
+}
+
+/// The services over gamma's database, as the benchmark's own client of
+/// it (the settings name gamma, so the ids they mint are gamma's).
+async fn services_on(gamma: &serve::Served) -> anyhow::Result<AppState> {
+    let settings = Settings {
+        bind: format!("127.0.0.1:{}", gamma.port),
+        domain: gamma.domain.clone(),
+        database_url: gamma.db.url.clone(),
+        dev: true,
+        ..Settings::default()
+    };
+    let pool = guildhall::db::connect(
+        &gamma.db.url,
+        &gamma.db.name,
+        4,
+        guildhall::db::Commit::Durable,
+    )
+    .await?;
+    Ok(guildhall::startup::app_state(settings, pool))
 }
 
 /// A signed Mastodon-shaped toot (`Create{Note}`), public, mentioning `group`.
