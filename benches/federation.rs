@@ -12,13 +12,15 @@
 //!   which the inbox worker would do later, is left out.
 //! - **beta** (`beta.test:<port>`, dev mode, workers on, fast queue): a
 //!   second instance for fan-out and reads. A local community gets 5,000
-//!   remote followers on 500 instances; one post is published through the
+//!   remote followers on 500 instances (`GUILDHALL_BENCH_FANOUT_INSTANCES`
+//!   × `GUILDHALL_BENCH_FANOUT_PER_INSTANCE`); one post is published through the
 //!   service layer and the time until every shared inbox got its delivery is
 //!   measured. Then `GET /c/<name>` (ActivityPub JSON) and WebFinger are read
 //!   by concurrent clients.
-//! - **gamma** (`gamma.test:<port>`, workers on, production queue): the
-//!   end-to-end inbox figure (`end_to_end`): Mastodon-shaped toots from 200
-//!   followers, until each is stored and announced back.
+//! - **gamma** (`gamma.test:<port>`, `guildhall serve` as its own process,
+//!   workers on, production queue): the end-to-end inbox figure
+//!   (`end_to_end`): Mastodon-shaped toots from 200 followers, until each is
+//!   stored and announced back; with the scale knob, on large tables too.
 //! - **sink**: an actix-web server answering for every `peerN.test` and
 //!   `iK.test` host name on its own port (`.test` names resolve to loopback
 //!   in dev mode). It serves the remote actors' documents and takes
@@ -28,8 +30,9 @@
 //! default `postgres://postgres@127.0.0.1:5432`), `GUILDHALL_BENCH_INBOX`
 //! (signed activities in the warm inbox run, default 10000),
 //! `GUILDHALL_BENCH_TOOTS` (toots in the end-to-end run, default 5000),
-//! `GUILDHALL_BENCH_SCALE` (old rows preloaded into alpha's large tables,
-//! default 0; `scale`),
+//! `GUILDHALL_BENCH_SCALE` (old rows preloaded into alpha's and gamma's
+//! large tables, default 0; `scale`), `GUILDHALL_BENCH_FANOUT_INSTANCES`
+//! (500) and `GUILDHALL_BENCH_FANOUT_PER_INSTANCE` (10),
 //! `GUILDHALL_BENCH_CLIENTS` (concurrent inbox clients, default 64),
 //! `GUILDHALL_BENCH_READ_CLIENTS` (default 32), `GUILDHALL_BENCH_READ_SECS`
 //! (seconds per read figure, default 3), `RUST_LOG` (default `error`).
@@ -87,9 +90,6 @@ const KEYS: usize = 16;
 /// Remote instances that send to the inbox, and actors on each.
 const PEER_HOSTS: usize = 64;
 const ACTORS_PER_HOST: usize = 4;
-/// Fan-out: instances following the community, and followers on each.
-const FOLLOWER_INSTANCES: usize = 500;
-const FOLLOWERS_PER_INSTANCE: usize = 10;
 /// Name of the community on beta.
 const COMMUNITY: &str = "bench";
 
@@ -99,6 +99,9 @@ struct Config {
     clients: usize,
     read_clients: usize,
     read_time: Duration,
+    /// Fan-out: instances following the community, and followers on each.
+    follower_instances: usize,
+    followers_per_instance: usize,
 }
 
 impl Config {
@@ -116,6 +119,8 @@ impl Config {
             clients: get("GUILDHALL_BENCH_CLIENTS", 64.0) as usize,
             read_clients: get("GUILDHALL_BENCH_READ_CLIENTS", 32.0) as usize,
             read_time: Duration::from_secs_f64(get("GUILDHALL_BENCH_READ_SECS", 3.0)),
+            follower_instances: get("GUILDHALL_BENCH_FANOUT_INSTANCES", 500.0) as usize,
+            followers_per_instance: get("GUILDHALL_BENCH_FANOUT_PER_INSTANCE", 10.0) as usize,
         }
     }
 }
@@ -377,7 +382,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         s.fast_queue = true;
     })
     .await?;
-    fan_out_phase(&beta, sink_port, &keys[0].0, &sink, &mut report).await?;
+    fan_out_phase(&config, &beta, sink_port, &keys[0].0, &sink, &mut report).await?;
     read_phase(&config, &beta, &mut report).await?;
     report.row(
         "VmRSS before the hostile phase (whole process)",
@@ -385,7 +390,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     );
     hostile_phase(&beta, &mut report).await?;
     beta.stop().await;
-    end_to_end::phase(config.toots, &keys, cores, &mut report).await?;
+    end_to_end::phase(config.toots, preloaded, &keys, cores, &mut report).await?;
 
     report.row(
         "VmRSS at the end (whole process)",
@@ -597,12 +602,14 @@ async fn inbox_phase(
 }
 
 async fn fan_out_phase(
+    config: &Config,
     beta: &Instance,
     sink_port: u16,
     follower_pem: &str,
     sink: &SinkState,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    let (instances, per_instance) = (config.follower_instances, config.followers_per_instance);
     let state = &beta.state;
     let author = app(
         services::account::create_user(state, "author", "correct horse battery", false).await,
@@ -639,10 +646,8 @@ async fn fan_out_phase(
         })
         .map_err(|_| anyhow!("the sink already had a signer"))?;
 
-    let followers = FOLLOWER_INSTANCES * FOLLOWERS_PER_INSTANCE;
-    eprintln!(
-        "fan-out: inserting {followers} remote followers on {FOLLOWER_INSTANCES} instances …"
-    );
+    let followers = instances * per_instance;
+    eprintln!("fan-out: inserting {followers} remote followers on {instances} instances …");
     let inserting = Instant::now();
     let lanes = 8;
     let tasks: Vec<_> = (0..lanes)
@@ -652,7 +657,7 @@ async fn fan_out_phase(
             let community_id = group.id;
             tokio::spawn(async move {
                 let mut conn = state.pool.get().await?;
-                for k in (lane..FOLLOWER_INSTANCES).step_by(lanes) {
+                for k in (lane..instances).step_by(lanes) {
                     let host = format!("i{k}.test");
                     // Half the instances run group-aware software (they get
                     // Announce{Create}), half unknown software (Announce{id}).
@@ -660,7 +665,7 @@ async fn fan_out_phase(
                         guildhall::db::peer::set_software(&mut conn, &host, "lemmy", None).await?;
                     }
                     let shared = format!("http://{host}:{sink_port}/inbox");
-                    for j in 0..FOLLOWERS_PER_INSTANCE {
+                    for j in 0..per_instance {
                         let ap_id = format!("http://{host}:{sink_port}/users/p{j}");
                         let inbox = format!("{ap_id}/inbox");
                         let username = format!("p{j}");
@@ -703,7 +708,7 @@ async fn fan_out_phase(
     report.row(
         "fan-out setup: remote followers inserted (db functions, 8 connections)",
         format!(
-            "{follows} follows on {FOLLOWER_INSTANCES} instances in {:.2} s",
+            "{follows} follows on {instances} instances in {:.2} s",
             inserting.as_secs_f64()
         ),
     );
@@ -728,7 +733,7 @@ async fn fan_out_phase(
     let deadline = started + Duration::from_secs(60);
     loop {
         let seen = sink.deliveries.lock().map_or(0, |d| d.per_host.len());
-        if seen >= FOLLOWER_INSTANCES || Instant::now() > deadline {
+        if seen >= instances || Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -770,7 +775,7 @@ async fn fan_out_phase(
             h.strip_prefix('i')
                 .and_then(|h| h.strip_suffix(".test"))
                 .and_then(|k| k.parse::<usize>().ok())
-                .is_none_or(|k| k >= FOLLOWER_INSTANCES)
+                .is_none_or(|k| k >= instances)
         })
         .count();
     let failures = sink
@@ -783,7 +788,7 @@ async fn fan_out_phase(
     );
     report.row(
         format!(
-            "**fan-out: publish → last shared inbox served** ({followers} followers, {FOLLOWER_INSTANCES} instances, delivery_concurrency {})",
+            "**fan-out: publish → last shared inbox served** ({followers} followers, {instances} instances, delivery_concurrency {})",
             state.settings.delivery_concurrency
         ),
         all_delivered.map_or("never".into(), |d| {
@@ -792,7 +797,7 @@ async fn fan_out_phase(
     );
     report.row(
         "fan-out: requests received / distinct shared inboxes",
-        format!("{received} / {distinct} (expected {FOLLOWER_INSTANCES} / {FOLLOWER_INSTANCES})"),
+        format!("{received} / {distinct} (expected {instances} / {instances})"),
     );
     report.row(
         "fan-out: requests per inbox (min / max, must be 1 / 1)",
@@ -822,9 +827,9 @@ async fn fan_out_phase(
         all_delivered.is_some_and(|d| d < Duration::from_secs(5)),
         || format!("fan-out took {all_delivered:?} (target < 5 s)"),
     );
-    report.check(distinct == FOLLOWER_INSTANCES && strangers == 0, || {
+    report.check(distinct == instances && strangers == 0, || {
         format!(
-            "fan-out reached {distinct} distinct inboxes ({strangers} unexpected hosts), expected {FOLLOWER_INSTANCES}"
+            "fan-out reached {distinct} distinct inboxes ({strangers} unexpected hosts), expected {instances}"
         )
     });
     report.check(min == 1 && max == 1, || {
