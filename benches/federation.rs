@@ -823,10 +823,11 @@ async fn fan_out_phase(
             pending.to_string()
         },
     );
-    report.check(
-        all_delivered.is_some_and(|d| d < Duration::from_secs(5)),
-        || format!("fan-out took {all_delivered:?} (target < 5 s)"),
-    );
+    // Issue 15: 5 s for the default 500 instances, 10 s for 10,000 (target 5).
+    let target = Duration::from_secs(if instances > 500 { 10 } else { 5 });
+    report.check(all_delivered.is_some_and(|d| d < target), || {
+        format!("fan-out took {all_delivered:?} (target < {target:?})")
+    });
     report.check(distinct == instances && strangers == 0, || {
         format!(
             "fan-out reached {distinct} distinct inboxes ({strangers} unexpected hosts), expected {instances}"

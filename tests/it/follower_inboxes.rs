@@ -9,6 +9,7 @@ use chrono::Utc;
 use diesel::{QueryableByName, sql_types::Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use guildhall::db::{
+    community,
     follow::{self, FollowState},
     peer,
     person::{self, PersonRow, RemotePerson},
@@ -101,6 +102,19 @@ async fn announces_follow_each_change_of_the_followers_at_once() {
         post(&app, conn, &alice, "Two").await,
         only_mona,
         "kept, the same"
+    );
+
+    // A host's first delivery success recorded, its software unknown yet,
+    // changes nothing kept: the version stays (a fan-out to thousands of
+    // new hosts must not rewrite the community row for each).
+    let before = community::find(conn, guild.id).await.unwrap().unwrap();
+    peer::record_successes(conn, &[("masto.test".to_string(), 1)], Utc::now())
+        .await
+        .unwrap();
+    let after = community::find(conn, guild.id).await.unwrap().unwrap();
+    assert_eq!(
+        after.followers_version, before.followers_version,
+        "an instance without software"
     );
 
     let lena = remote(conn, "lena", "lemmy.test", "http://lemmy.test/inbox").await;
