@@ -526,6 +526,20 @@ async fn leftovers(url: &str) -> Vec<String> {
     rows.into_iter().map(|r| r.what).collect()
 }
 
+/// The value of the metric line `name` in the `/metrics` answer at
+/// `metrics_url` (0 when absent).
+pub async fn metric(metrics_url: &str, name: &str) -> f64 {
+    let text = reqwest::get(metrics_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// Polls `check` until it returns `Some`, for up to 15 seconds.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where

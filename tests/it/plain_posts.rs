@@ -7,7 +7,7 @@
 //! and claims them in one batch.
 
 use crate::{
-    common::{TestApp, eventually},
+    common::{self, TestApp, eventually},
     mastodon::FakeMastodon,
     mastodon_peer::mention_toot,
 };
@@ -30,15 +30,7 @@ async fn worker(front: &TestApp) -> (actix_web::dev::ServerHandle, u16) {
 
 /// The value of the metric line `name` on the process at `port`.
 async fn metric(port: u16, name: &str) -> f64 {
-    let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
-        .unwrap_or(0.0)
+    common::metric(&format!("http://127.0.0.1:{port}/metrics"), name).await
 }
 
 /// How many announces `peer` received of `object` (a boost names it).

@@ -4,23 +4,15 @@
 
 use crate::{
     client::untitled,
-    common::{TestDb, eventually, no_milestones},
+    common::{self, TestDb, eventually, no_milestones},
     mastodon::FakeMastodon,
     process::{ServerProcess, free_port},
 };
 use serde_json::json;
 
-/// The value of a metric line `name` in `/metrics` (0 when absent).
+/// The value of a metric line `name` in `server`'s `/metrics`.
 async fn metric(server: &ServerProcess, name: &str) -> f64 {
-    let text = reqwest::get(server.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
-        .unwrap_or(0.0)
+    common::metric(&server.url("/metrics"), name).await
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ pub async fn check(
             let locked = parent.locked || root.is_some_and(|r| r.locked);
             rules::may_reply(standing, locked)
         }
-        None => return may_start(community, standing, origin),
+        None => return may_start(community, standing, origin == Origin::Local),
     };
     verdict.map_err(|refusal| AppError::forbidden(refusal.message()))
 }
@@ -42,21 +42,17 @@ pub async fn check_remote_posts(
     author_ids: &[i64],
 ) -> AppResult<HashMap<i64, AppResult<()>>> {
     let standings = db::standing::find_many(conn, community.id, author_ids).await?;
-    let origin = Origin::Remote { activity: "" };
     Ok(standings
         .into_iter()
-        .map(|(id, standing)| (id, may_start(community, standing, origin)))
+        .map(|(id, standing)| (id, may_start(community, standing, false)))
         .collect())
 }
 
-/// Whether someone of `standing` may start a post in `community`. A
-/// remote community decided on its own members' posts before it announced
-/// them; ours, and our people's posts, are decided here.
-fn may_start(community: &CommunityRow, standing: Standing, origin: Origin<'_>) -> AppResult<()> {
-    rules::may_post(
-        community.posting_policy,
-        standing,
-        community.local || origin == Origin::Local,
-    )
-    .map_err(|refusal| AppError::forbidden(refusal.message()))
+/// Whether someone of `standing` may start a post in `community` (`local`:
+/// one of our people). A remote community decided on its own members'
+/// posts before it announced them; ours, and our people's posts, are
+/// decided here.
+fn may_start(community: &CommunityRow, standing: Standing, local: bool) -> AppResult<()> {
+    rules::may_post(community.posting_policy, standing, community.local || local)
+        .map_err(|refusal| AppError::forbidden(refusal.message()))
 }
