@@ -213,9 +213,9 @@ pub fn app_state(settings: Settings, pool: db::DbPool) -> AppState {
     AppState::new(settings, pool, publisher)
 }
 
-/// Selects the TLS crypto provider (ring) for every HTTP client we build.
+/// Selects the TLS crypto provider (aws-lc-rs) for every HTTP client we build.
 pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
 /// Creates the instance actor's key pair on first start.

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use aws_lc_rs::digest::{SHA256, SHA512, digest};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-use ring::digest::{SHA256, SHA512, digest};
 
 use super::SignatureError;
 use super::sfv::{self, BareItem, Member};

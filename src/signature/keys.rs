@@ -1,10 +1,10 @@
-//! Key material on `ring`: PEM and DER decoding, our RSA signing key, and the
+//! Key material on `aws-lc-rs`: PEM and DER decoding, our RSA signing key, and the
 //! signers' public keys (RSA or Ed25519) with the algorithms that check them.
 
 use anyhow::{Context, anyhow, bail};
+use aws_lc_rs::signature::{self as sig, RsaKeyPair, UnparsedPublicKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ring::signature::{self as sig, RsaKeyPair, UnparsedPublicKey};
 
 use super::SignatureError;
 
@@ -19,7 +19,7 @@ const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 pub struct SigningKey {
     key_id: String,
     pair: RsaKeyPair,
-    rng: ring::rand::SystemRandom,
+    rng: aws_lc_rs::rand::SystemRandom,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -45,7 +45,7 @@ impl SigningKey {
         Ok(SigningKey {
             key_id: key_id.to_owned(),
             pair,
-            rng: ring::rand::SystemRandom::new(),
+            rng: aws_lc_rs::rand::SystemRandom::new(),
         })
     }
 
@@ -57,7 +57,7 @@ impl SigningKey {
     /// Signs `message` with RSASSA-PKCS1-v1_5 over SHA-256 (`rsa-sha256` in
     /// draft-cavage, `rsa-v1_5-sha256` in RFC 9421).
     pub fn sign_rsa_sha256(&self, message: &[u8]) -> anyhow::Result<Vec<u8>> {
-        let mut out = vec![0; self.pair.public().modulus_len()];
+        let mut out = vec![0; self.pair.public_modulus_len()];
         self.pair
             .sign(&sig::RSA_PKCS1_SHA256, &self.rng, message, &mut out)
             .map_err(|_| anyhow!("RSA signing failed"))?;
@@ -79,7 +79,7 @@ pub(crate) enum Algorithm {
 /// A signer's public key, decoded from its actor document's PEM.
 #[derive(Debug)]
 pub(crate) enum PublicKey {
-    /// A PKCS#1 `RSAPublicKey` DER structure (what `ring` takes).
+    /// A PKCS#1 `RSAPublicKey` DER structure (what `aws-lc-rs` takes).
     Rsa(Vec<u8>),
     /// The 32 raw bytes of an Ed25519 key.
     Ed25519(Vec<u8>),

@@ -1,4 +1,4 @@
-//! HTTP signatures for federation, on `ring` and free of any HTTP crate:
+//! HTTP signatures for federation, on `aws-lc-rs` and free of any HTTP crate:
 //! signing our requests (draft-cavage, as Mastodon expects), and checking
 //! incoming draft-cavage and RFC 9421 (HTTP Message Signatures) signatures.
 //!

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use aws_lc_rs::signature::{RSA_PSS_SHA512, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ring::signature::{RSA_PSS_SHA512, RsaKeyPair};
 
 use super::*;
 use crate::signature::{keys::decode_pem, parse_request_signature, test_support::*};
@@ -92,10 +92,10 @@ pub(super) fn rsa(base: &[u8]) -> Vec<u8> {
 
 pub(super) fn rsa_pss(base: &[u8]) -> Vec<u8> {
     let pair = RsaKeyPair::from_pkcs8(&decode_pem(KEY_A_PRIVATE).unwrap().1).unwrap();
-    let mut out = vec![0; pair.public().modulus_len()];
+    let mut out = vec![0; pair.public_modulus_len()];
     pair.sign(
         &RSA_PSS_SHA512,
-        &ring::rand::SystemRandom::new(),
+        &aws_lc_rs::rand::SystemRandom::new(),
         base,
         &mut out,
     )

@@ -152,6 +152,6 @@ pub(crate) fn ed25519(base: &[u8]) -> Vec<u8> {
     let der = crate::signature::keys::decode_pem(RFC_ED25519_PRIVATE)
         .unwrap()
         .1;
-    let pair = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).unwrap();
+    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).unwrap();
     pair.sign(base).as_ref().to_vec()
 }
