@@ -114,6 +114,7 @@ pub fn main() -> ExitCode {
         init_logging(&settings.log);
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
+            .on_thread_start(yield_to_requests)
             .build()
             .context("cannot start the async runtime")?
             .block_on(run(cli.command, settings))
@@ -124,6 +125,19 @@ pub fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The runtime's threads run the queue workers (processing, delivery) and
+/// the chores; actix's request threads are started from the main thread and
+/// keep the normal priority. Under a full CPU, answering a request comes
+/// first and the background work takes what is left: nice 5 gives these
+/// threads a third of a request thread's share, never nothing.
+fn yield_to_requests() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    // The crate's portable 0-99 scale: 35 is nice 5 for Linux's normal policy.
+    if let Ok(priority) = ThreadPriorityValue::try_from(35u8) {
+        let _ = set_current_thread_priority(ThreadPriority::Crossplatform(priority));
     }
 }
 

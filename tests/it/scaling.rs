@@ -99,3 +99,45 @@ async fn a_web_only_process_stores_the_work_and_a_worker_process_delivers_it_onc
         "the worker took the follow"
     );
 }
+
+/// Each thread of process `pid` as (name, nice value), from `/proc`.
+fn threads_and_nice(pid: u32) -> Vec<(String, i64)> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("the process's threads");
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("stat")).ok())
+        .filter_map(|stat| {
+            let (head, rest) = stat.rsplit_once(')')?;
+            let name = head.split_once('(')?.1.to_string();
+            // After the name: the state (field 3 of stat) … nice (field 19).
+            let nice = rest.split_whitespace().nth(16)?.parse().ok()?;
+            Some((name, nice))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_queue_workers_yield_the_cpu_to_the_request_threads() {
+    let db = TestDb::create().await;
+    let port = free_port();
+    let server = ServerProcess::start("alpha", port, &db.url).await;
+    let threads = threads_and_nice(server.pid());
+    let nice_of = |prefix: &str| -> Vec<i64> {
+        threads
+            .iter()
+            .filter(|(name, _)| name.starts_with(prefix))
+            .map(|(_, nice)| *nice)
+            .collect()
+    };
+    let background = nice_of("tokio-rt-worker");
+    let requests = nice_of("actix-server wo");
+    assert!(!background.is_empty(), "no runtime threads in {threads:?}");
+    assert!(!requests.is_empty(), "no request threads in {threads:?}");
+    assert!(
+        background.iter().all(|&nice| nice == 5),
+        "the runtime's threads (queue workers, chores) run at nice 5: {threads:?}"
+    );
+    assert!(
+        requests.iter().all(|&nice| nice == 0),
+        "the request threads keep the normal priority: {threads:?}"
+    );
+}
