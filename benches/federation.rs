@@ -31,7 +31,9 @@
 //! (signed activities in the warm inbox run, default 10000),
 //! `GUILDHALL_BENCH_TOOTS` (toots in the end-to-end run, default 5000),
 //! `GUILDHALL_BENCH_SCALE` (old rows preloaded into alpha's and gamma's
-//! large tables, default 0; `scale`), `GUILDHALL_BENCH_FANOUT_INSTANCES`
+//! large tables, default 0; `scale`; also the argument `--scale <rows>`,
+//! as in `cargo bench --bench federation -- --scale 1000000`),
+//! `GUILDHALL_BENCH_FANOUT_INSTANCES`
 //! (500) and `GUILDHALL_BENCH_FANOUT_PER_INSTANCE` (10),
 //! `GUILDHALL_BENCH_CLIENTS` (concurrent inbox clients, default 64),
 //! `GUILDHALL_BENCH_READ_CLIENTS` (default 32), `GUILDHALL_BENCH_READ_SECS`
@@ -335,12 +337,12 @@ async fn run(config: Config) -> anyhow::Result<Report> {
         "VmRSS of an idle `guildhall serve` (its own process, workers on)",
         mib(Some(memory::idle_server_kib().await?)),
     );
-    let preloaded = scale::rows();
+    let preloaded = scale::rows()?;
     if preloaded > 0 {
         eprintln!("preloading {preloaded} rows into incoming_activities, posts and deliveries …");
         let took = scale::preload(&alpha.state, preloaded).await?;
         report.row(
-            "scale: old rows preloaded on alpha (incoming_activities, posts, deliveries; GUILDHALL_BENCH_SCALE)",
+            "scale: old rows preloaded on alpha (incoming_activities, posts, deliveries; --scale)",
             format!("{preloaded} each in {:.1} s", took.as_secs_f64()),
         );
     }
@@ -591,7 +593,7 @@ async fn inbox_phase(
         format!("inbox stored {stored} activities for {expected} accepted requests")
     });
     report.row(
-        "load generator: RSA signing of the warm batch (ring, before the run)",
+        "load generator: RSA signing of the warm batch (aws-lc-rs, before the run)",
         format!(
             "{:.2} s on {cores} threads ({:.0} signatures/s)",
             signing.as_secs_f64(),

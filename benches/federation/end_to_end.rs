@@ -80,7 +80,7 @@ pub async fn phase(
         eprintln!("end to end: preloading {preloaded} rows into gamma's large tables …");
         let took = scale::preload(state, preloaded).await?;
         report.row(
-            "scale: old rows preloaded on gamma (incoming_activities, posts, deliveries; GUILDHALL_BENCH_SCALE)",
+            "scale: old rows preloaded on gamma (incoming_activities, posts, deliveries; --scale)",
             format!("{preloaded} each in {:.1} s", took.as_secs_f64()),
         );
     }

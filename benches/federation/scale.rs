@@ -1,4 +1,5 @@
-//! `GUILDHALL_BENCH_SCALE=<rows>` (for instance 1000000): before the warm
+//! `cargo bench --bench federation -- --scale <rows>` (or
+//! `GUILDHALL_BENCH_SCALE=<rows>`; for instance 1000000): before the warm
 //! inbox run, alpha's large tables get that many old rows each, written in
 //! SQL — processed incoming activities (their ids only, as retention keeps
 //! them), posts of one community, and deliveries waiting for a retry a day
@@ -9,12 +10,24 @@ use diesel_async::RunQueryDsl;
 use guildhall::services::{self, AppState, community::NewCommunityInput};
 use std::time::{Duration, Instant};
 
-/// Rows preloaded per table (0: none), from `GUILDHALL_BENCH_SCALE`.
-pub fn rows() -> i64 {
-    std::env::var("GUILDHALL_BENCH_SCALE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+/// Rows preloaded per table (0: none): the `--scale <rows>` (or
+/// `--scale=<rows>`) argument, else `GUILDHALL_BENCH_SCALE`.
+pub fn rows() -> anyhow::Result<i64> {
+    let args: Vec<String> = std::env::args().collect();
+    let argument = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.as_str() {
+            "--scale" => Some(args.get(i + 1).cloned().unwrap_or_default()),
+            _ => arg.strip_prefix("--scale=").map(str::to_string),
+        });
+    let given = argument.or_else(|| std::env::var("GUILDHALL_BENCH_SCALE").ok());
+    match given {
+        None => Ok(0),
+        Some(text) => text
+            .parse()
+            .map_err(|_| anyhow!("--scale wants a number of rows, not {text:?}")),
+    }
 }
 
 /// Preloads `rows` rows into each large table; returns how long it took.
