@@ -3,7 +3,8 @@
 //! reads every row of the period (hundreds of milliseconds for a year of
 //! 100,000 kudos), so a ranking is kept for [`FRESH_FOR`] per process; a
 //! ranking a minute old is fine for recognition. A kudos stored by this
-//! process forgets its community's rankings at once.
+//! process, and a post it deletes or removes (a withdrawn kudos among them),
+//! forget their community's rankings at once.
 
 use super::AppState;
 use crate::{

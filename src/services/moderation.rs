@@ -93,6 +93,10 @@ pub async fn moderate_post(
         state.emit(conn, event).await
     })
     .await?;
+    if what == PostModeration::Remove {
+        // A removed post (a kudos among them) no longer counts in the rankings.
+        state.rankings.forget(community.id);
+    }
     Ok(())
 }
 

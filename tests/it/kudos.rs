@@ -180,7 +180,8 @@ async fn a_mastodon_recipient_gets_a_note_that_mentions_them_tags_kudos_and_read
 }
 
 #[tokio::test]
-async fn a_kudos_counts_in_the_ranking_at_once_though_rankings_are_kept_a_minute() {
+async fn a_kudos_counts_in_the_ranking_at_once_and_leaves_it_at_once_though_rankings_are_kept_a_minute()
+ {
     let alpha = TestApp::spawn_named("alpha").await;
     let alice = alpha.user("alice", false).await;
     let bob = alpha.user("bob", false).await;
@@ -198,7 +199,7 @@ async fn a_kudos_counts_in_the_ranking_at_once_though_rankings_are_kept_a_minute
             .collect::<Vec<_>>()
     };
     assert_eq!(ranking().await, [], "nobody yet, and that is kept");
-    alpha
+    let given = alpha
         .api(&alice)
         .give_kudos("secguild", &thanks("bob", "running the clinic"))
         .await
@@ -207,6 +208,26 @@ async fn a_kudos_counts_in_the_ranking_at_once_though_rankings_are_kept_a_minute
         ranking().await.first(),
         Some(&("bob".to_string(), 1)),
         "bob first, with his kudos"
+    );
+    alpha.api(&alice).withdraw_kudos(given.id).await.unwrap();
+    assert_eq!(
+        ranking().await,
+        [],
+        "a withdrawn kudos leaves the ranking at once"
+    );
+
+    let again = alpha
+        .api(&bob)
+        .give_kudos("secguild", &thanks("alice", "the threat model"))
+        .await
+        .unwrap();
+    assert_eq!(ranking().await.first(), Some(&("alice".to_string(), 1)));
+    // Alice moderates secguild: she removes the kudos she was given.
+    alpha.api(&alice).withdraw_kudos(again.id).await.unwrap();
+    assert_eq!(
+        ranking().await,
+        [],
+        "a removed kudos leaves the ranking at once"
     );
 }
 

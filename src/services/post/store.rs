@@ -253,6 +253,8 @@ pub async fn set_deleted(
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
+    // A deleted post (a kudos among them) no longer counts in the rankings.
+    state.rankings.forget(community.id);
     Ok(())
 }
 
@@ -293,6 +295,8 @@ pub async fn vote(
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
+    // A deleted post (a kudos among them) no longer counts in the rankings.
+    state.rankings.forget(community.id);
     Ok(())
 }
 
