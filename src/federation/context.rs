@@ -30,7 +30,7 @@ pub struct Federation {
     pub client: reqwest::Client,
     keys: Arc<Mutex<HashMap<String, Arc<SigningKey>>>>,
     /// Remote signers' keys as read from the database, kept a second.
-    pub signers: Arc<Kept<Arc<SignerKey>>>,
+    pub signers: Arc<Kept<SignerKey>>,
     throttles: Arc<Throttles>,
     /// Prometheus metrics of this process.
     pub metrics: Arc<super::metrics::Metrics>,

@@ -12,7 +12,6 @@ use super::{
     resolve::{self, Cached, KnownActor},
 };
 use crate::protocol::actor::Actor;
-use std::sync::Arc;
 use url::Url;
 
 /// A signer's key (see the module doc).
@@ -51,13 +50,13 @@ pub async fn signer_key(
         true => fed.signers.forget(owner.as_str()),
         false => {
             if let Some(kept) = fed.signers.get(owner.as_str()) {
-                return Ok(kept.as_ref().clone());
+                return Ok(kept);
             }
         }
     }
     if let Cached::Fresh(known) = resolve::cached(fed, owner, refresh).await? {
         let key = SignerKey::known(&known)?;
-        fed.signers.put(owner.as_str(), Arc::new(key.clone()));
+        fed.signers.put(owner.as_str(), key.clone());
         return Ok(key);
     }
     let document = resolve::fetch_actor(fed, owner, budget).await?;

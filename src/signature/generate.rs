@@ -4,7 +4,7 @@
 //!
 //! [`SigningKey`]: super::SigningKey
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::KeyPair as _;
@@ -39,7 +39,7 @@ pub fn generate_key_pair() -> anyhow::Result<KeyPair> {
 pub async fn generate_key_pair_async() -> anyhow::Result<KeyPair> {
     tokio::task::spawn_blocking(generate_key_pair)
         .await
-        .map_err(|e| anyhow!("key generation task failed: {e}"))?
+        .context("key generation task failed")?
 }
 
 /// RFC 7468 PEM: the label's armour around base64 in lines of 64.

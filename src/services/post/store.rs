@@ -295,8 +295,6 @@ pub async fn vote(
         Ok::<_, diesel::result::Error>(())
     })
     .await?;
-    // A deleted post (a kudos among them) no longer counts in the rankings.
-    state.rankings.forget(community.id);
     Ok(())
 }
 
