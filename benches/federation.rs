@@ -43,12 +43,18 @@
 //! correctness check failed (an inbox answer other than 202, a delivery
 //! missing, duplicated or badly signed).
 
+#[path = "federation/compare.rs"]
+mod compare;
+#[path = "federation/cpu.rs"]
+mod cpu;
 #[path = "federation/db.rs"]
 mod db;
 #[path = "federation/end_to_end.rs"]
 mod end_to_end;
 #[path = "federation/hostile.rs"]
 mod hostile;
+#[path = "federation/lemmy.rs"]
+mod lemmy;
 #[path = "federation/load.rs"]
 mod load;
 #[path = "federation/memory.rs"]
@@ -72,7 +78,7 @@ use guildhall::{
     error::AppResult,
     services::{self, AppState, community::NewCommunityInput},
     settings::Settings,
-    signature::{SigningKey, sign_request},
+    signature::SigningKey,
     startup::{self, Application},
 };
 use load::{Outcome, Prepared, ms};
@@ -148,22 +154,46 @@ impl Report {
             self.problems.push(problem);
         }
     }
+}
 
-    fn print(&self) {
-        println!();
-        println!("| figure | value |");
-        println!("|---|---|");
-        for (figure, value) in &self.rows {
-            println!("| {figure} | {value} |");
+/// Prints reports as one Markdown table, a column each (`value` alone, or
+/// Guildhall and Lemmy side by side), then the problems found; how many.
+fn print_table(columns: &[(String, Report)]) -> usize {
+    let mut figures: Vec<&str> = Vec::new();
+    for (figure, _) in columns.iter().flat_map(|(_, report)| &report.rows) {
+        if !figures.contains(&figure.as_str()) {
+            figures.push(figure);
         }
-        if !self.problems.is_empty() {
+    }
+    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+    println!();
+    println!("| figure | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(columns.len()));
+    for figure in figures {
+        let values: Vec<&str> = columns
+            .iter()
+            .map(|(_, report)| {
+                report
+                    .rows
+                    .iter()
+                    .find(|(f, _)| f == figure)
+                    .map_or("", |(_, value)| value.as_str())
+            })
+            .collect();
+        println!("| {figure} | {} |", values.join(" | "));
+    }
+    let mut problems = 0;
+    for (name, report) in columns {
+        if !report.problems.is_empty() {
             println!();
-            println!("Problems found:");
-            for problem in &self.problems {
+            println!("Problems found ({name}):");
+            for problem in &report.problems {
                 println!("- {problem}");
             }
         }
+        problems += report.problems.len();
     }
+    problems
 }
 
 fn main() -> anyhow::Result<()> {
@@ -177,13 +207,15 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(run(Config::from_env()))?;
+    let config = Config::from_env();
+    let columns = match std::env::var_os("LEMMY_BIN") {
+        Some(lemmy) => runtime.block_on(compare::run(lemmy.into(), config))?,
+        None => vec![("value".to_string(), runtime.block_on(run(config))?)],
+    };
     runtime.shutdown_timeout(Duration::from_secs(1));
-    report.print();
-    if report.problems.is_empty() {
-        Ok(())
-    } else {
-        bail!("{} correctness check(s) failed", report.problems.len())
+    match print_table(&columns) {
+        0 => Ok(()),
+        problems => bail!("{problems} correctness check(s) failed"),
     }
 }
 
@@ -252,35 +284,6 @@ fn client_for(host: &str, port: u16) -> anyhow::Result<reqwest::Client> {
 
 fn app<T>(result: AppResult<T>, what: &str) -> anyhow::Result<T> {
     result.map_err(|err| anyhow!("{what}: {err}"))
-}
-
-/// User + system CPU time of this process so far, in seconds (from
-/// `/proc/self/stat`, at the usual 100 ticks per second).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // After the command name (in parentheses) come the state (field 3),
-    // ..., utime (field 14) and stime (field 15).
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
-/// Busy and total CPU ticks of the whole machine (first line of `/proc/stat`).
-fn machine_ticks() -> Option<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let ticks: Vec<u64> = stat
-        .lines()
-        .next()?
-        .strip_prefix("cpu ")?
-        .split_whitespace()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let total: u64 = ticks.iter().sum();
-    // idle and iowait are the 4th and 5th values.
-    let idle = ticks.get(3)? + ticks.get(4).unwrap_or(&0);
-    Some((total - idle, total))
 }
 
 fn mib(kib: Option<u64>) -> String {
@@ -385,7 +388,7 @@ async fn run(config: Config) -> anyhow::Result<Report> {
     })
     .await?;
     fan_out_phase(&config, &beta, sink_port, &keys[0].0, &sink, &mut report).await?;
-    read_phase(&config, &beta, &mut report).await?;
+    read_phase(&config, &beta.domain, COMMUNITY, &mut report).await?;
     report.row(
         "VmRSS before the hostile phase (whole process)",
         mib(memory::status_kib(None, "VmRSS")),
@@ -430,16 +433,8 @@ fn sign_like(remote: &Remote, id: &str, object: &str, inbox: &Url) -> anyhow::Re
         "id": id,
         "actor": remote.id,
         "object": object,
-    })
-    .to_string()
-    .into_bytes();
-    let mut headers = sign_request("POST", inbox, Some(&body), &remote.key)?;
-    headers.push(("content-type".into(), "application/activity+json".into()));
-    Ok(Prepared {
-        url: inbox.to_string(),
-        headers,
-        body,
-    })
+    });
+    load::signed_post(inbox, &body, &remote.key)
 }
 
 /// Signs `jobs` (actor, activity id) on `threads` threads.
@@ -536,11 +531,13 @@ async fn inbox_phase(
         "inbox, warm: {n} signed Likes from {} clients …",
         config.clients
     );
-    let cpu = cpu_seconds();
-    let machine = machine_ticks();
+    let cpu = cpu::process_seconds(None);
+    let machine = cpu::machine_ticks();
     let warm = load::fire(&client, warm, config.clients, 202).await;
-    let cpu = cpu_seconds().zip(cpu).map(|(after, before)| after - before);
-    let machine = machine_ticks()
+    let cpu = cpu::process_seconds(None)
+        .zip(cpu)
+        .map(|(after, before)| after - before);
+    let machine = cpu::machine_ticks()
         .zip(machine)
         .map(|((busy, total), (busy0, total0))| {
             (busy - busy0) as f64 / (total - total0).max(1) as f64
@@ -853,9 +850,18 @@ async fn fan_out_phase(
     Ok(())
 }
 
-async fn read_phase(config: &Config, beta: &Instance, report: &mut Report) -> anyhow::Result<()> {
-    let client = client_for("beta.test", beta.port)?;
-    let group_url = format!("http://{}/c/{COMMUNITY}", beta.domain);
+/// `GET /c/<community>` as ActivityPub and its WebFinger, read by
+/// `config.read_clients` clients for `config.read_time` each, on the
+/// instance at `domain` (`host:port`, the host resolving to loopback).
+async fn read_phase(
+    config: &Config,
+    domain: &str,
+    community: &str,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let (host, port) = domain.split_once(':').context("a domain with a port")?;
+    let client = client_for(host, port.parse()?)?;
+    let group_url = format!("http://{domain}/c/{community}");
     let accept = "application/activity+json";
     let probe: serde_json::Value = client
         .get(&group_url)
@@ -869,7 +875,7 @@ async fn read_phase(config: &Config, beta: &Instance, report: &mut Report) -> an
         bail!("GET {group_url} did not give a Group: {probe}");
     }
     let secs = config.read_time.as_secs_f64();
-    eprintln!("reads: GET /c/{COMMUNITY} (ActivityPub) for {secs} s …");
+    eprintln!("reads: GET /c/{community} (ActivityPub) for {secs} s …");
     let url = group_url.clone();
     let group = load::sustain(
         &client,
@@ -881,15 +887,15 @@ async fn read_phase(config: &Config, beta: &Instance, report: &mut Report) -> an
     .await;
     read_rows(
         report,
-        &format!("GET /c/{COMMUNITY} as application/activity+json"),
+        "GET /c/<community> as application/activity+json",
         config,
         &group,
     );
 
-    let mut webfinger_url = Url::parse(&format!("http://{}/.well-known/webfinger", beta.domain))?;
+    let mut webfinger_url = Url::parse(&format!("http://{domain}/.well-known/webfinger"))?;
     webfinger_url
         .query_pairs_mut()
-        .append_pair("resource", &format!("acct:{COMMUNITY}@{}", beta.domain));
+        .append_pair("resource", &format!("acct:{community}@{domain}"));
     eprintln!("reads: WebFinger for {secs} s …");
     let webfinger = load::sustain(
         &client,

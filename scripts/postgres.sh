@@ -2,7 +2,7 @@
 # Makes sure a PostgreSQL server answers on 127.0.0.1:5432 for user `postgres`
 # with trust auth on loopback: starts the local cluster, or installs
 # Debian's package and configures it when there is none. Sourced by
-# scripts/run and scripts/test; safe to run again.
+# scripts/run, scripts/test and scripts/compare-lemmy; safe to run again.
 set -euo pipefail
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -13,21 +13,25 @@
 //! announce per toot and inbox, every announce signed by the group. Each
 //! follower's first toot also earns the community's welcome post (a
 //! milestone), announced too; those are counted apart.
+//!
+//! The measurement (`measure`) takes any `Target`: the side-by-side
+//! comparison (`compare`) runs it on Lemmy too.
 
 use super::{
-    Remote, Report, app, client_for, db, latency_row, load, memory, mib, scale, serve, sink,
+    Remote, Report, app, client_for, cpu, db, latency_row, load, memory, mib, scale, serve, sink,
     sink::{ExpectedSigner, SinkState},
 };
 use anyhow::{Context as _, anyhow};
 use chrono::Utc;
 use guildhall::{
     db::{
+        DbPool,
         follow::{self, FollowState},
         person::{self, RemotePerson},
     },
     services::{self, AppState, community::NewCommunityInput},
     settings::Settings,
-    signature::{SigningKey, sign_request},
+    signature::SigningKey,
 };
 use load::Prepared;
 use serde_json::json;
@@ -46,9 +50,79 @@ const CLIENTS: usize = 32;
 /// The followers' instance.
 const HOST: &str = "m.test";
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
-/// The posts the toots became (the community's own welcome posts, one per
-/// first-time poster, are local).
-const REMOTE_POSTS: &str = "posts WHERE NOT local";
+/// The community's name on the instance under test.
+pub const COMMUNITY: &str = "e2e";
+
+/// The remote people, on one Mastodon-like instance played by a sink of
+/// their own, which serves their documents and takes the deliveries.
+pub struct Followers {
+    /// Each person with their public key PEM.
+    pub remotes: Vec<(Arc<Remote>, String)>,
+    pub sink: Arc<SinkState>,
+    /// The sink's port: their ids are `http://m.test:<port>/users/u<n>`.
+    pub port: u16,
+}
+
+impl Followers {
+    /// Starts the sink for `FOLLOWERS` people, keyed round-robin from `keys`.
+    pub fn start(keys: &[(String, String)], cores: usize) -> anyhow::Result<Followers> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let mut remotes = Vec::with_capacity(FOLLOWERS);
+        let mut served = HashMap::new();
+        for a in 0..FOLLOWERS {
+            let id = format!("http://{HOST}:{port}/users/u{a}");
+            let (public, private) = &keys[a % keys.len()];
+            served.insert(id.clone(), public.clone());
+            let key = SigningKey::from_pem(&format!("{id}#main-key"), private)?;
+            remotes.push((Arc::new(Remote { id, key }), public.clone()));
+        }
+        let sink = Arc::new(SinkState::new(served));
+        sink::start(listener, sink.clone(), cores)?;
+        Ok(Followers {
+            remotes,
+            sink,
+            port,
+        })
+    }
+
+    /// The instance's shared inbox.
+    pub fn shared_inbox(&self) -> String {
+        format!("http://{HOST}:{}/inbox", self.port)
+    }
+
+    /// Whether a delivered object id is one of the toots (or their
+    /// `Create`s), not a follow or another object.
+    fn is_toot(&self, object: &str) -> bool {
+        object.starts_with(&format!("http://{HOST}:{}/users/", self.port))
+            && object.contains("/statuses/")
+    }
+}
+
+/// The instance under test, set up: its group exists, the followers follow
+/// it, and the sink knows the group's key.
+pub struct Target {
+    /// Its name and version, as `Guildhall 0.1.0` or `Lemmy 0.19.20`.
+    pub software: String,
+    pub pid: u32,
+    pub port: u16,
+    /// `host:port`, as in its ids.
+    pub domain: String,
+    /// The group's id.
+    pub group: String,
+    /// The benchmark's own connections to its database.
+    pub pool: DbPool,
+    /// Where the toots' posts are counted: `<table> WHERE <condition>`.
+    pub posts: &'static str,
+    /// The group's deliveries still queued, where it keeps them in a table.
+    pub queued: Option<String>,
+    /// The status its inbox answers an accepted activity with.
+    pub accepted: u16,
+    /// Announces of each toot a follower's inbox gets: Guildhall boosts
+    /// the note for Mastodon-like followers; Lemmy sends `Announce{Create}`
+    /// and, for Mastodon, `Announce{Page}`.
+    pub announces_per_toot: usize,
+}
 
 /// Sends `toots` toots and reports the accept and end-to-end figures.
 pub async fn phase(
@@ -58,20 +132,19 @@ pub async fn phase(
     cores: usize,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let mut remotes = Vec::with_capacity(FOLLOWERS);
-    let mut served = HashMap::new();
-    for a in 0..FOLLOWERS {
-        let id = format!("http://{HOST}:{port}/users/u{a}");
-        let (public, private) = &keys[a % keys.len()];
-        served.insert(id.clone(), public.clone());
-        let key = SigningKey::from_pem(&format!("{id}#main-key"), private)?;
-        remotes.push((Arc::new(Remote { id, key }), public.clone()));
-    }
-    let sink = Arc::new(SinkState::new(served));
-    sink::start(listener, sink.clone(), cores)?;
+    let followers = Followers::start(keys, cores)?;
+    let (_gamma, target) = guildhall(&followers, preloaded, report).await?;
+    measure(&target, &followers, toots, cores, report).await
+}
 
+/// Gamma, `guildhall serve` (workers on, production queue, only the
+/// per-host rate limit lifted), its community followed by `followers`
+/// (written through the services); with `preloaded` old rows (`--scale`).
+pub async fn guildhall(
+    followers: &Followers,
+    preloaded: i64,
+    report: &mut Report,
+) -> anyhow::Result<(serve::Served, Target)> {
     eprintln!("end to end: starting gamma, `guildhall serve` (workers on, production queue) …");
     let unlimited = u32::MAX.to_string();
     let gamma = serve::start("gamma", &[("GUILDHALL_INBOX_RATE_LIMIT", &unlimited)]).await?;
@@ -93,7 +166,7 @@ pub async fn phase(
             state,
             &author,
             NewCommunityInput {
-                name: "e2e".into(),
+                name: COMMUNITY.into(),
                 title: Some("End-to-end guild".into()),
                 ..NewCommunityInput::default()
             },
@@ -102,7 +175,9 @@ pub async fn phase(
         "create the community",
     )?;
     let group = community.row.clone();
-    sink.signer
+    followers
+        .sink
+        .signer
         .set(ExpectedSigner {
             key_id: format!("{}#main-key", group.ap_id),
             public_pem: group.public_key.clone(),
@@ -110,8 +185,8 @@ pub async fn phase(
         .map_err(|_| anyhow!("the sink already had a signer"))?;
     {
         let mut conn = state.pool.get().await?;
-        let shared = format!("http://{HOST}:{port}/inbox");
-        for (remote, pem) in &remotes {
+        let shared = followers.shared_inbox();
+        for (remote, pem) in &followers.remotes {
             let username = remote.id.rsplit('/').next().unwrap_or("u").to_string();
             let inbox = format!("{}/inbox", remote.id);
             let row = person::upsert_remote(
@@ -141,44 +216,74 @@ pub async fn phase(
             .await?;
         }
     }
+    let target = Target {
+        software: format!("Guildhall {}", env!("CARGO_PKG_VERSION")),
+        pid: gamma.pid,
+        port: gamma.port,
+        domain: gamma.domain.clone(),
+        group: group.ap_id.clone(),
+        pool: state.pool.clone(),
+        posts: "posts WHERE NOT local",
+        queued: Some(format!("deliveries WHERE signer = '{}'", group.ap_id)),
+        accepted: 202,
+        announces_per_toot: 1,
+    };
+    Ok((gamma, target))
+}
 
+/// Sends `toots` toots from the followers to `target`'s inbox over
+/// `CLIENTS` connections, and reports how fast they were accepted, and
+/// stored and announced (the drain included), what it cost, and the checks.
+pub async fn measure(
+    target: &Target,
+    followers: &Followers,
+    toots: usize,
+    cores: usize,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     eprintln!("end to end: signing {toots} toots …");
-    let inbox = Url::parse(&format!("http://{}/inbox", gamma.domain))?;
-    let mention = format!("@e2e@{}", gamma.domain);
+    let inbox = Url::parse(&format!("http://{}/inbox", target.domain))?;
+    let mention = format!("@{COMMUNITY}@{}", target.domain);
     let jobs: Vec<(Arc<Remote>, usize)> = (0..toots)
-        .map(|i| (remotes[i % FOLLOWERS].0.clone(), i))
+        .map(|i| (followers.remotes[i % FOLLOWERS].0.clone(), i))
         .collect();
-    let prepared = presign_toots(jobs, group.ap_id.clone(), mention, inbox, cores).await?;
-    let before_posts = db::count_rows(&state.pool, REMOTE_POSTS).await?;
-    let toot_prefix = format!("http://{HOST}:{port}/");
-    let group_deliveries = format!("deliveries WHERE signer = '{}'", group.ap_id);
+    let prepared = presign_toots(jobs, target.group.clone(), mention, inbox, cores).await?;
+    let before_posts = db::count_rows(&target.pool, target.posts).await?;
+    let sink = &followers.sink;
+    let announces = toots * target.announces_per_toot;
+    let announced = || {
+        sink.deliveries.lock().map_or(0, |d| {
+            d.objects.keys().filter(|o| followers.is_toot(o)).count()
+        })
+    };
 
-    eprintln!("end to end: {toots} toots from {FOLLOWERS} followers over {CLIENTS} connections …");
-    let client = client_for("gamma.test", gamma.port)?;
-    let cpu_before = gamma.cpu_seconds();
+    eprintln!(
+        "end to end: {toots} toots from {FOLLOWERS} followers over {CLIENTS} connections to {} …",
+        target.software
+    );
+    let host = target.domain.split(':').next().unwrap_or_default();
+    let client = client_for(host, target.port)?;
+    let cpu_before = cpu::process_seconds(Some(target.pid));
+    let postgres_before = cpu::postgres_seconds();
     let started = Instant::now();
-    let accepted = load::fire(&client, prepared, CLIENTS, 202).await;
-    let stored_at_end = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+    let accepted = load::fire(&client, prepared, CLIENTS, target.accepted).await;
+    let stored_at_end = db::count_rows(&target.pool, target.posts).await? - before_posts;
     let deadline = Instant::now() + Duration::from_secs(600);
     let mut stored;
-    let mut pending = i64::MAX;
+    let mut pending = 0;
     loop {
-        let announced = sink.deliveries.lock().map_or(0, |d| {
-            d.objects
-                .keys()
-                .filter(|o| o.starts_with(&toot_prefix))
-                .count()
-        });
-        if announced >= toots {
-            stored = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+        if announced() >= announces {
+            stored = db::count_rows(&target.pool, target.posts).await? - before_posts;
             // The group's own: a preloaded backlog (`scale`) waits for tomorrow.
-            pending = db::count_rows(&state.pool, &group_deliveries).await?;
+            if let Some(queued) = &target.queued {
+                pending = db::count_rows(&target.pool, queued).await?;
+            }
             if stored >= toots as i64 && pending == 0 {
                 break;
             }
         }
         if Instant::now() > deadline {
-            stored = db::count_rows(&state.pool, REMOTE_POSTS).await? - before_posts;
+            stored = db::count_rows(&target.pool, target.posts).await? - before_posts;
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -191,6 +296,12 @@ pub async fn phase(
         .map_or(started.elapsed(), |at| {
             at.saturating_duration_since(started)
         });
+    let cpu = cpu::process_seconds(Some(target.pid))
+        .zip(cpu_before)
+        .map(|(a, b)| a - b);
+    let postgres = cpu::postgres_seconds()
+        .zip(postgres_before)
+        .map(|(a, b)| a - b);
     // Give duplicates a chance to show up.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (received, objects, most) = {
@@ -201,11 +312,11 @@ pub async fn phase(
         let toots: Vec<u32> = seen
             .objects
             .iter()
-            .filter(|(object, _)| object.starts_with(&toot_prefix))
+            .filter(|(object, _)| followers.is_toot(object))
             .map(|(_, n)| *n)
             .collect();
         (
-            toots.iter().sum::<u32>(),
+            toots.iter().sum::<u32>() as usize,
             toots.len(),
             toots.iter().max().copied().unwrap_or(0),
         )
@@ -213,7 +324,12 @@ pub async fn phase(
     let failures = sink
         .verify_failures
         .load(std::sync::atomic::Ordering::Relaxed);
-    let cpu = gamma.cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
+    let seconds = |c: f64| {
+        format!(
+            "{c:.1} s ({:.2} cores)",
+            c / finished.as_secs_f64().max(1e-9)
+        )
+    };
 
     report.row(
         format!(
@@ -226,10 +342,7 @@ pub async fn phase(
         ),
     );
     latency_row(report, "end to end: accept latency", &accepted);
-    report.row(
-        "end to end: answers (non-202 must be 0)",
-        accepted.status_summary(),
-    );
+    report.row("end to end: answers", accepted.status_summary());
     report.row(
         "end to end: stored when the load ended",
         format!("{stored_at_end} of {toots}"),
@@ -243,24 +356,28 @@ pub async fn phase(
         ),
     );
     report.row(
-        "end to end: `guildhall serve` CPU (user + system, load and drain) / its peak RSS (VmHWM; issue 15's target 6: < 100 MB)",
+        "end to end: the server's CPU (user + system, load and drain) / its peak RSS (VmHWM; issue 15's target 6: < 100 MB)",
         format!(
             "{} / {}",
-            cpu.map_or("unknown".into(), |c| format!(
-                "{c:.1} s ({:.2} cores)",
-                c / finished.as_secs_f64().max(1e-9)
-            )),
-            mib(memory::status_kib(Some(gamma.pid), "VmHWM"))
+            cpu.map_or("unknown".into(), seconds),
+            mib(memory::status_kib(Some(target.pid), "VmHWM"))
         ),
     );
     report.row(
-        "end to end: posts stored / announces received / distinct toots announced / most announces of one toot",
-        format!("{stored} / {received} / {objects} / {most} (expected {toots} / {toots} / {toots} / 1)"),
+        "end to end: PostgreSQL CPU (all its processes, load and drain)",
+        postgres.map_or("n/a (the server is not on this machine)".into(), seconds),
     );
-    report.check(accepted.unexpected(202) == 0, || {
+    report.row(
+        "end to end: posts stored / announces received / distinct objects announced / most announces of one object",
         format!(
-            "end to end: {} answers other than 202 ({}); first: {}",
-            accepted.unexpected(202),
+            "{stored} / {received} / {objects} / {most} (expected {toots} / {announces} / {announces} / 1)"
+        ),
+    );
+    report.check(accepted.unexpected(target.accepted) == 0, || {
+        format!(
+            "end to end: {} answers other than {} ({}); first: {}",
+            accepted.unexpected(target.accepted),
+            target.accepted,
             accepted.status_summary(),
             accepted.first_problem.clone().unwrap_or_default()
         )
@@ -269,8 +386,8 @@ pub async fn phase(
         format!("end to end: {stored} posts stored for {toots} toots")
     });
     report.check(
-        received as usize == toots && objects == toots && most == 1,
-        || format!("end to end: {received} announces for {objects} toots (most {most} for one)"),
+        received == announces && objects == announces && most == 1,
+        || format!("end to end: {received} announces of {objects} objects (most {most} for one)"),
     );
     report.check(failures == 0, || {
         format!("end to end: {failures} announces failed signature verification")
@@ -336,20 +453,12 @@ fn toot(
             "cc": cc,
             "sensitive": false,
             "atomUri": note,
-            "content": format!("<p><span class=\"h-card\"><a href=\"{group}\" class=\"u-url mention\">@<span>e2e</span></a></span> Meeting notes, part {n}</p><p>Details follow.</p>"),
+            "content": format!("<p><span class=\"h-card\"><a href=\"{group}\" class=\"u-url mention\">@<span>{COMMUNITY}</span></a></span> Meeting notes, part {n}</p><p>Details follow.</p>"),
             "attachment": [],
             "tag": [{"type": "Mention", "href": group, "name": mention}],
         },
-    })
-    .to_string()
-    .into_bytes();
-    let mut headers = sign_request("POST", inbox, Some(&body), &remote.key)?;
-    headers.push(("content-type".into(), "application/activity+json".into()));
-    Ok(Prepared {
-        url: inbox.to_string(),
-        headers,
-        body,
-    })
+    });
+    load::signed_post(inbox, &body, &remote.key)
 }
 
 /// Signs the toots on `threads` threads.

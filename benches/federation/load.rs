@@ -229,3 +229,20 @@ where
     })
     .await?
 }
+
+/// A POST of the activity `body` to `inbox`, signed with `key` (draft-cavage,
+/// as Mastodon signs).
+pub fn signed_post(
+    inbox: &url::Url,
+    body: &serde_json::Value,
+    key: &guildhall::signature::SigningKey,
+) -> anyhow::Result<Prepared> {
+    let body = body.to_string().into_bytes();
+    let mut headers = guildhall::signature::sign_request("POST", inbox, Some(&body), key)?;
+    headers.push(("content-type".into(), "application/activity+json".into()));
+    Ok(Prepared {
+        url: inbox.to_string(),
+        headers,
+        body,
+    })
+}

@@ -1,7 +1,8 @@
 //! `guildhall serve` as its own process, as users run it: this build's
 //! binary in dev mode (`.test` names resolve to loopback) with its workers
 //! on, on a throw-away database, ready once it answers `/readyz`. Killed
-//! when dropped. Its memory and CPU time are read from `/proc/<pid>`.
+//! when dropped. Its memory and CPU time are read from `/proc/<pid>`
+//! (`memory`, `cpu`).
 
 use super::db::BenchDb;
 use anyhow::{Context as _, ensure};
@@ -60,17 +61,4 @@ pub async fn start(name: &str, env: &[(&str, &str)]) -> anyhow::Result<Served> {
         _process: process,
         db,
     })
-}
-
-impl Served {
-    /// User + system CPU seconds the process used so far (from
-    /// `/proc/<pid>/stat`, at the usual 100 ticks per second).
-    pub fn cpu_seconds(&self) -> Option<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).ok()?;
-        let rest = stat.rsplit_once(')')?.1;
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let utime: f64 = fields.get(11)?.parse().ok()?;
-        let stime: f64 = fields.get(12)?.parse().ok()?;
-        Some((utime + stime) / 100.0)
-    }
 }

@@ -1,12 +1,16 @@
 //! The "remote" side of the benchmark: one in-process actix-web server that
 //! answers for many host names by their `Host` header, all on its own port.
+//! It also works as a plain HTTP proxy (requests in absolute form), which
+//! is how Lemmy, resolving names by DNS, reaches the `.test` hosts in the
+//! side-by-side comparison.
 //!
 //! - `GET http://peerN.test:<port>/users/<name>`: the `Person` document of a
 //!   remote actor (with its `publicKey` PEM and a shared inbox), which the
 //!   instance fetches the first time that actor signs something.
-//! - `POST http://iK.test:<port>/inbox`: a shared inbox. Every request's
-//!   HTTP signature is checked (`parse_request_signature`, then `verify`
-//!   with the sending group's public key) and requests are counted per host.
+//! - `POST http://iK.test:<port>/inbox` (or a personal `…/inbox`): a shared
+//!   inbox. Every request's HTTP signature is checked
+//!   (`parse_request_signature`, then `verify` with the sending group's
+//!   public key) and requests are counted per host.
 //! - Anything else is 404: NodeInfo probes (the peers' software stays
 //!   unknown) and the rest are counted apart.
 
@@ -180,7 +184,7 @@ async fn handle(req: HttpRequest, body: web::Bytes, state: web::Data<SinkState>)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let path = req.path();
-    if req.method() == Method::POST && path == "/inbox" {
+    if req.method() == Method::POST && path.ends_with("/inbox") {
         return state.receive(&req, &body);
     }
     if req.method() == Method::GET && path.starts_with("/users/") {
