@@ -39,6 +39,9 @@
 //! `GUILDHALL_BENCH_READ_CLIENTS` (default 32), `GUILDHALL_BENCH_READ_SECS`
 //! (seconds per read figure, default 3), `RUST_LOG` (default `error`).
 //!
+//! With `LEMMY_BIN` set (`scripts/compare-lemmy`), it runs the side-by-side
+//! comparison with that Lemmy binary instead (`compare`).
+//!
 //! The process exits with an error after printing the table when a
 //! correctness check failed (an inbox answer other than 202, a delivery
 //! missing, duplicated or badly signed).

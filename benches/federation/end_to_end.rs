@@ -61,6 +61,8 @@ pub struct Followers {
     pub sink: Arc<SinkState>,
     /// The sink's port: their ids are `http://m.test:<port>/users/u<n>`.
     pub port: u16,
+    /// `http://m.test:<port>/users/`, which their ids start with.
+    people: String,
 }
 
 impl Followers {
@@ -83,6 +85,7 @@ impl Followers {
             remotes,
             sink,
             port,
+            people: format!("http://{HOST}:{port}/users/"),
         })
     }
 
@@ -94,8 +97,7 @@ impl Followers {
     /// Whether a delivered object id is one of the toots (or their
     /// `Create`s), not a follow or another object.
     fn is_toot(&self, object: &str) -> bool {
-        object.starts_with(&format!("http://{HOST}:{}/users/", self.port))
-            && object.contains("/statuses/")
+        object.starts_with(&self.people) && object.contains("/statuses/")
     }
 }
 
