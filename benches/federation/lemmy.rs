@@ -147,7 +147,14 @@ pub async fn start(bin: &Path, followers: &Followers) -> anyhow::Result<(Lemmy, 
                 .into(),
         })
         .map_err(|_| anyhow!("the sink already had a signer"))?;
-    follow(&client, &base, &group, followers).await?;
+    follow(&client, &base, &group, followers)
+        .await
+        .with_context(|| {
+            format!(
+                "following Lemmy's community (its log: {}; a Lemmy built without debug assertions takes no plain-http peers)",
+                lemmy.log.display()
+            )
+        })?;
 
     let target = Target {
         software: format!(
