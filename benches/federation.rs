@@ -225,7 +225,6 @@ fn main() -> anyhow::Result<()> {
 /// A running instance.
 struct Instance {
     state: AppState,
-    port: u16,
     domain: String,
     server: actix_web::dev::ServerHandle,
     running: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -266,7 +265,6 @@ async fn boot(name: &str, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<
     let running = tokio::spawn(app.run_until_stopped());
     Ok(Instance {
         state,
-        port,
         domain,
         server,
         running,
@@ -274,8 +272,13 @@ async fn boot(name: &str, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<
     })
 }
 
-/// A client whose `<host>` resolves to the instance's loopback port.
-fn client_for(host: &str, port: u16) -> anyhow::Result<reqwest::Client> {
+/// A client for the instance at `domain` (`host:port`): the host resolves
+/// to that port on loopback.
+fn client_for(domain: &str) -> anyhow::Result<reqwest::Client> {
+    let (host, port) = domain
+        .split_once(':')
+        .with_context(|| format!("{domain} has no port"))?;
+    let port: u16 = port.parse()?;
     reqwest::Client::builder()
         .no_proxy()
         .resolve(host, SocketAddr::from(([127, 0, 0, 1], port)))
@@ -476,7 +479,7 @@ async fn inbox_phase(
 ) -> anyhow::Result<()> {
     let inbox = Url::parse(&format!("http://{}/inbox", alpha.domain))?;
     let object = format!("http://{}/p/1", alpha.domain);
-    let client = client_for("alpha.test", alpha.port)?;
+    let client = client_for(&alpha.domain)?;
 
     eprintln!(
         "inbox, cold: one signed Like per remote actor ({} actors on {PEER_HOSTS} hosts) …",
@@ -862,8 +865,7 @@ async fn read_phase(
     community: &str,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let (host, port) = domain.split_once(':').context("a domain with a port")?;
-    let client = client_for(host, port.parse()?)?;
+    let client = client_for(domain)?;
     let group_url = format!("http://{domain}/c/{community}");
     let accept = "application/activity+json";
     let probe: serde_json::Value = client
@@ -919,7 +921,7 @@ async fn read_phase(
 
 /// What unauthenticated attackers can cost: nested payloads and a sign-in flood.
 async fn hostile_phase(beta: &Instance, report: &mut Report) -> anyhow::Result<()> {
-    let client = client_for("beta.test", beta.port)?;
+    let client = client_for(&beta.domain)?;
     let base = format!("http://{}", beta.domain);
     for depth in [20, 1000] {
         eprintln!("hostile: nested payload, depth {depth} …");

@@ -19,13 +19,10 @@ use std::path::PathBuf;
 /// Runs both sides; a report for each, named after its software.
 pub async fn run(lemmy_bin: PathBuf, config: Config) -> anyhow::Result<Vec<(String, Report)>> {
     guildhall::startup::install_crypto_provider();
-    let config = Config {
-        read_clients: std::env::var("GUILDHALL_BENCH_READ_CLIENTS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(50),
-        ..config
-    };
+    let mut config = config;
+    if std::env::var_os("GUILDHALL_BENCH_READ_CLIENTS").is_none() {
+        config.read_clients = 50;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     eprintln!("generating {KEYS} RSA key pairs for remote actors …");
     let keys = generate_keys(KEYS).await?;

@@ -107,7 +107,6 @@ pub struct Target {
     /// Its name and version, as `Guildhall 0.1.0` or `Lemmy 0.19.20`.
     pub software: String,
     pub pid: u32,
-    pub port: u16,
     /// `host:port`, as in its ids.
     pub domain: String,
     /// The group's id.
@@ -221,7 +220,6 @@ pub async fn guildhall(
     let target = Target {
         software: format!("Guildhall {}", env!("CARGO_PKG_VERSION")),
         pid: gamma.pid,
-        port: gamma.port,
         domain: gamma.domain.clone(),
         group: group.ap_id.clone(),
         pool: state.pool.clone(),
@@ -263,8 +261,7 @@ pub async fn measure(
         "end to end: {toots} toots from {FOLLOWERS} followers over {CLIENTS} connections to {} …",
         target.software
     );
-    let host = target.domain.split(':').next().unwrap_or_default();
-    let client = client_for(host, target.port)?;
+    let client = client_for(&target.domain)?;
     let cpu_before = cpu::process_seconds(Some(target.pid));
     let postgres_before = cpu::postgres_seconds();
     let started = Instant::now();
@@ -286,6 +283,9 @@ pub async fn measure(
         }
         if Instant::now() > deadline {
             stored = db::count_rows(&target.pool, target.posts).await? - before_posts;
+            if let Some(queued) = &target.queued {
+                pending = db::count_rows(&target.pool, queued).await?;
+            }
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;

@@ -33,11 +33,11 @@ use url::Url;
 const ADMIN: &str = "admin";
 const PASSWORD: &str = "a long bench password";
 
-/// A running `lemmy_server`; killed, its database dropped and its config
-/// removed when dropped (fields drop in this order).
+/// A running `lemmy_server`. When dropped: its config is removed, then it
+/// is killed, then its database dropped (fields drop in this order).
 pub struct Lemmy {
-    _process: Child,
-    _db: BenchDb,
+    process: Child,
+    db: BenchDb,
     config: PathBuf,
     pub log: PathBuf,
 }
@@ -80,7 +80,7 @@ pub async fn start(bin: &Path, followers: &Followers) -> anyhow::Result<(Lemmy, 
         log.display()
     );
     let output = std::fs::File::create(&log)?;
-    let mut process = tokio::process::Command::new(bin)
+    let process = tokio::process::Command::new(bin)
         .env("LEMMY_CONFIG_LOCATION", &config)
         .env("LEMMY_DATABASE_URL", &db.url)
         .env("LEMMY_TEST_FAST_FEDERATION", "1")
@@ -95,8 +95,14 @@ pub async fn start(bin: &Path, followers: &Followers) -> anyhow::Result<(Lemmy, 
         .kill_on_drop(true)
         .spawn()
         .with_context(|| format!("cannot start {}", bin.display()))?;
-    let pid = process.id().context("lemmy_server has no pid")?;
-    let client = client_for("lemmy.test", port)?;
+    let mut lemmy = Lemmy {
+        process,
+        db,
+        config,
+        log,
+    };
+    let pid = lemmy.process.id().context("lemmy_server has no pid")?;
+    let client = client_for(&domain)?;
     let base = format!("http://{domain}");
     let begun = Instant::now();
     let site: Value = loop {
@@ -105,23 +111,21 @@ pub async fn start(bin: &Path, followers: &Followers) -> anyhow::Result<(Lemmy, 
         {
             break answer.json().await?;
         }
-        if let Some(status) = process.try_wait()? {
-            bail!("lemmy_server exited ({status}); see {}", log.display());
+        if let Some(status) = lemmy.process.try_wait()? {
+            bail!(
+                "lemmy_server exited ({status}); see {}",
+                lemmy.log.display()
+            );
         }
         ensure!(
             begun.elapsed() < Duration::from_secs(180),
             "lemmy_server did not answer in 180 s; see {}",
-            log.display()
+            lemmy.log.display()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    let db = &lemmy.db;
     let pool = guildhall::db::connect(&db.url, &db.name, 2, guildhall::db::Commit::Durable).await?;
-    let lemmy = Lemmy {
-        _process: process,
-        _db: db,
-        config,
-        log,
-    };
 
     let group = create_community(&client, &base).await?;
     let document: Value = client
@@ -162,7 +166,6 @@ pub async fn start(bin: &Path, followers: &Followers) -> anyhow::Result<(Lemmy, 
             site["version"].as_str().unwrap_or("(version unknown)")
         ),
         pid,
-        port,
         domain,
         group,
         pool,
